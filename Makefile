@@ -1,0 +1,51 @@
+# Two commands on a fresh machine: `make run` and `make test`. Everything else is optional.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip -q --disable-pip-version-check
+
+.PHONY: run test setup lint format check-migrations messages ci clean
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(PIP) install -e '.[test]'
+	touch $@
+
+setup: $(VENV)/.installed
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_divisions
+	$(PY) manage.py seed_demo
+
+## Install, migrate, load divisions and demo data, then serve http://127.0.0.1:8000 with a worker and beat.
+run: setup
+	$(PY) manage.py run_portal
+
+## The whole test suite (SQLite and the filesystem broker unless DATABASE_URL / CELERY_BROKER_URL are set).
+test: $(VENV)/.installed-test
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-test
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.installed-test
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+check-migrations: $(VENV)/.installed
+	$(PY) manage.py makemigrations --check --dry-run
+
+## Recompile the English catalogue after editing locale/en/LC_MESSAGES/django.po (needs GNU gettext).
+messages: $(VENV)/.installed
+	$(PY) manage.py makemessages -l en --no-obsolete --ignore=.venv --ignore=var
+	$(PY) manage.py compilemessages -l en --ignore=.venv
+
+ci:
+	.ci/run
+
+clean:
+	rm -rf $(VENV) var

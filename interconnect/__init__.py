@@ -1,0 +1,1 @@
+"""Delivery of bundle steps to the police, social insurance and labour agencies."""

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class InterconnectConfig(AppConfig):
+    name = "interconnect"
+    verbose_name = "Liên thông cơ quan"

@@ -1,0 +1,55 @@
+from django.conf import settings
+from django.contrib.auth import authenticate
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.authtoken.models import Token
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from portal.common.problems import problem_response
+
+from .constants import Role
+from .rules import may_sign_in_with_password
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField(label="Tên đăng nhập", max_length=150)
+    password = serializers.CharField(
+        label="Mật khẩu", max_length=256, trim_whitespace=False, style={"input_type": "password"}
+    )
+
+
+class ObtainTokenView(APIView):
+    """Exchange a username and password for an API token (``Authorization: Token …``)."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    throttle_classes = []
+
+    @extend_schema(
+        request=TokenRequestSerializer,
+        responses={
+            200: inline_serializer("TokenResponse", {"token": serializers.CharField()}),
+            400: OpenApiResponse(description="Problem details with field errors"),
+            401: OpenApiResponse(description="Problem details: wrong credentials"),
+            429: OpenApiResponse(description="Problem details: account locked after repeated failures"),
+        },
+        auth=[],
+    )
+    def post(self, request):
+        serializer = TokenRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        # Passing the request lets django-axes count failures and lock the username.
+        user = authenticate(request._request, **serializer.validated_data)
+        allowed = user is not None and (
+            may_sign_in_with_password(user)
+            or user.role in (Role.AGENCY_CLIENT, Role.HOSPITAL_CLIENT)
+            or (user.role == Role.CITIZEN and settings.CITIZEN_PASSWORD_LOGIN)
+        )
+        if not allowed:
+            return problem_response(
+                status_code=status.HTTP_401_UNAUTHORIZED, detail="Tên đăng nhập hoặc mật khẩu không đúng."
+            )
+        token, _ = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})

@@ -1,0 +1,23 @@
+from django.db import models
+
+
+class Role(models.TextChoices):
+    CITIZEN = "citizen", "Công dân"
+    WARD_CLERK = "ward_clerk", "Công chức một cửa, hộ tịch cấp xã"
+    WARD_LEADER = "ward_leader", "Lãnh đạo UBND cấp xã"
+    PROVINCE_STAFF = "province_staff", "Cán bộ Sở Tư pháp"
+    AGENCY_CLIENT = "agency_client", "Hệ thống cơ quan liên thông"
+    HOSPITAL_CLIENT = "hospital_client", "Cơ sở khám, chữa bệnh"
+    ADMIN = "admin", "Quản trị hệ thống"
+
+
+class Sex(models.TextChoices):
+    MALE = "male", "Nam"
+    FEMALE = "female", "Nữ"
+
+
+# A ward's staff belong to one ward; provincial staff to one province; nobody else to a jurisdiction.
+WARD_ROLES = frozenset({Role.WARD_CLERK, Role.WARD_LEADER})
+PROVINCE_ROLES = frozenset({Role.PROVINCE_STAFF})
+# Roles that work in the back office (and may open the Django admin for their jurisdiction).
+BACK_OFFICE_ROLES = WARD_ROLES | PROVINCE_ROLES | {Role.ADMIN}

@@ -1,0 +1,35 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+
+from .rules import may_sign_in_with_password
+
+
+class StaffAuthenticationForm(AuthenticationForm):
+    error_messages = {
+        "invalid_login": (
+            "Tên đăng nhập hoặc mật khẩu không đúng. Lưu ý: tài khoản bị tạm khoá sau nhiều lần sai."
+        ),
+        "inactive": "Tài khoản này đã bị vô hiệu hoá.",
+        "citizen": "Công dân đăng nhập bằng tài khoản định danh điện tử VNeID, không dùng mật khẩu tại đây.",
+    }
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        self.fields["username"].label = "Tên đăng nhập"
+        self.fields["password"].label = "Mật khẩu"
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if not may_sign_in_with_password(user):
+            raise forms.ValidationError(self.error_messages["citizen"], code="citizen")
+
+
+class MockEidForm(forms.Form):
+    citizen = forms.ChoiceField(label="Chọn danh tính trình diễn", widget=forms.RadioSelect)
+
+    def __init__(self, *args, identities=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["citizen"].choices = [
+            (str(index), f"{identity['full_name']} — sinh ngày {identity['date_of_birth']:%d/%m/%Y}")
+            for index, identity in enumerate(identities)
+        ]

@@ -1,0 +1,128 @@
+"""The only way accounts are created or changed outside the admin."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from portal.common.crypto import lookup_hmac
+from portal.common.identifiers import personal_id_errors
+from portal.common.text import normalize_name
+from portal.divisions.models import Ward
+
+from .constants import Role
+from .models import User
+from .rules import staff_row_errors
+
+STAFF_CSV_COLUMNS = ("username", "full_name", "email", "role", "ward_code", "title", "phone")
+
+
+@dataclass
+class StaffImportReport:
+    created: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # "Dòng 3: …", one per bad line
+
+
+def set_password_url(*, user: User) -> str:
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    return settings.SITE_URL + reverse("accounts:set-password", kwargs={"uidb64": uid, "token": token})
+
+
+def set_password_link_send(*, user: User) -> None:
+    """A one-time link: Django's token is bound to the password hash and last sign-in, so it stops
+    working as soon as the password is set."""
+    body = (
+        f"Kính gửi {user.full_name},\n\n"
+        f"Tài khoản {user.username} của Anh/Chị trên Cổng dịch vụ công liên thông đã được tạo.\n"
+        f"Vui lòng đặt mật khẩu tại đường dẫn sau (chỉ dùng được một lần):\n{set_password_url(user=user)}\n\n"
+        "Nếu Anh/Chị không chờ thư này, hãy bỏ qua nó."
+    )
+    send_mail("Đặt mật khẩu tài khoản Cổng dịch vụ công liên thông", body, None, [user.email])
+
+
+def staff_import(*, csv_text: str, dry_run: bool = False) -> StaffImportReport:
+    """Create ward clerks and leaders from CSV. Every line is checked first; if any line is bad,
+    nothing is imported and the report names each bad line."""
+    report = StaffImportReport()
+    reader = csv.DictReader(io.StringIO(csv_text.lstrip("\ufeff")))
+    missing = [
+        c
+        for c in ("username", "full_name", "email", "role", "ward_code")
+        if c not in (reader.fieldnames or [])
+    ]
+    if missing:
+        report.errors.append(f"Dòng 1: thiếu cột {', '.join(missing)}")
+        return report
+    rows = list(reader)
+    wards = set(Ward.objects.values_list("code", flat=True))
+    first_line_of: dict[str, int] = {}
+    existing = set(
+        User.objects.filter(username__in=[(r.get("username") or "").strip() for r in rows]).values_list(
+            "username", flat=True
+        )
+    )
+    for line, row in enumerate(rows, start=2):
+        row = {k: (v or "").strip() for k, v in row.items() if k}
+        errors = staff_row_errors(row, ward_exists=wards.__contains__, username_taken=existing.__contains__)
+        username = row.get("username", "")
+        if username in first_line_of:
+            errors.append(f"tên đăng nhập '{username}' trùng với dòng {first_line_of[username]}")
+        elif username:
+            first_line_of[username] = line
+        if errors:
+            report.errors.append(f"Dòng {line}: " + "; ".join(errors))
+    if report.errors or dry_run:
+        if not report.errors:
+            report.created = [r["username"].strip() for r in rows]
+        return report
+
+    with transaction.atomic():
+        for row in rows:
+            user = User(
+                username=row["username"].strip(),
+                full_name=normalize_name(row["full_name"]),
+                email=row["email"].strip(),
+                role=row["role"].strip(),
+                ward_id=int(row["ward_code"]),
+                title=(row.get("title") or "").strip(),
+                phone=(row.get("phone") or "").strip(),
+            )
+            user.set_unusable_password()
+            user.save()
+            report.created.append(user.username)
+            transaction.on_commit(lambda user=user: set_password_link_send(user=user))
+    return report
+
+
+def citizen_from_eid(*, id_number: str, full_name: str, date_of_birth: date | None, sex: str) -> User:
+    """The citizen an e-ID provider vouched for, created on first sign-in. Identity fields come from
+    the provider and overwrite what we hold: the citizen cannot edit them."""
+    errors = personal_id_errors(id_number, date_of_birth=date_of_birth, sex=sex)
+    if errors:
+        raise ValueError("; ".join(errors))
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(id_number_hmac=lookup_hmac(id_number)).first()
+        if user is None:
+            user = User(username=f"cd-{lookup_hmac(id_number, purpose='username')[:20]}", role=Role.CITIZEN)
+            user.set_unusable_password()
+        if user.role != Role.CITIZEN:
+            raise ValueError("Số định danh này thuộc một tài khoản không phải công dân.")
+        user.id_number = id_number
+        user.full_name = normalize_name(full_name)
+        user.date_of_birth = date_of_birth
+        user.sex = sex
+        user.eid_verified_at = timezone.now()
+        user.save()
+    return user

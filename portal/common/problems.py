@@ -1,0 +1,49 @@
+"""API errors as RFC 9457 problem details, with field-level messages under ``errors``."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+
+_TITLES = {
+    status.HTTP_400_BAD_REQUEST: "Dữ liệu không hợp lệ",
+    status.HTTP_401_UNAUTHORIZED: "Chưa đăng nhập",
+    status.HTTP_403_FORBIDDEN: "Không có quyền",
+    status.HTTP_404_NOT_FOUND: "Không tìm thấy",
+    status.HTTP_405_METHOD_NOT_ALLOWED: "Phương thức không được hỗ trợ",
+    status.HTTP_409_CONFLICT: "Xung đột trạng thái",
+    status.HTTP_415_UNSUPPORTED_MEDIA_TYPE: "Kiểu dữ liệu không được hỗ trợ",
+    status.HTTP_429_TOO_MANY_REQUESTS: "Quá nhiều yêu cầu",
+}
+
+
+def problem_response(*, status_code: int, detail: str, errors: dict | None = None, headers=None) -> Response:
+    body = {
+        "type": "about:blank",
+        "title": _(_TITLES.get(status_code, "Lỗi")),
+        "status": status_code,
+        "detail": detail,
+    }
+    if errors:
+        body["errors"] = errors
+    response = Response(body, status=status_code, headers=headers, content_type=PROBLEM_CONTENT_TYPE)
+    return response
+
+
+def problem_exception_handler(exc, context):
+    response = exception_handler(exc, context)
+    if response is None:
+        return None  # an unexpected error: Django's 500 handling and logging take over
+    errors = None
+    if isinstance(exc, exceptions.ValidationError):
+        data = exc.detail
+        errors = data if isinstance(data, dict) else {"non_field_errors": data}
+        detail = _("Vui lòng kiểm tra các trường được nêu.")
+    else:
+        detail = str(getattr(exc, "detail", exc))
+    headers = {k: v for k, v in response.items() if k in ("WWW-Authenticate", "Retry-After", "Allow")}
+    return problem_response(status_code=response.status_code, detail=detail, errors=errors, headers=headers)

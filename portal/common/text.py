@@ -1,0 +1,32 @@
+"""Text rules shared by every form: Unicode NFC names and accent-insensitive search keys."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"\s+")
+# Letters of any script (Vietnamese diacritics included), spaces, apostrophes and hyphens.
+_NAME_RE = re.compile(r"^[^\W\d_]+(?:[ '\-][^\W\d_]+)*$")
+
+
+def normalize_name(value: str) -> str:
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", value or "")).strip()
+
+
+def name_errors(value: str) -> list[str]:
+    name = normalize_name(value)
+    if not name:
+        return ["Vui lòng nhập họ và tên."]
+    if len(name) > 100:
+        return ["Họ và tên không được dài quá 100 ký tự."]
+    if not _NAME_RE.match(name):
+        return ["Họ và tên chỉ gồm chữ cái, dấu cách, dấu nháy đơn và dấu gạch nối."]
+    return []
+
+
+def fold_accents(value: str) -> str:
+    """'Đặng Thị Ánh' → 'dang thi anh'. Unicode decomposition leaves đ/Đ alone, so fold them by hand."""
+    decomposed = unicodedata.normalize("NFD", (value or "").replace("đ", "d").replace("Đ", "D"))
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _SPACES.sub(" ", stripped).strip().lower()

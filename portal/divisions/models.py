@@ -1,0 +1,37 @@
+"""Vietnam's two-level administrative divisions since 1 July 2025: 34 provinces, 3,321 wards."""
+
+from django.db import models
+
+
+class Province(models.Model):
+    code = models.PositiveSmallIntegerField("mã tỉnh", primary_key=True)
+    name = models.CharField("tên", max_length=100)
+    division_type = models.CharField("loại", max_length=40)
+    codename = models.CharField("tên mã", max_length=100, unique=True)
+
+    class Meta:
+        verbose_name = "tỉnh, thành phố"
+        verbose_name_plural = "tỉnh, thành phố"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Ward(models.Model):
+    code = models.PositiveIntegerField("mã xã", primary_key=True)
+    name = models.CharField("tên", max_length=100)
+    division_type = models.CharField("loại", max_length=40)
+    codename = models.CharField("tên mã", max_length=100)
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, related_name="wards", verbose_name="tỉnh"
+    )
+
+    class Meta:
+        verbose_name = "xã, phường, đặc khu"
+        verbose_name_plural = "xã, phường, đặc khu"
+        ordering = ["province_id", "code"]
+        indexes = [models.Index(fields=["province", "name"])]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,26 @@
+"""The demo and development settings that ``make run`` uses: DEBUG on, mock e-ID and mock agencies
+mounted, secrets generated once under ``var/`` (never in the repository)."""
+
+import secrets
+
+from .base import *  # noqa: F403
+from .base import VAR_DIR, env
+
+
+def _local_secret(name: str) -> str:
+    """A per-checkout random secret kept under var/, so restarts keep sessions and encrypted data."""
+    path = VAR_DIR / "secrets" / name
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600)
+        path.write_text(secrets.token_urlsafe(48))
+    return path.read_text().strip()
+
+
+DEBUG = env.bool("DEBUG", default=True)
+SECRET_KEY = env.str("SECRET_KEY", default="") or _local_secret("secret_key")
+PERSONAL_DATA_KEY = env.str("PERSONAL_DATA_KEY", default="") or _local_secret("personal_data_key")
+ROOT_URLCONF = "portal.urls_demo"
+DEMO_MODE = True
+CITIZEN_PASSWORD_LOGIN = True
+DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="lienthong-demo-2026")

@@ -1,0 +1,35 @@
+"""URL wiring for production. The demo configuration (``urls_demo``) adds demo-only pages on top."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+
+from portal.accounts.api import ObtainTokenView
+from portal.health import views as health
+
+admin.site.site_header = "Quản trị — Cổng dịch vụ công liên thông"
+admin.site.site_title = "Quản trị cổng liên thông"
+admin.site.index_title = "Quản trị nghiệp vụ"
+
+api_v1 = [
+    path("auth/token/", ObtainTokenView.as_view(), name="auth-token"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+]
+
+urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("tai-khoan/", include("portal.accounts.urls")),
+    path("quan-tri/", admin.site.urls),
+    path("api/v1/", include((api_v1, "api"), namespace="api")),
+    path("", include("portal.web.urls")),
+]
+
+if settings.CITIZEN_EID == "oidc":
+    urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))
+
+handler403 = "portal.web.views.forbidden"
+handler404 = "portal.web.views.not_found"
+handler500 = "portal.web.views.server_error"

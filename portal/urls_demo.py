@@ -1,0 +1,14 @@
+"""The demo URL configuration: everything of production plus pages that exist only for a demo
+(the mock VNeID sign-in; the mock agencies come with the interconnect)."""
+
+from django.urls import path
+
+from portal.accounts import views as account_views
+
+from .urls import handler403, handler404, handler500  # noqa: F401
+from .urls import urlpatterns as production_urlpatterns
+
+urlpatterns = [
+    path("mock-vneid/", account_views.mock_eid, name="mock-eid"),
+    *production_urlpatterns,
+]

@@ -1,0 +1,1 @@
+"""Core floor: the procedure catalogue, bundles and their steps, rules and numbers."""

@@ -1,0 +1,1 @@
+"""Certificate extracts as PDFs, PAdES signing and verification."""

@@ -1,0 +1,67 @@
+import os
+import socket
+from urllib.parse import urlparse
+
+import pytest
+from django.conf import settings
+
+from portal.divisions.models import Province
+from portal.divisions.services import divisions_load
+
+# Hà Nội and Nghệ An: enough for two provinces with several wards each, loaded in a fraction of the
+# time the full 3,321 wards take (one test loads them all).
+TEST_PROVINCES = {1, 40}
+
+
+def _reachable(url: str, default_port: int) -> bool:
+    parsed = urlparse(url)
+    try:
+        with socket.create_connection(
+            (parsed.hostname or "127.0.0.1", parsed.port or default_port), timeout=1
+        ):
+            return True
+    except OSError:
+        return False
+
+
+def services_problem() -> str | None:
+    """Why the PostgreSQL + Redis tests cannot run here, or None when they can."""
+    database = os.environ.get("DATABASE_URL", "")
+    broker = os.environ.get("CELERY_BROKER_URL", "")
+    if not database.startswith(("postgres://", "postgresql://")):
+        return "DATABASE_URL does not point at PostgreSQL"
+    if not broker.startswith("redis://"):
+        return "CELERY_BROKER_URL does not point at Redis"
+    if not _reachable(database, 5432):
+        return "PostgreSQL is not reachable"
+    if not _reachable(broker, 6379):
+        return "Redis is not reachable"
+    return None
+
+
+def pytest_runtest_setup(item):
+    if item.get_closest_marker("services") is None:
+        return
+    problem = services_problem()
+    if problem:
+        if os.environ.get("REQUIRE_SERVICES") == "1":
+            pytest.fail(f"service required but unavailable: {problem}")
+        pytest.skip(problem)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        divisions_load(province_codes=TEST_PROVINCES)
+
+
+@pytest.fixture
+def divisions(db):
+    """The test provinces' divisions; reloaded when a transactional test emptied the tables."""
+    if Province.objects.filter(code__in=TEST_PROVINCES).count() != len(TEST_PROVINCES):
+        divisions_load(province_codes=TEST_PROVINCES)
+
+
+@pytest.fixture
+def demo_password():
+    return settings.DEMO_PASSWORD

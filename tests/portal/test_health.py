@@ -1,0 +1,61 @@
+from datetime import timedelta
+
+import pytest
+from django.db import OperationalError
+from django.utils import timezone
+
+from portal.health import checks
+from portal.health.models import Heartbeat
+from portal.health.tasks import BEAT, heartbeat
+
+
+@pytest.fixture
+def fresh_heartbeat(db):
+    heartbeat()  # what the worker runs when beat schedules it
+
+
+def test_healthz_answers_while_the_process_is_alive(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.content == b"ok"
+
+
+def test_readyz_is_ready_when_database_broker_and_beat_are(client, fresh_heartbeat):
+    response = client.get("/readyz")
+    assert response.status_code == 200, response.json()
+    assert response.json() == {
+        "status": "ready",
+        "checks": {"database": "ok", "broker": "ok", "beat": "ok"},
+        "failed": [],
+    }
+
+
+def test_readyz_names_the_database_when_it_is_down(client, fresh_heartbeat, monkeypatch):
+    class Unreachable:
+        def cursor(self):
+            raise OperationalError("connection refused")
+
+    monkeypatch.setattr(checks, "connection", Unreachable())
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert "database" in response.json()["failed"]
+    assert response.json()["checks"]["database"].startswith("database unreachable")
+
+
+def test_readyz_names_the_broker_when_it_is_down(client, fresh_heartbeat, monkeypatch):
+    real = checks.app.connection_for_write
+    # A real connection attempt to a port nothing listens on.
+    monkeypatch.setattr(checks.app, "connection_for_write", lambda: real(url="redis://127.0.0.1:1/0"))
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["failed"] == ["broker"]
+
+
+def test_readyz_names_beat_when_its_heartbeat_is_stale_or_missing(client, db, settings):
+    assert client.get("/readyz").json()["failed"] == ["beat"]
+    Heartbeat.objects.create(
+        name=BEAT, beat_at=timezone.now() - timedelta(seconds=settings.HEARTBEAT_STALE_SECONDS + 5)
+    )
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["failed"] == ["beat"]
+    assert "old" in response.json()["checks"]["beat"]

@@ -1,0 +1,70 @@
+"""Production settings: zero findings from ``check --deploy``, no start without secrets, and no
+demo-only page mounted. Each runs in a fresh interpreter with only production settings loaded."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def production_env(tmp_path, **overrides):
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "CELERY_BROKER_URL", "SECRET_KEY", "DEBUG"}
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="portal.settings.production",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        PERSONAL_DATA_KEY=secrets.token_urlsafe(32),
+        ALLOWED_HOSTS="portal.example.vn",
+        PORTAL_VAR_DIR=str(tmp_path),
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    )
+    env.update(overrides)
+    return {k: v for k, v in env.items() if v is not None}
+
+
+def run(args, env):
+    return subprocess.run(
+        [sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_check_deploy_has_zero_findings(tmp_path):
+    result = run(["manage.py", "check", "--deploy"], production_env(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "PERSONAL_DATA_KEY"])
+def test_production_refuses_to_start_without_a_secret(tmp_path, missing):
+    result = run(["manage.py", "check"], production_env(tmp_path, **{missing: None}))
+    assert result.returncode != 0
+    assert f"{missing} must be set" in result.stderr
+
+
+def test_demo_only_pages_are_not_mounted_in_production(tmp_path):
+    script = (
+        "import django; django.setup()\n"
+        "from django.test import Client\n"
+        "c = Client(HTTP_HOST='portal.example.vn')\n"
+        "print(c.get('/mock-vneid/', secure=True).status_code)\n"
+        "print(c.get('/tai-khoan/dang-nhap/vneid/', secure=True).status_code)\n"
+        "print(c.get('/healthz', secure=True).status_code)\n"
+    )
+    env = production_env(tmp_path)
+    collected = run(["manage.py", "collectstatic", "--noinput", "-v0"], env)
+    assert collected.returncode == 0, collected.stderr
+    result = run(["-c", script], env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["404", "404", "200"]
+
+
+def test_the_demo_configuration_does_mount_the_mock_eid(client):
+    assert client.get("/mock-vneid/").status_code == 200
