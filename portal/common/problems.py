@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -10,21 +11,21 @@ from rest_framework.views import exception_handler
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 
 _TITLES = {
-    status.HTTP_400_BAD_REQUEST: "Dữ liệu không hợp lệ",
-    status.HTTP_401_UNAUTHORIZED: "Chưa đăng nhập",
-    status.HTTP_403_FORBIDDEN: "Không có quyền",
-    status.HTTP_404_NOT_FOUND: "Không tìm thấy",
-    status.HTTP_405_METHOD_NOT_ALLOWED: "Phương thức không được hỗ trợ",
-    status.HTTP_409_CONFLICT: "Xung đột trạng thái",
-    status.HTTP_415_UNSUPPORTED_MEDIA_TYPE: "Kiểu dữ liệu không được hỗ trợ",
-    status.HTTP_429_TOO_MANY_REQUESTS: "Quá nhiều yêu cầu",
+    status.HTTP_400_BAD_REQUEST: gettext_lazy("Dữ liệu không hợp lệ"),
+    status.HTTP_401_UNAUTHORIZED: gettext_lazy("Chưa đăng nhập"),
+    status.HTTP_403_FORBIDDEN: gettext_lazy("Không có quyền"),
+    status.HTTP_404_NOT_FOUND: gettext_lazy("Không tìm thấy"),
+    status.HTTP_405_METHOD_NOT_ALLOWED: gettext_lazy("Phương thức không được hỗ trợ"),
+    status.HTTP_409_CONFLICT: gettext_lazy("Xung đột trạng thái"),
+    status.HTTP_415_UNSUPPORTED_MEDIA_TYPE: gettext_lazy("Kiểu dữ liệu không được hỗ trợ"),
+    status.HTTP_429_TOO_MANY_REQUESTS: gettext_lazy("Quá nhiều yêu cầu"),
 }
 
 
 def problem_response(*, status_code: int, detail: str, errors: dict | None = None, headers=None) -> Response:
     body = {
         "type": "about:blank",
-        "title": _(_TITLES.get(status_code, "Lỗi")),
+        "title": str(_TITLES.get(status_code, gettext_lazy("Lỗi"))),
         "status": status_code,
         "detail": detail,
     }

@@ -59,3 +59,12 @@ def test_readyz_names_beat_when_its_heartbeat_is_stale_or_missing(client, db, se
     assert response.status_code == 503
     assert response.json()["failed"] == ["beat"]
     assert "old" in response.json()["checks"]["beat"]
+
+
+def test_check_ready_command_fails_on_a_stale_beat_and_passes_when_fresh(db):
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="beat"):
+        call_command("check_ready", "--only", "beat")
+    heartbeat()
+    call_command("check_ready", "--only", "beat", "--only", "database")
