@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from . import context
@@ -68,6 +68,21 @@ def _hash_of(event: AuditEvent) -> str:
     )
 
 
+def _advance_stream(stream: str) -> tuple[int, str]:
+    """Take the stream's next sequence number and the hash to chain to, in one statement that also
+    locks the stream's head row until the transaction ends (so appends to one stream serialise, and
+    appends to different streams never wait on each other)."""
+    table = connection.ops.quote_name(AuditStream._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (key, last_seq, last_hash) VALUES (%s, 1, %s) "  # noqa: S608 - table name only
+            f"ON CONFLICT (key) DO UPDATE SET last_seq = {table}.last_seq + 1 RETURNING last_seq, last_hash",
+            [stream, GENESIS_HASH],
+        )
+        seq, prev_hash = cursor.fetchone()
+    return seq, prev_hash
+
+
 def audit_record(
     *,
     stream: str,
@@ -83,13 +98,12 @@ def audit_record(
     actor = actor if actor is not None else ctx.actor
     # Round-trip through JSON so the hash is computed over exactly what the database will return.
     data = json.loads(json.dumps(data or {}, ensure_ascii=False, default=str))
-    with transaction.atomic():
-        AuditStream.objects.get_or_create(key=stream)
-        head = AuditStream.objects.select_for_update().get(key=stream)
+    with transaction.atomic(savepoint=False):
+        seq, prev_hash = _advance_stream(stream)
         fields = {
             "stream": stream,
-            "seq": head.last_seq + 1,
-            "prev_hash": head.last_hash,
+            "seq": seq,
+            "prev_hash": prev_hash,
             "occurred_at": timezone.now(),
             "action": action,
             "actor_id": getattr(actor, "pk", None),
@@ -101,7 +115,7 @@ def audit_record(
             "ip_address": ctx.ip_address,
         }
         event = AuditEvent.objects.create(hash=_event_hash(**fields), **fields)
-        AuditStream.objects.filter(key=stream).update(last_seq=event.seq, last_hash=event.hash)
+        AuditStream.objects.filter(key=stream).update(last_hash=event.hash)
     return event
 
 

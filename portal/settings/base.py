@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "axes",
     # base floor
     "portal.divisions",
@@ -187,15 +188,31 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "portal.common.schema.ProblemAwareAutoSchema",
     "EXCEPTION_HANDLER": "portal.common.problems.problem_exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
 }
+# Uploads: one attachment per request, refused past this size before the body is read into memory.
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 SPECTACULAR_SETTINGS = {
     "TITLE": "Cổng liên thông khai sinh, khai tử — API",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "AttachmentKindEnum": "registrations.constants.AttachmentKind",
+        "RelationshipEnum": "registrations.constants.Relationship",
+        "SexEnum": "registrations.constants.Sex",
+        "BundleStateEnum": "registrations.constants.BundleState",
+        "EthnicityEnum": "registrations.constants.ETHNICITY_CHOICES",
+    },
 }
 
 # --- Celery -------------------------------------------------------------------------------------

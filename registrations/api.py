@@ -1,0 +1,392 @@
+"""The bundle API. Thin: it validates input shapes, fetches the bundle through the caller's
+jurisdiction and hands over to ``services``; errors come back as problem details."""
+
+from __future__ import annotations
+
+import json
+
+from django.conf import settings
+from django.db import DatabaseError
+from django.http import FileResponse
+from django.utils import timezone
+from django_fsm import ConcurrentTransition
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import exceptions, mixins, parsers, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.utils.encoders import JSONEncoder
+
+from portal.audit.models import AuditEvent
+from portal.common.problems import problem_response
+
+from . import selectors, services
+from .constants import BundleState, StepState
+from .declaration import declaration_of
+from .exceptions import NotPermitted, TransitionRefused, ValidationFailed
+from .models import Attachment, Bundle
+from .serializers import (
+    AttachmentUploadSerializer,
+    CorrectionDecisionSerializer,
+    CorrectionRequestSerializer,
+    DeclarationSerializer,
+    ReasonSerializer,
+    SupplementRequestSerializer,
+)
+from .uploads import LimitedUploadHandler, PayloadTooLarge
+
+# --- output shapes ------------------------------------------------------------------------------
+
+
+class StepOutSerializer(serializers.Serializer):
+    procedure = serializers.CharField()
+    agency = serializers.CharField()
+    state = serializers.CharField()
+    state_label = serializers.CharField(source="get_state_display")
+    depends_on = serializers.ListField(child=serializers.CharField())
+    due_since = serializers.DateTimeField(allow_null=True)
+    deadline = serializers.DateTimeField(allow_null=True)
+    overdue = serializers.SerializerMethodField()
+    attempts = serializers.IntegerField()
+    result = serializers.DictField()
+    reason = serializers.CharField()
+    done_at = serializers.DateTimeField(allow_null=True)
+
+    def get_overdue(self, step) -> bool:
+        now = self.context["now"]
+        return bool(step.deadline and step.state != StepState.DONE and step.deadline < now)
+
+
+class AttachmentOutSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    kind = serializers.CharField()
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+    uploaded_at = serializers.DateTimeField()
+
+
+class TimelineEntrySerializer(serializers.Serializer):
+    at = serializers.DateTimeField(source="occurred_at")
+    action = serializers.CharField()
+    actor = serializers.CharField(source="actor_label")
+    data = serializers.DictField()
+
+
+class BundleListSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id")
+    state_label = serializers.CharField(source="get_state_display")
+
+    class Meta:
+        model = Bundle
+        fields = [
+            "id",
+            "code",
+            "group",
+            "state",
+            "state_label",
+            "ward",
+            "procedures",
+            "submitted_at",
+            "due_at",
+            "late_registration",
+            "created_at",
+        ]
+
+
+class BundleDetailSerializer(BundleListSerializer):
+    declaration = serializers.SerializerMethodField()
+    steps = StepOutSerializer(many=True)
+    attachments = AttachmentOutSerializer(many=True)
+    timeline = serializers.SerializerMethodField()
+    allowed_actions = serializers.SerializerMethodField()
+    possible_duplicate_of = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    catalogue_version = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    supplement_request = serializers.SerializerMethodField()
+
+    class Meta(BundleListSerializer.Meta):
+        fields = [
+            *BundleListSerializer.Meta.fields,
+            "catalogue_version",
+            "clock_started_at",
+            "registration_number",
+            "registration_book",
+            "registered_at",
+            "signed_at",
+            "completed_at",
+            "closed_reason",
+            "extract_without_personal_id",
+            "possible_duplicate_of",
+            "declaration",
+            "steps",
+            "attachments",
+            "supplement_request",
+            "allowed_actions",
+            "timeline",
+        ]
+
+    def get_declaration(self, bundle) -> dict:
+        return declaration_of(bundle)
+
+    def get_timeline(self, bundle) -> list[dict]:
+        events = self.context["timeline"]
+        return TimelineEntrySerializer(events, many=True).data
+
+    def get_allowed_actions(self, bundle) -> list[str]:
+        return services.allowed_actions(bundle)
+
+    def get_supplement_request(self, bundle) -> dict | None:
+        open_requests = [
+            s for s in bundle.supplements.all() if s.answered_at is None and s.expired_at is None
+        ]
+        if not open_requests:
+            return None
+        request = open_requests[0]
+        return {"items": request.items, "due_at": request.due_at, "requested_at": request.requested_at}
+
+
+# --- views --------------------------------------------------------------------------------------
+
+
+def _problem_for(exc: Exception) -> Response | None:
+    if isinstance(exc, TransitionRefused):
+        response = problem_response(status_code=status.HTTP_409_CONFLICT, detail=str(exc))
+        response.data["allowed_actions"] = exc.allowed
+        return response
+    if isinstance(exc, ConcurrentTransition):
+        return problem_response(
+            status_code=status.HTTP_409_CONFLICT,
+            detail="Hồ sơ vừa được người khác thay đổi; vui lòng tải lại và thử lại.",
+        )
+    if isinstance(exc, ValidationFailed):
+        return problem_response(status_code=status.HTTP_400_BAD_REQUEST, detail=str(exc), errors=exc.errors)
+    if isinstance(exc, NotPermitted):
+        return problem_response(status_code=status.HTTP_403_FORBIDDEN, detail=str(exc))
+    if isinstance(exc, Bundle.DoesNotExist | Attachment.DoesNotExist):
+        return problem_response(status_code=status.HTTP_404_NOT_FOUND, detail="Không tìm thấy hồ sơ.")
+    return None
+
+
+BUNDLE_KEY = OpenApiParameter(
+    "key", str, OpenApiParameter.PATH, description="Mã hồ sơ hoặc mã nội bộ (UUID)."
+)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter("state", str, enum=BundleState.values),
+            OpenApiParameter("group", str, enum=["birth", "death"]),
+            OpenApiParameter("ward", int),
+        ]
+    ),
+    retrieve=extend_schema(parameters=[BUNDLE_KEY]),
+    partial_update=extend_schema(
+        parameters=[BUNDLE_KEY], request=DeclarationSerializer, responses=BundleDetailSerializer
+    ),
+)
+class BundleViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    lookup_field = "key"
+    lookup_value_regex = r"[^/]+"
+    serializer_class = BundleDetailSerializer
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        queryset = selectors.bundles_for(self.request.user).select_related("ward")
+        params = self.request.query_params
+        for name in ("state", "group"):
+            if params.get(name):
+                queryset = queryset.filter(**{name: params[name]})
+        if params.get("ward"):
+            if not params["ward"].isdigit():
+                raise exceptions.ValidationError({"ward": ["Mã xã, phường phải là số."]})
+            queryset = queryset.filter(ward_id=int(params["ward"]))
+        return queryset.order_by("-created_at")
+
+    def get_serializer_class(self):
+        return BundleListSerializer if self.action == "list" else BundleDetailSerializer
+
+    def handle_exception(self, exc):
+        return _problem_for(exc) or super().handle_exception(exc)
+
+    def _bundle(self) -> Bundle:
+        return selectors.bundle_get(user=self.request.user, key=self.kwargs["key"])
+
+    def _detail(self, bundle: Bundle, *, status_code=status.HTTP_200_OK) -> Response:
+        fresh = selectors.bundle_get(user=self.request.user, key=str(bundle.public_id))
+        timeline = AuditEvent.objects.filter(stream=f"bundle:{fresh.public_id}").order_by("seq")
+        context = {"now": timezone.now(), "timeline": list(timeline), "request": self.request}
+        return Response(BundleDetailSerializer(fresh, context=context).data, status=status_code)
+
+    @extend_schema(request=DeclarationSerializer, responses={201: BundleDetailSerializer})
+    def create(self, request):
+        serializer = DeclarationSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        bundle = services.bundle_create_draft(owner=request.user, data=serializer.validated_data)
+        return self._detail(bundle, status_code=status.HTTP_201_CREATED)
+
+    def retrieve(self, request, key=None):
+        return self._detail(self._bundle())
+
+    def partial_update(self, request, key=None):
+        bundle = self._bundle()
+        serializer = DeclarationSerializer(data=request.data, context={"group": bundle.group})
+        serializer.is_valid(raise_exception=True)
+        services.bundle_update_draft(bundle=bundle, actor=request.user, data=serializer.validated_data)
+        return self._detail(bundle)
+
+    def _act(self, service, **kwargs) -> Response:
+        bundle = self._bundle()
+        service(bundle=bundle, actor=self.request.user, **kwargs)
+        return self._detail(bundle)
+
+    @extend_schema(request=None, responses=BundleDetailSerializer, parameters=[BUNDLE_KEY])
+    @action(detail=True, methods=["post"])
+    def submit(self, request, key=None):
+        return self._act(services.bundle_submit)
+
+    @extend_schema(request=ReasonSerializer, responses=BundleDetailSerializer, parameters=[BUNDLE_KEY])
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, key=None):
+        data = _valid(ReasonSerializer, request.data, partial=True)
+        return self._act(services.bundle_withdraw, reason=data.get("reason", ""))
+
+    @extend_schema(request=None, responses=BundleDetailSerializer, parameters=[BUNDLE_KEY])
+    @action(detail=True, methods=["post"])
+    def accept(self, request, key=None):
+        return self._act(services.bundle_accept)
+
+    @extend_schema(
+        request=SupplementRequestSerializer, responses=BundleDetailSerializer, parameters=[BUNDLE_KEY]
+    )
+    @action(detail=True, methods=["post"], url_path="request-supplement")
+    def request_supplement(self, request, key=None):
+        data = _valid(SupplementRequestSerializer, request.data)
+        return self._act(services.bundle_request_supplement, items=data["items"])
+
+    @extend_schema(request=DeclarationSerializer, responses=BundleDetailSerializer, parameters=[BUNDLE_KEY])
+    @action(detail=True, methods=["post"])
+    def resubmit(self, request, key=None):
+        bundle = self._bundle()
+        serializer = DeclarationSerializer(data=request.data or {}, context={"group": bundle.group})
+        serializer.is_valid(raise_exception=True)
+        data = {k: v for k, v in serializer.validated_data.items() if k != "group"}
+        services.bundle_resubmit(bundle=bundle, actor=request.user, data=data)
+        return self._detail(bundle)
+
+    @extend_schema(request=ReasonSerializer, responses=BundleDetailSerializer, parameters=[BUNDLE_KEY])
+    @action(detail=True, methods=["post"])
+    def reject(self, request, key=None):
+        return self._act(services.bundle_reject, reason=_valid(ReasonSerializer, request.data)["reason"])
+
+    @extend_schema(request=None, responses=BundleDetailSerializer, parameters=[BUNDLE_KEY])
+    @action(detail=True, methods=["post"])
+    def register(self, request, key=None):
+        return self._act(services.bundle_register)
+
+    @extend_schema(request=ReasonSerializer, responses=BundleDetailSerializer, parameters=[BUNDLE_KEY])
+    @action(detail=True, methods=["post"], url_path="issue-without-personal-id")
+    def issue_without_personal_id(self, request, key=None):
+        return self._act(
+            services.bundle_issue_without_personal_id, reason=_valid(ReasonSerializer, request.data)["reason"]
+        )
+
+    @extend_schema(request=ReasonSerializer, responses=BundleDetailSerializer, parameters=[BUNDLE_KEY])
+    @action(detail=True, methods=["post"], url_path="close-partially")
+    def close_partially(self, request, key=None):
+        return self._act(
+            services.bundle_close_partially, reason=_valid(ReasonSerializer, request.data)["reason"]
+        )
+
+    @extend_schema(
+        request=CorrectionRequestSerializer, responses=BundleDetailSerializer, parameters=[BUNDLE_KEY]
+    )
+    @action(detail=True, methods=["post"], url_path="request-correction")
+    def request_correction(self, request, key=None):
+        bundle = self._bundle()
+        data = _valid(CorrectionRequestSerializer, request.data)
+        changes = _valid(DeclarationSerializer, data["changes"], context={"group": bundle.group})
+        services.correction_request(
+            bundle=bundle, actor=request.user, changes=_jsonable(changes), reason=data["reason"]
+        )
+        return self._detail(bundle)
+
+    @extend_schema(
+        request=CorrectionDecisionSerializer, responses=BundleDetailSerializer, parameters=[BUNDLE_KEY]
+    )
+    @action(detail=True, methods=["post"], url_path="decide-correction")
+    def decide_correction(self, request, key=None):
+        bundle = self._bundle()
+        data = _valid(CorrectionDecisionSerializer, request.data)
+        pending = next((c for c in bundle.corrections.all() if c.state == "requested"), None)
+        # The request was stored as JSON; it is validated again into values before it is applied.
+        changes = (
+            _valid(DeclarationSerializer, pending.changes, context={"group": bundle.group})
+            if pending is not None and data["approve"]
+            else None
+        )
+        services.correction_decide(
+            bundle=bundle,
+            actor=request.user,
+            approve=data["approve"],
+            note=data.get("note", ""),
+            changes=changes,
+        )
+        return self._detail(bundle)
+
+    @extend_schema(
+        request={"multipart/form-data": AttachmentUploadSerializer},
+        responses={201: AttachmentOutSerializer},
+        parameters=[BUNDLE_KEY],
+    )
+    @action(detail=True, methods=["post"], parser_classes=[parsers.MultiPartParser])
+    def attachments(self, request, key=None):
+        limit = settings.ATTACHMENT_MAX_BYTES
+        # Refuse an oversized body from its declared length, before reading it…
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            declared = 0
+        if declared > limit + 64 * 1024:
+            raise PayloadTooLarge()
+        # …and, whatever the header says, stop reading once the file passes the limit.
+        request._request.upload_handlers = [LimitedUploadHandler(limit), *request._request.upload_handlers]
+        bundle = self._bundle()
+        data = _valid(AttachmentUploadSerializer, request.data)
+        attachment = services.attachment_add(
+            bundle=bundle, actor=request.user, kind=data["kind"], upload=data["file"]
+        )
+        return Response(AttachmentOutSerializer(attachment).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        responses={(200, "application/octet-stream"): bytes},
+        parameters=[BUNDLE_KEY, OpenApiParameter("attachment_id", str, OpenApiParameter.PATH)],
+    )
+    @action(detail=True, methods=["get"], url_path=r"attachments/(?P<attachment_id>[0-9a-f-]{36})")
+    def attachment_file(self, request, key=None, attachment_id=None):
+        bundle = self._bundle()
+        attachment = Attachment.objects.get(bundle=bundle, public_id=attachment_id)
+        try:
+            handle = attachment.file.open("rb")
+        except (OSError, DatabaseError):
+            return problem_response(
+                status_code=status.HTTP_404_NOT_FOUND, detail="Tệp không còn được lưu trữ."
+            )
+        response = FileResponse(
+            handle,
+            content_type=attachment.content_type,
+            as_attachment=True,
+            filename=f"{attachment.kind}.{attachment.file.name.rsplit('.', 1)[-1]}",
+        )
+        response["Cache-Control"] = "private, no-store"
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
+def _valid(serializer_class, data, *, partial=False, context=None):
+    serializer = serializer_class(data=data, partial=partial, context=context or {})
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def _jsonable(value):
+    """Validated values (dates, times) as JSON for storage in a correction request."""
+    return json.loads(json.dumps(value, cls=JSONEncoder))

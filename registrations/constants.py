@@ -1,0 +1,174 @@
+from django.db import models
+
+
+class Group(models.TextChoices):
+    BIRTH = "birth", "Nhóm thủ tục khai sinh"
+    DEATH = "death", "Nhóm thủ tục khai tử"
+
+
+class Agency(models.TextChoices):
+    CIVIL_STATUS = "civil_status", "UBND cấp xã (hộ tịch)"
+    POLICE = "police", "Công an"
+    SOCIAL_INSURANCE = "social_insurance", "Bảo hiểm xã hội"
+    LABOUR = "labour", "Lao động - Thương binh và Xã hội"
+
+
+class BundleState(models.TextChoices):
+    DRAFT = "draft", "Bản nháp"
+    SUBMITTED = "submitted", "Đã nộp"
+    IN_REVIEW = "in_review", "Đang xem xét"
+    AWAITING_CITIZEN = "awaiting_citizen", "Chờ công dân bổ sung"
+    REGISTERED = "registered", "Đã đăng ký"
+    SIGNED = "signed", "Đã ký trích lục"
+    COMPLETED = "completed", "Hoàn thành"
+    PARTIALLY_COMPLETED = "partially_completed", "Hoàn thành một phần"
+    REJECTED = "rejected", "Bị từ chối"
+    WITHDRAWN = "withdrawn", "Đã rút"
+
+
+OPEN_STATES = (BundleState.DRAFT, BundleState.SUBMITTED, BundleState.IN_REVIEW, BundleState.AWAITING_CITIZEN)
+# Bundles in these states count for duplicate and uniqueness rules.
+LIVE_STATES = tuple(s for s in BundleState.values if s not in (BundleState.REJECTED, BundleState.WITHDRAWN))
+REGISTERED_STATES = (
+    BundleState.REGISTERED,
+    BundleState.SIGNED,
+    BundleState.COMPLETED,
+    BundleState.PARTIALLY_COMPLETED,
+)
+
+
+class StepState(models.TextChoices):
+    WAITING = "waiting", "Chờ bước trước"
+    PENDING = "pending", "Chờ gửi"
+    SENDING = "sending", "Đang gửi"
+    ACCEPTED = "accepted", "Cơ quan đã tiếp nhận"
+    DONE = "done", "Hoàn thành"
+    REJECTED = "rejected", "Cơ quan từ chối"
+    DEAD = "dead", "Gửi thất bại"
+
+
+class Sex(models.TextChoices):
+    MALE = "male", "Nam"
+    FEMALE = "female", "Nữ"
+
+
+class PersonRole(models.TextChoices):
+    REQUESTER = "requester", "Người yêu cầu"
+    CHILD = "child", "Trẻ được khai sinh"
+    MOTHER = "mother", "Mẹ"
+    FATHER = "father", "Cha"
+    DECEASED = "deceased", "Người chết"
+    BENEFICIARY = "beneficiary", "Người nhận trợ cấp"
+    SURVIVOR = "survivor", "Thân nhân hưởng tuất"
+
+
+class Relationship(models.TextChoices):
+    MOTHER = "mother", "Mẹ"
+    FATHER = "father", "Cha"
+    GUARDIAN = "guardian", "Người giám hộ"
+    GRANDPARENT = "grandparent", "Ông, bà"
+    SIBLING = "sibling", "Anh, chị, em"
+    SPOUSE = "spouse", "Vợ, chồng"
+    CHILD = "child", "Con"
+    OTHER_RELATIVE = "other_relative", "Người thân khác"
+
+
+class Regime(models.TextChoices):
+    SOCIAL_INSURANCE = "social_insurance", "Người tham gia, hưởng bảo hiểm xã hội"
+    SOCIAL_PROTECTION = "social_protection", "Đối tượng bảo trợ xã hội"
+    MERITORIOUS = "meritorious", "Người có công với cách mạng"
+
+
+class DeliveryMethod(models.TextChoices):
+    PICKUP = "pickup", "Nhận tại cơ quan công an"
+    POST = "post", "Gửi qua bưu chính"
+
+
+class PreferredForm(models.TextChoices):
+    MONTHLY = "monthly", "Hằng tháng"
+    LUMP_SUM = "lump_sum", "Một lần"
+
+
+class AttachmentKind(models.TextChoices):
+    MEDICAL_BIRTH_CERTIFICATE = "medical_birth_certificate", "Giấy chứng sinh"
+    DEATH_NOTICE = "death_notice", "Giấy báo tử"
+    OWNER_CONSENT = "owner_consent", "Văn bản đồng ý của chủ hộ, chủ sở hữu chỗ ở"
+    RELATIONSHIP_PROOF = "relationship_proof", "Giấy tờ chứng minh quan hệ"
+    OTHER = "other", "Giấy tờ khác"
+
+
+class Book(models.TextChoices):
+    BIRTH = "birth", "Sổ đăng ký khai sinh"
+    DEATH = "death", "Sổ đăng ký khai tử"
+
+
+class CorrectionState(models.TextChoices):
+    REQUESTED = "requested", "Chờ quyết định"
+    APPROVED = "approved", "Đã chấp thuận"
+    REFUSED = "refused", "Bị từ chối"
+
+
+# Steps the clerk does inside the portal; every other step is delivered to an agency.
+INTERNAL_PROCEDURES = ("birth_registration", "death_registration")
+REGISTRATION_PROCEDURE = {Group.BIRTH: "birth_registration", Group.DEATH: "death_registration"}
+# A pseudo-dependency: the step waits until the extract is signed.
+SIGNED_EXTRACT = "signed_extract"
+
+ETHNICITIES = {
+    "01": "Kinh",
+    "02": "Tày",
+    "03": "Thái",
+    "04": "Hoa",
+    "05": "Khơ-me",
+    "06": "Mường",
+    "07": "Nùng",
+    "08": "HMông",
+    "09": "Dao",
+    "10": "Gia-rai",
+    "11": "Ngái",
+    "12": "Ê-đê",
+    "13": "Ba-na",
+    "14": "Xơ-đăng",
+    "15": "Sán Chay",
+    "16": "Cơ-ho",
+    "17": "Chăm",
+    "18": "Sán Dìu",
+    "19": "Hrê",
+    "20": "Mnông",
+    "21": "Ra-glai",
+    "22": "Xtiêng",
+    "23": "Bru-Vân Kiều",
+    "24": "Thổ",
+    "25": "Giáy",
+    "26": "Cơ-tu",
+    "27": "Gié-Triêng",
+    "28": "Mạ",
+    "29": "Khơ-mú",
+    "30": "Co",
+    "31": "Tà-ôi",
+    "32": "Chơ-ro",
+    "33": "Kháng",
+    "34": "Xinh-mun",
+    "35": "Hà Nhì",
+    "36": "Chu-ru",
+    "37": "Lào",
+    "38": "La Chí",
+    "39": "La Ha",
+    "40": "Phù Lá",
+    "41": "La Hủ",
+    "42": "Lự",
+    "43": "Lô Lô",
+    "44": "Chứt",
+    "45": "Mảng",
+    "46": "Pà Thẻn",
+    "47": "Cơ Lao",
+    "48": "Cống",
+    "49": "Bố Y",
+    "50": "Si La",
+    "51": "Pu Péo",
+    "52": "Brâu",
+    "53": "Ơ Đu",
+    "54": "Rơ-măm",
+    "55": "Người nước ngoài",
+}
+ETHNICITY_CHOICES = sorted(ETHNICITIES.items())

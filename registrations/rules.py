@@ -1,0 +1,251 @@
+"""The rules of DOMAIN.md §2 over a declaration and the catalogue in force. Pure functions: they
+read the declaration dictionary and catalogue objects and return Vietnamese messages keyed by field
+path; they never write."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+
+from .constants import SIGNED_EXTRACT, Group, Regime, Relationship
+from .declaration import is_blank, value_at
+from .selectors import Catalogue
+
+Errors = dict[str, list[str]]
+
+MIN_PARENT_AGE_YEARS = 12
+MAX_MOTHER_AGE_YEARS = 65
+REQUESTER_RELATIONSHIPS = {
+    Group.BIRTH: {
+        Relationship.MOTHER,
+        Relationship.FATHER,
+        Relationship.GUARDIAN,
+        Relationship.GRANDPARENT,
+        Relationship.SIBLING,
+        Relationship.OTHER_RELATIVE,
+    },
+    Group.DEATH: {
+        Relationship.SPOUSE,
+        Relationship.CHILD,
+        Relationship.MOTHER,
+        Relationship.FATHER,
+        Relationship.SIBLING,
+        Relationship.GRANDPARENT,
+        Relationship.OTHER_RELATIVE,
+    },
+}
+
+
+def _add(errors: Errors, path: str, message: str) -> None:
+    errors.setdefault(path, []).append(message)
+
+
+# --- procedure sets -----------------------------------------------------------------------------
+
+
+def procedure_set_errors(chosen: list[str], catalogue: Catalogue) -> list[str]:
+    unknown = [code for code in chosen if code not in catalogue.procedures]
+    if unknown:
+        return [
+            f"Thủ tục '{code}' không có trong danh mục đang áp dụng ({catalogue.version.code})."
+            for code in unknown
+        ]
+    if len(set(chosen)) != len(chosen):
+        return ["Mỗi thủ tục chỉ chọn một lần."]
+    optional = sorted(code for code in chosen if catalogue.procedures[code].optional)
+    if not optional:
+        names = ", ".join(catalogue.procedures[c].name.lower() for c in catalogue.optional_codes())
+        return [f"Chọn thêm ít nhất một thủ tục liên thông: {names}."]
+    allowed = catalogue.rule.allowed_sets
+    if allowed and optional not in [sorted(s) for s in allowed]:
+        combos = "; ".join(" + ".join(catalogue.procedures[c].name for c in s) for s in allowed)
+        return [f"Tổ hợp thủ tục này không được phép. Các tổ hợp được phép: {combos}."]
+    return []
+
+
+def full_procedure_list(chosen: list[str], catalogue: Catalogue) -> list[str]:
+    """The bundle's procedures: the mandatory ones (registration, personal ID) plus the chosen ones,
+    in catalogue order."""
+    wanted = set(chosen) | {code for code, p in catalogue.procedures.items() if not p.optional}
+    return [code for code in catalogue.procedures if code in wanted]
+
+
+def step_dependencies(code: str, catalogue: Catalogue, present: set[str]) -> list[str]:
+    """A step's dependencies among the procedures actually in the bundle (plus the signed extract)."""
+    return [d for d in catalogue.procedures[code].depends_on if d == SIGNED_EXTRACT or d in present]
+
+
+def step_plan(*, procedure, regime: str | None) -> tuple[str, int]:
+    """(agency, time limit in working days) of a procedure; the funeral allowance depends on the regime."""
+    by_regime = (procedure.by_regime or {}).get(regime or "") or {}
+    return by_regime.get("agency", procedure.agency), by_regime.get("days", procedure.time_limit_days)
+
+
+# --- a whole submission -------------------------------------------------------------------------
+
+
+def submission_errors(
+    declaration: dict, catalogue: Catalogue, *, today: date, attachment_kinds: set[str]
+) -> Errors:
+    """Everything that stops a submission, by field path. Empty means the bundle may be submitted."""
+    errors: Errors = {}
+    chosen = declaration.get("procedures") or []
+    for message in procedure_set_errors(chosen, catalogue):
+        _add(errors, "procedures", message)
+    if errors:
+        return errors
+    procedures = [catalogue.procedures[c] for c in full_procedure_list(chosen, catalogue)]
+    for procedure in procedures:
+        for path in procedure.required_fields:
+            if is_blank(value_at(declaration, path)):
+                _add(errors, path, f"Bắt buộc cho thủ tục {procedure.name.lower()}.")
+        for kind in procedure.required_attachments:
+            if kind not in attachment_kinds:
+                _add(
+                    errors,
+                    f"attachments.{kind}",
+                    f"Cần đính kèm bản chụp cho thủ tục {procedure.name.lower()}.",
+                )
+    relationship = value_at(declaration, "requester.relationship")
+    if relationship and relationship not in REQUESTER_RELATIONSHIPS[declaration["group"]]:
+        _add(errors, "requester.relationship", "Quan hệ này không được yêu cầu thủ tục của nhóm này.")
+    if declaration["group"] == Group.BIRTH:
+        _birth_rules(declaration, {p.code: p for p in procedures}, today, errors)
+    else:
+        _death_rules(declaration, {p.code: p for p in procedures}, catalogue, today, errors)
+    return errors
+
+
+def _birth_rules(d: dict, procedures: dict, today: date, errors: Errors) -> None:
+    child_born = value_at(d, "child.date_of_birth")
+    for role in ("child", "mother", "father"):
+        nationality = value_at(d, f"{role}.nationality")
+        if nationality and nationality != "VN":
+            _add(
+                errors,
+                f"{role}.nationality",
+                "Khai sinh có yếu tố nước ngoài không thuộc phạm vi liên thông trực "
+                "tuyến; vui lòng nộp hồ sơ khai sinh riêng tại UBND.",
+            )
+    if child_born:
+        for role in ("mother", "father"):
+            parent_born = value_at(d, f"{role}.date_of_birth")
+            if parent_born and parent_born + relativedelta(years=MIN_PARENT_AGE_YEARS) > child_born:
+                _add(
+                    errors,
+                    f"{role}.date_of_birth",
+                    f"Ngày sinh không hợp lý: cha, mẹ phải hơn trẻ ít nhất {MIN_PARENT_AGE_YEARS} tuổi.",
+                )
+        mother_born = value_at(d, "mother.date_of_birth")
+        if mother_born and mother_born + relativedelta(years=MAX_MOTHER_AGE_YEARS) < child_born:
+            _add(errors, "mother.date_of_birth", "Ngày sinh của mẹ không hợp lý so với ngày sinh của trẻ.")
+        for procedure in procedures.values():
+            if (
+                procedure.max_child_age_years
+                and child_born + relativedelta(years=procedure.max_child_age_years) <= today
+            ):
+                _add(
+                    errors,
+                    "procedures",
+                    f"{procedure.name} chỉ dành cho trẻ dưới {procedure.max_child_age_years} tuổi.",
+                )
+    if d.get("father") and is_blank(value_at(d, "father.full_name")):
+        _add(errors, "father.full_name", "Đã khai thông tin người cha thì cần ghi họ tên.")
+    ward = d.get("registration_ward")
+    parent_wards = {value_at(d, "mother.ward_code"), value_at(d, "father.ward_code")} - {None}
+    if ward and parent_wards and ward not in parent_wards:
+        _add(errors, "registration_ward", "Đăng ký khai sinh tại UBND xã nơi cư trú của cha hoặc mẹ.")
+    if "permanent_residence" in procedures:
+        if value_at(d, "residence.owner_consent") is False:
+            _add(errors, "residence.owner_consent", "Cần có sự đồng ý của chủ hộ, chủ sở hữu chỗ ở.")
+        if value_at(d, "residence.collective_household"):
+            _add(
+                errors,
+                "residence.collective_household",
+                "Đăng ký thường trú vào hộ tập thể không thuộc phạm vi liên thông; "
+                "vui lòng làm thủ tục riêng tại công an.",
+            )
+    if "health_insurance" in procedures and value_at(d, "health_insurance.first_card") is False:
+        _add(
+            errors,
+            "health_insurance.first_card",
+            "Liên thông chỉ cấp thẻ bảo hiểm y tế lần đầu; cấp lại, đổi thẻ làm tại cơ quan bảo hiểm xã hội.",
+        )
+    posted = "child_id_card" in procedures and value_at(d, "child_id_card.delivery_method") == "post"
+    if posted and is_blank(value_at(d, "child_id_card.delivery_address")):
+        _add(errors, "child_id_card.delivery_address", "Cần địa chỉ nhận thẻ khi chọn gửi qua bưu chính.")
+
+
+def _death_rules(d: dict, procedures: dict, catalogue: Catalogue, today: date, errors: Errors) -> None:
+    born, died = value_at(d, "deceased.date_of_birth"), value_at(d, "death.date_of_death")
+    if born and died and died < born:
+        _add(errors, "death.date_of_death", "Ngày chết không được trước ngày sinh.")
+    notice_date = value_at(d, "death.death_notice_date")
+    if notice_date and died and notice_date < died:
+        _add(errors, "death.death_notice_date", "Ngày cấp giấy báo tử không được trước ngày chết.")
+    ward = d.get("registration_ward")
+    last_ward = value_at(d, "death.ward_code")
+    if ward and last_ward and ward != last_ward:
+        _add(errors, "registration_ward", "Đăng ký khai tử tại UBND xã nơi cư trú cuối cùng của người chết.")
+    if "funeral_allowance" not in procedures:
+        return
+    regime = value_at(d, "funeral_allowance.regime")
+    survivor = value_at(d, "funeral_allowance.survivor_benefit") or {}
+    if survivor.get("requested"):
+        supports = ((catalogue.procedures["funeral_allowance"].by_regime or {}).get(regime or "") or {}).get(
+            "survivor_benefit", False
+        )
+        if regime != Regime.SOCIAL_INSURANCE or not supports:
+            _add(
+                errors,
+                "funeral_allowance.survivor_benefit.requested",
+                "Trợ cấp tuất chỉ giải quyết liên thông cho người tham gia, hưởng bảo hiểm xã hội "
+                "theo danh mục đang áp dụng.",
+            )
+        if not survivor.get("survivors"):
+            _add(
+                errors,
+                "funeral_allowance.survivor_benefit.survivors",
+                "Cần kê khai ít nhất một thân nhân hưởng tuất.",
+            )
+        if not survivor.get("preferred_form"):
+            _add(
+                errors,
+                "funeral_allowance.survivor_benefit.preferred_form",
+                "Chọn hưởng hằng tháng hoặc một lần.",
+            )
+
+
+# --- deadlines and flags ------------------------------------------------------------------------
+
+
+def is_late_registration(declaration: dict, catalogue: Catalogue, *, today: date) -> bool:
+    """Registered after the legal window (60 days after birth, 15 after death): allowed but flagged."""
+    event = value_at(
+        declaration, "child.date_of_birth" if declaration["group"] == Group.BIRTH else "death.date_of_death"
+    )
+    return bool(event) and (today - event).days > catalogue.rule.legal_window_days
+
+
+def supplement_fields_allowed(items: list[dict]) -> set[str]:
+    return {item["field"] for item in items if item.get("field")}
+
+
+def changed_paths(before: dict, after: dict, prefix: str = "") -> set[str]:
+    """Dotted paths whose values differ between two declarations (lists compare whole)."""
+    paths: set[str] = set()
+    for key in set(before) | set(after):
+        left, right = before.get(key), after.get(key)
+        path = f"{prefix}{key}"
+        if isinstance(left, dict) or isinstance(right, dict):
+            paths |= changed_paths(left or {}, right or {}, f"{path}.")
+        elif left != right:
+            paths.add(path)
+    return paths
+
+
+def path_allowed(path: str, allowed: set[str]) -> bool:
+    """A change to ``child.full_name`` is allowed by ``child.full_name`` or by the whole ``child``."""
+    parts = path.split(".")
+    return any(".".join(parts[:i]) in allowed for i in range(1, len(parts) + 1))

@@ -1,0 +1,133 @@
+"""Reads of bundles, steps and the catalogue. Every read that reaches a person goes through
+``for_user`` first; other apps (signing, interconnect) read bundles only from here."""
+
+from __future__ import annotations
+
+import difflib
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from portal.common.crypto import lookup_hmac
+from portal.common.text import fold_accents
+
+from .constants import LIVE_STATES, Group, PersonRole
+from .models import Attachment, Bundle, CatalogueVersion, GroupRule, Person, Procedure, Step
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """One group's procedures and rules in one catalogue version."""
+
+    version: CatalogueVersion
+    rule: GroupRule
+    procedures: dict[str, Procedure]  # in catalogue order
+
+    @property
+    def registration(self) -> Procedure:
+        return next(p for p in self.procedures.values() if p.agency == "civil_status")
+
+    def optional_codes(self) -> list[str]:
+        return [code for code, p in self.procedures.items() if p.optional]
+
+
+def catalogue_version_on(day: date) -> CatalogueVersion:
+    version = (
+        CatalogueVersion.objects.filter(effective_from__lte=day)
+        .filter(Q(effective_to__isnull=True) | Q(effective_to__gt=day))
+        .order_by("-effective_from")
+        .first()
+    )
+    if version is None:
+        raise LookupError(f"Không có danh mục thủ tục nào có hiệu lực vào ngày {day:%d/%m/%Y}.")
+    return version
+
+
+def catalogue_for(*, version: CatalogueVersion, group: str) -> Catalogue:
+    rule = GroupRule.objects.get(version=version, group=group)
+    procedures = {
+        p.code: p for p in Procedure.objects.filter(version=version, group=group).order_by("position")
+    }
+    return Catalogue(version=version, rule=rule, procedures=procedures)
+
+
+def bundles_for(user) -> QuerySet[Bundle]:
+    """Bundles the user may see. Staff never see drafts: a draft is the citizen's own notebook."""
+    queryset = Bundle.objects.for_user(user)
+    if getattr(user, "role", None) != "citizen":
+        queryset = queryset.exclude(state="draft")
+    return queryset
+
+
+def bundle_detail_queryset(user) -> QuerySet[Bundle]:
+    """Everything the detail page and the declaration need, in a fixed number of queries."""
+    return (
+        bundles_for(user)
+        .select_related("birth", "death", "ward__province", "catalogue_version")
+        .prefetch_related(
+            Prefetch("people", queryset=Person.objects.order_by("role", "pk")),
+            Prefetch("steps", queryset=Step.objects.order_by("position")),
+            Prefetch("attachments", queryset=Attachment.objects.order_by("uploaded_at")),
+            "supplements",
+            "corrections",
+        )
+    )
+
+
+def bundle_get(*, user, key: str) -> Bundle:
+    """By bundle code or internal id, within the user's jurisdiction (404 otherwise)."""
+    queryset = bundle_detail_queryset(user)
+    try:
+        public_id = uuid.UUID(key)
+    except ValueError:
+        return queryset.get(code=key)
+    return queryset.get(public_id=public_id)
+
+
+def birth_duplicate_of(
+    *,
+    bundle: Bundle,
+    certificate_number: str,
+    mother_id: str | None,
+    child_name: str,
+    child_born: date | None,
+) -> Bundle | None:
+    """Another live birth bundle with the same medical birth certificate, or the same mother and birth
+    date and a similar child name."""
+    others = (
+        Bundle.objects.filter(group=Group.BIRTH, state__in=LIVE_STATES)
+        .exclude(pk=bundle.pk)
+        .exclude(state="draft")
+    )
+    if certificate_number:
+        match = (
+            others.filter(birth__medical_birth_certificate_number=certificate_number).order_by("pk").first()
+        )
+        if match:
+            return match
+    if mother_id and child_born:
+        candidates = (
+            Person.objects.filter(role=PersonRole.CHILD, date_of_birth=child_born, bundle__in=others)
+            .filter(
+                bundle__people__role=PersonRole.MOTHER, bundle__people__id_number_hmac=lookup_hmac(mother_id)
+            )
+            .select_related("bundle")
+        )
+        folded = fold_accents(child_name)
+        for child in candidates:
+            if difflib.SequenceMatcher(None, folded, child.full_name_folded).ratio() >= 0.85:
+                return child.bundle
+    return None
+
+
+def death_registered_for(*, bundle: Bundle, deceased_id: str) -> Bundle | None:
+    others = (
+        Bundle.objects.filter(group=Group.DEATH, state__in=LIVE_STATES)
+        .exclude(pk=bundle.pk)
+        .exclude(state="draft")
+    )
+    return others.filter(
+        people__role=PersonRole.DECEASED, people__id_number_hmac=lookup_hmac(deceased_id)
+    ).first()

@@ -1,0 +1,692 @@
+"""The only way to change a bundle or a step. Each public function is one transaction, takes keyword
+arguments, checks who may act, applies the rules, writes the audit trail and announces what happened
+once the transaction has committed."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+
+from django.db import connection, transaction
+from django.utils import timezone
+from django_fsm import TransitionNotAllowed
+
+from portal.accounts.constants import Role
+from portal.audit.services import audit_record
+from portal.workcalendar import services as calendar
+
+from . import rules, selectors, signals
+from .constants import (
+    INTERNAL_PROCEDURES,
+    REGISTRATION_PROCEDURE,
+    SIGNED_EXTRACT,
+    Book,
+    BundleState,
+    CorrectionState,
+    Group,
+    PersonRole,
+    StepState,
+)
+from .declaration import apply_declaration, declaration_of
+from .exceptions import NotPermitted, TransitionRefused, ValidationFailed
+from .models import (
+    Attachment,
+    Bundle,
+    BundleCodeCounter,
+    Correction,
+    Person,
+    RegistrationCounter,
+    Step,
+    SupplementRequest,
+)
+
+CLERK_ACTIONS = {
+    "accept",
+    "request_supplement",
+    "reject",
+    "register",
+    "issue_without_personal_id",
+    "close_partially",
+    "decide_correction",
+}
+OWNER_ACTIONS = {"update", "submit", "withdraw", "resubmit", "attach"}
+LEADER_ACTIONS = {"sign"}
+
+
+# --- guards -------------------------------------------------------------------------------------
+
+
+def _ensure_may(action: str, *, actor, bundle: Bundle) -> None:
+    is_owner = bundle.owner_id == actor.pk
+    is_ward_clerk = (
+        actor.role == Role.WARD_CLERK and bundle.ward_id is not None and actor.ward_id == bundle.ward_id
+    )
+    is_ward_leader = actor.role == Role.WARD_LEADER and actor.ward_id == bundle.ward_id
+    allowed = (
+        (action in OWNER_ACTIONS and is_owner)
+        or (action in CLERK_ACTIONS and is_ward_clerk)
+        or (action in LEADER_ACTIONS and is_ward_leader)
+        or (action == "request_correction" and (is_owner or is_ward_clerk))
+        or (action == "attach" and is_ward_clerk)
+    )
+    if not (actor.is_active and allowed):
+        raise NotPermitted(f"Tài khoản này không được thực hiện thao tác '{action}' với hồ sơ này.")
+
+
+def allowed_actions(bundle: Bundle) -> list[str]:
+    """The bundle transitions possible from its current state (whoever may take them)."""
+    return sorted({t.name for t in bundle.get_available_state_transitions()})
+
+
+def _transition(bundle: Bundle, name: str, *, actor, reason: str = "", extra: dict | None = None) -> None:
+    """Run one FSM transition and record it; a refused one raises before anything is written."""
+    source = bundle.state
+    try:
+        getattr(bundle, name)()
+    except TransitionNotAllowed:
+        raise TransitionRefused(action=name, state=source, allowed=allowed_actions(bundle)) from None
+    audit_record(
+        stream=f"bundle:{bundle.public_id}",
+        action=f"bundle.{name}",
+        actor=actor,
+        object_type="bundle",
+        object_id=bundle.code or bundle.public_id,
+        data={"from": source, "to": bundle.state, "reason": reason, **(extra or {})},
+    )
+
+
+def _locked(bundle: Bundle) -> Bundle:
+    """The bundle re-read under a row lock, with its declaration, so two clerks acting at once
+    serialise and the second sees the first one's result."""
+    return (
+        Bundle.objects.select_for_update(of=("self",))
+        .select_related("birth", "death")
+        .prefetch_related("people", "attachments")
+        .get(pk=bundle.pk)
+    )
+
+
+def _on_commit(signal, **kwargs) -> None:
+    transaction.on_commit(lambda: signal.send(sender=Bundle, **kwargs), robust=True)
+
+
+# --- drafts -------------------------------------------------------------------------------------
+
+
+def _requester_from_account(*, bundle: Bundle, owner) -> Person:
+    """The requester's identity comes from e-ID and is not editable in the declaration."""
+    return Person(
+        bundle=bundle,
+        role=PersonRole.REQUESTER,
+        full_name=owner.full_name,
+        date_of_birth=owner.date_of_birth,
+        sex=owner.sex or "",
+        id_number=owner.id_number or None,
+    )
+
+
+def _persist(bundle: Bundle, data: dict) -> None:
+    to_save, to_delete, details = apply_declaration(bundle, data)
+    bundle.save()
+    if details is not None:
+        details.save()
+    for person in to_delete:
+        if person.pk:
+            person.delete()
+    new = [p for p in to_save if p.pk is None]
+    for person in new:
+        person.prepare()
+    Person.objects.bulk_create(new)
+    for person in to_save:
+        if person.pk and person not in new:
+            person.save()
+
+
+@transaction.atomic
+def bundle_create_draft(*, owner, data: dict) -> Bundle:
+    if owner.role != Role.CITIZEN:
+        raise NotPermitted("Chỉ công dân (hoặc cán bộ nộp thay tại bộ phận một cửa) tạo hồ sơ.")
+    bundle = Bundle(owner=owner, group=data["group"])
+    to_save, _, details = apply_declaration(bundle, data)  # rows built in memory, saved below
+    bundle.save()
+    requester = _requester_from_account(bundle=bundle, owner=owner)
+    if details is not None:
+        details.save()
+    for person in (requester, *to_save):
+        person.prepare()
+    Person.objects.bulk_create([requester, *to_save])
+    return bundle
+
+
+@transaction.atomic
+def bundle_update_draft(*, bundle: Bundle, actor, data: dict) -> Bundle:
+    bundle = _locked(bundle)
+    _ensure_may("update", actor=actor, bundle=bundle)
+    if bundle.state != BundleState.DRAFT:
+        raise TransitionRefused(action="update", state=bundle.state, allowed=allowed_actions(bundle))
+    _persist(bundle, data)
+    return bundle
+
+
+# --- submission ---------------------------------------------------------------------------------
+
+
+def _next_code(bundle: Bundle, now: datetime) -> str:
+    """{province}.{ward}-{YYMMDD}-{NNNN}: unique, sortable within a ward, readable over the phone."""
+    day = timezone.localtime(now).date()
+    number = _upsert_counter(BundleCodeCounter, {"ward_id": bundle.ward_id, "day": day})
+    return f"{bundle.ward.province_id:02d}.{bundle.ward_id:05d}-{day:%y%m%d}-{number:04d}"
+
+
+def _upsert_counter(model, key: dict) -> int:
+    """Increment a counter row and return the new value, in one statement that also locks the row
+    until the transaction ends; a rolled-back transaction gives the number back, so no gap appears."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(c) for c in key)
+    placeholders = ", ".join(["%s"] * len(key))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}, last_number) VALUES ({placeholders}, 1) "  # noqa: S608 - names only
+            f"ON CONFLICT ({columns}) DO UPDATE SET last_number = {table}.last_number + 1 "
+            "RETURNING last_number",
+            list(key.values()),
+        )
+        return cursor.fetchone()[0]
+
+
+def _catalogue(bundle: Bundle, day) -> selectors.Catalogue:
+    version = bundle.catalogue_version or selectors.catalogue_version_on(day)
+    return selectors.catalogue_for(version=version, group=bundle.group)
+
+
+def _check_declaration(bundle: Bundle, catalogue, *, today) -> dict:
+    declaration = declaration_of(bundle)
+    errors = rules.submission_errors(
+        declaration, catalogue, today=today, attachment_kinds={a.kind for a in bundle.attachments.all()}
+    )
+    if bundle.group == Group.DEATH and not errors:
+        deceased_id = declaration["deceased"]["id_number"]
+        if selectors.death_registered_for(bundle=bundle, deceased_id=deceased_id):
+            errors["deceased.id_number"] = ["Người này đã có hồ sơ khai tử đang giải quyết hoặc đã đăng ký."]
+    if errors:
+        raise ValidationFailed(errors, "Hồ sơ chưa đủ hoặc chưa đúng để nộp.")
+    return declaration
+
+
+def _flag_duplicates(bundle: Bundle, declaration: dict) -> None:
+    if bundle.group != Group.BIRTH:
+        return
+    bundle.possible_duplicate_of = selectors.birth_duplicate_of(
+        bundle=bundle,
+        certificate_number=(declaration.get("birth") or {}).get("medical_birth_certificate_number") or "",
+        mother_id=(declaration.get("mother") or {}).get("id_number"),
+        child_name=(declaration.get("child") or {}).get("full_name") or "",
+        child_born=(declaration.get("child") or {}).get("date_of_birth"),
+    )
+
+
+def _start_clock(bundle: Bundle, catalogue, now: datetime) -> None:
+    """The processing clock runs from the last complete (re)submission, after the 15:00 cut-off."""
+    rule = catalogue.rule
+    days = (
+        rule.verification_time_limit_days
+        if bundle.verification_needed and rule.verification_time_limit_days
+        else rule.time_limit_days
+    )
+    regime = bundle.death.regime if bundle.group == Group.DEATH and hasattr(bundle, "death") else None
+    step_days = [
+        rules.step_plan(procedure=catalogue.procedures[c], regime=regime)[1] for c in bundle.procedures
+    ]
+    bundle.clock_started_at = now
+    bundle.due_at = calendar.deadline_from(now, max([days, *step_days]))
+
+
+@transaction.atomic
+def bundle_submit(*, bundle: Bundle, actor) -> Bundle:
+    bundle = _locked(bundle)
+    _ensure_may("submit", actor=actor, bundle=bundle)
+    if bundle.state != BundleState.DRAFT:
+        raise TransitionRefused(action="submit", state=bundle.state, allowed=allowed_actions(bundle))
+    now = timezone.now()
+    today = timezone.localdate(now)
+    catalogue = _catalogue(bundle, today)
+    declaration = _check_declaration(bundle, catalogue, today=today)
+    _transition(bundle, "submit", actor=actor)
+    bundle.catalogue_version = catalogue.version
+    bundle.procedures = rules.full_procedure_list(bundle.procedures, catalogue)
+    bundle.code = _next_code(bundle, now)
+    bundle.submitted_at = now
+    bundle.late_registration = rules.is_late_registration(declaration, catalogue, today=today)
+    _flag_duplicates(bundle, declaration)
+    _start_clock(bundle, catalogue, now)
+    bundle.save()
+    regime = bundle.death.regime if bundle.group == Group.DEATH else None
+    present = set(bundle.procedures)
+    steps = []
+    for position, code in enumerate(bundle.procedures):
+        agency, days = rules.step_plan(procedure=catalogue.procedures[code], regime=regime)
+        steps.append(
+            Step(
+                bundle=bundle,
+                procedure=code,
+                agency=agency,
+                position=position,
+                time_limit_days=days,
+                depends_on=rules.step_dependencies(code, catalogue, present),
+            )
+        )
+    Step.objects.bulk_create(steps)
+    _on_commit(signals.bundle_submitted, bundle=bundle)
+    return bundle
+
+
+# --- the clerk's review -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def bundle_accept(*, bundle: Bundle, actor) -> Bundle:
+    bundle = _locked(bundle)
+    _ensure_may("accept", actor=actor, bundle=bundle)
+    _transition(bundle, "accept", actor=actor)
+    bundle.save()
+    return bundle
+
+
+@transaction.atomic
+def bundle_request_supplement(*, bundle: Bundle, actor, items: list[dict]) -> SupplementRequest:
+    bundle = _locked(bundle)
+    _ensure_may("request_supplement", actor=actor, bundle=bundle)
+    _transition(bundle, "request_supplement", actor=actor, extra={"items": items})
+    rule = _catalogue(bundle, timezone.localdate()).rule
+    now = timezone.now()
+    due_day = calendar.add_working_days(timezone.localdate(now), rule.supplement_days)
+    remind_day = calendar.add_working_days(
+        timezone.localdate(now), max(rule.supplement_days - rule.supplement_reminder_days, 0)
+    )
+    end_of = lambda day: timezone.make_aware(datetime.combine(day, datetime.max.time()))  # noqa: E731
+    bundle.due_at = None  # the clock stops while the citizen answers
+    bundle.save()
+    return SupplementRequest.objects.create(
+        bundle=bundle,
+        requested_by=actor,
+        items=items,
+        due_at=end_of(due_day),
+        remind_at=end_of(remind_day).replace(hour=8, minute=0, second=0, microsecond=0),
+    )
+
+
+@transaction.atomic
+def bundle_resubmit(*, bundle: Bundle, actor, data: dict) -> Bundle:
+    """The citizen answers a supplement request: only the requested fields may change."""
+    bundle = _locked(bundle)
+    _ensure_may("resubmit", actor=actor, bundle=bundle)
+    if bundle.state != BundleState.AWAITING_CITIZEN:
+        raise TransitionRefused(action="resubmit", state=bundle.state, allowed=allowed_actions(bundle))
+    request = bundle.supplements.filter(answered_at__isnull=True, expired_at__isnull=True).get()
+    allowed = rules.supplement_fields_allowed(request.items)
+    before = declaration_of(bundle)
+    if data:
+        _persist(bundle, data)
+        bundle = _locked(bundle)
+    after = declaration_of(bundle)
+    forbidden = sorted(p for p in rules.changed_paths(before, after) if not rules.path_allowed(p, allowed))
+    if forbidden:
+        raise ValidationFailed({path: ["Trường này không nằm trong yêu cầu bổ sung."] for path in forbidden})
+    now = timezone.now()
+    catalogue = _catalogue(bundle, timezone.localdate(now))
+    _check_declaration(bundle, catalogue, today=timezone.localdate(now))
+    _transition(
+        bundle, "resubmit", actor=actor, extra={"changed": sorted(rules.changed_paths(before, after))}
+    )
+    _start_clock(bundle, catalogue, now)
+    _flag_duplicates(bundle, after)
+    bundle.save()
+    request.answered_at = now
+    request.save(update_fields=["answered_at"])
+    return bundle
+
+
+@transaction.atomic
+def bundle_reject(*, bundle: Bundle, actor, reason: str) -> Bundle:
+    bundle = _locked(bundle)
+    if actor is not None:  # None: the periodic job rejecting an unanswered supplement request
+        _ensure_may("reject", actor=actor, bundle=bundle)
+    _transition(bundle, "reject", actor=actor, reason=reason)
+    bundle.closed_reason = reason
+    bundle.due_at = None
+    bundle.save()
+    return bundle
+
+
+@transaction.atomic
+def bundle_withdraw(*, bundle: Bundle, actor, reason: str = "") -> Bundle:
+    bundle = _locked(bundle)
+    _ensure_may("withdraw", actor=actor, bundle=bundle)
+    _transition(bundle, "withdraw", actor=actor, reason=reason)
+    bundle.closed_reason = reason or "Công dân rút hồ sơ."
+    bundle.due_at = None
+    bundle.save()
+    return bundle
+
+
+@transaction.atomic
+def bundle_register(*, bundle: Bundle, actor) -> Bundle:
+    """Enter the bundle in the ward's book: the next gapless number of this year's birth or death book.
+    The registration step is done; for a birth the personal ID step becomes due at once."""
+    bundle = _locked(bundle)
+    _ensure_may("register", actor=actor, bundle=bundle)
+    now = timezone.now()
+    year = timezone.localdate(now).year
+    book = Book.BIRTH if bundle.group == Group.BIRTH else Book.DEATH
+    source = bundle.state
+    try:
+        bundle.register()
+    except TransitionNotAllowed:
+        raise TransitionRefused(action="register", state=source, allowed=allowed_actions(bundle)) from None
+    bundle.registration_number = _upsert_counter(
+        RegistrationCounter, {"ward_id": bundle.ward_id, "book": book, "year": year}
+    )
+    bundle.registration_book = f"01/{year}"
+    bundle.registered_at, bundle.registered_by = now, actor
+    audit_record(
+        stream=f"bundle:{bundle.public_id}",
+        action="bundle.register",
+        actor=actor,
+        object_type="bundle",
+        object_id=bundle.code,
+        data={
+            "from": source,
+            "to": bundle.state,
+            "reason": "",
+            "number": bundle.registration_number,
+            "book": bundle.registration_book,
+        },
+    )
+    bundle.save()
+    steps = list(bundle.steps.all())
+    registration = next(s for s in steps if s.procedure == REGISTRATION_PROCEDURE[bundle.group])
+    registration.mark_done()
+    registration.done_at = now
+    registration.result = {
+        "registration_number": bundle.registration_number,
+        "book": bundle.registration_book,
+    }
+    registration.save()
+    _release_ready_steps(bundle, steps, now)
+    _on_commit(signals.bundle_registered, bundle=bundle)
+    return bundle
+
+
+@transaction.atomic
+def bundle_issue_without_personal_id(*, bundle: Bundle, actor, reason: str) -> Bundle:
+    """When the personal ID number is overdue the clerk may let the extract be signed without it; the
+    extract is re-issued when the number arrives."""
+    bundle = _locked(bundle)
+    _ensure_may("issue_without_personal_id", actor=actor, bundle=bundle)
+    step = bundle.steps.filter(procedure="personal_id").first()
+    now = timezone.now()
+    if bundle.state != BundleState.REGISTERED or step is None or step.state == StepState.DONE:
+        raise TransitionRefused(
+            action="issue_without_personal_id", state=bundle.state, allowed=allowed_actions(bundle)
+        )
+    if step.deadline is None or step.deadline > now:
+        raise ValidationFailed({"personal_id": ["Chỉ ghi nhận khi bước cấp số định danh đã quá hạn."]})
+    bundle.extract_without_personal_id = True
+    bundle.save(update_fields=["extract_without_personal_id", "updated_at"])
+    audit_record(
+        stream=f"bundle:{bundle.public_id}",
+        action="bundle.issue_without_personal_id",
+        actor=actor,
+        object_type="bundle",
+        object_id=bundle.code,
+        data={"reason": reason},
+    )
+    return bundle
+
+
+def extract_is_complete(bundle: Bundle) -> bool:
+    if bundle.group == Group.DEATH or bundle.extract_without_personal_id:
+        return True
+    return any(s.procedure == "personal_id" and s.state == StepState.DONE for s in bundle.steps.all())
+
+
+@transaction.atomic
+def bundle_sign(*, bundle: Bundle, actor) -> Bundle:
+    """The leader signed the extract (the signing app calls this after a valid signature): the
+    remaining steps become due."""
+    bundle = _locked(bundle)
+    _ensure_may("sign", actor=actor, bundle=bundle)
+    if bundle.state == BundleState.REGISTERED and not extract_is_complete(bundle):
+        raise ValidationFailed(
+            {"personal_id": ["Trích lục chưa đủ: chưa có số định danh cá nhân của trẻ."]},
+            "Chưa ký được trích lục.",
+        )
+    now = timezone.now()
+    _transition(bundle, "sign", actor=actor)
+    bundle.signed_at = now
+    bundle.save()
+    _release_ready_steps(bundle, list(bundle.steps.all()), now)
+    _on_commit(signals.bundle_signed, bundle=bundle)
+    return bundle
+
+
+@transaction.atomic
+def bundle_close_partially(*, bundle: Bundle, actor, reason: str) -> Bundle:
+    bundle = _locked(bundle)
+    _ensure_may("close_partially", actor=actor, bundle=bundle)
+    stuck = [s for s in bundle.steps.all() if s.state in (StepState.REJECTED, StepState.DEAD)]
+    if bundle.state == BundleState.SIGNED and not stuck:
+        raise ValidationFailed({"steps": ["Chỉ đóng một phần khi có bước bị từ chối hoặc gửi thất bại."]})
+    _transition(bundle, "close_partially", actor=actor, reason=reason)
+    bundle.closed_reason = reason
+    bundle.completed_at = timezone.now()
+    bundle.save()
+    return bundle
+
+
+# --- steps --------------------------------------------------------------------------------------
+
+
+def _release_ready_steps(bundle: Bundle, steps: list[Step], now: datetime) -> list[Step]:
+    """Waiting steps whose dependencies are met become pending, due now, with their own deadline."""
+    done = {s.procedure for s in steps if s.state == StepState.DONE}
+    if bundle.state in (BundleState.SIGNED, BundleState.COMPLETED):
+        done.add(SIGNED_EXTRACT)
+    released = []
+    for step in steps:
+        if (
+            step.state == StepState.WAITING
+            and step.procedure not in INTERNAL_PROCEDURES
+            and set(step.depends_on) <= done
+        ):
+            step.release()
+            step.due_since = step.next_attempt_at = now
+            step.deadline = calendar.deadline_from(now, step.time_limit_days)
+            step.save()
+            released.append(step)
+    if released:
+        ids = [s.pk for s in released]
+        transaction.on_commit(lambda: signals.step_due.send(sender=Step, step_ids=ids), robust=True)
+    return released
+
+
+@transaction.atomic
+def step_record_result(*, step: Step, result: dict, reference: str = "") -> Step:
+    """An agency finished a step (answer, callback or reconciliation). Idempotent: a second report of
+    the same result changes nothing. Releases what waited for it and completes the bundle when all
+    steps are done."""
+    step = Step.objects.select_for_update().get(pk=step.pk)
+    if step.state == StepState.DONE:
+        return step
+    now = timezone.now()
+    step.mark_done()
+    step.result, step.done_at, step.lease_until = result, now, None
+    if reference:
+        step.reference = reference
+    step.save()
+    bundle = _locked(step.bundle)
+    steps = list(bundle.steps.all())
+    audit_record(
+        stream=f"bundle:{bundle.public_id}",
+        action="step.done",
+        object_type="step",
+        object_id=step.idempotency_key,
+        data={"procedure": step.procedure},
+    )
+    _release_ready_steps(bundle, steps, now)
+    if bundle.state == BundleState.SIGNED and all(s.state == StepState.DONE for s in steps):
+        _transition(bundle, "complete", actor=None)
+        bundle.completed_at = now
+        bundle.save()
+    return step
+
+
+# --- supplements over time ----------------------------------------------------------------------
+
+
+def supplements_process_due(*, now: datetime | None = None) -> dict[str, int]:
+    """Remind citizens two working days before the supplement limit; reject bundles whose limit
+    passed without an answer. Each bundle in its own transaction: one failure does not stop the rest."""
+    now = now or timezone.now()
+    reminded = rejected = 0
+    for request in SupplementRequest.objects.filter(
+        answered_at__isnull=True,
+        expired_at__isnull=True,
+        reminded_at__isnull=True,
+        remind_at__lte=now,
+        due_at__gt=now,
+    ):
+        with transaction.atomic():
+            SupplementRequest.objects.filter(pk=request.pk).update(reminded_at=now)
+            audit_record(
+                stream=f"bundle:{request.bundle.public_id}",
+                action="bundle.supplement_reminder",
+                object_type="bundle",
+                object_id=request.bundle.code,
+            )
+        reminded += 1
+    for request in SupplementRequest.objects.filter(
+        answered_at__isnull=True, expired_at__isnull=True, due_at__lte=now
+    ).select_related("bundle"):
+        with transaction.atomic():
+            bundle_reject(
+                bundle=request.bundle,
+                actor=None,
+                reason="Quá thời hạn bổ sung hồ sơ mà không nhận được thông tin bổ sung.",
+            )
+            SupplementRequest.objects.filter(pk=request.pk).update(expired_at=now)
+        rejected += 1
+    return {"reminded": reminded, "rejected": rejected}
+
+
+# --- corrections --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def correction_request(*, bundle: Bundle, actor, changes: dict, reason: str) -> Correction:
+    bundle = _locked(bundle)
+    _ensure_may("request_correction", actor=actor, bundle=bundle)
+    if bundle.state not in (
+        BundleState.REGISTERED,
+        BundleState.SIGNED,
+        BundleState.COMPLETED,
+        BundleState.PARTIALLY_COMPLETED,
+    ):
+        raise TransitionRefused(
+            action="request_correction", state=bundle.state, allowed=allowed_actions(bundle)
+        )
+    if bundle.corrections.filter(state=CorrectionState.REQUESTED).exists():
+        raise ValidationFailed({"changes": ["Hồ sơ đang có một yêu cầu cải chính chờ quyết định."]})
+    correction = Correction.objects.create(bundle=bundle, changes=changes, reason=reason, requested_by=actor)
+    audit_record(
+        stream=f"bundle:{bundle.public_id}",
+        action="bundle.correction_requested",
+        actor=actor,
+        object_type="bundle",
+        object_id=bundle.code,
+        data={"fields": sorted(changes), "reason": reason},
+    )
+    return correction
+
+
+@transaction.atomic
+def correction_decide(
+    *, bundle: Bundle, actor, approve: bool, note: str = "", changes: dict | None = None
+) -> Correction:
+    """Approve (applying ``changes``, the validated form of the request) or refuse a correction."""
+    bundle = _locked(bundle)
+    _ensure_may("decide_correction", actor=actor, bundle=bundle)
+    correction = bundle.corrections.select_for_update().filter(state=CorrectionState.REQUESTED).first()
+    if correction is None:
+        raise TransitionRefused(
+            action="decide_correction", state=bundle.state, allowed=allowed_actions(bundle)
+        )
+    if approve:
+        _persist(bundle, changes or {})
+    correction.state = CorrectionState.APPROVED if approve else CorrectionState.REFUSED
+    correction.decided_by, correction.decided_at, correction.decision_note = actor, timezone.now(), note
+    correction.save()
+    audit_record(
+        stream=f"bundle:{bundle.public_id}",
+        action="bundle.correction_decided",
+        actor=actor,
+        object_type="bundle",
+        object_id=bundle.code,
+        data={"approved": approve, "note": note},
+    )
+    if approve:
+        transaction.on_commit(
+            lambda: signals.bundle_corrected.send(sender=Bundle, bundle=bundle, correction=correction),
+            robust=True,
+        )
+    return correction
+
+
+# --- attachments --------------------------------------------------------------------------------
+
+ALLOWED_SIGNATURES = {
+    b"%PDF-": "application/pdf",
+    b"\xff\xd8\xff": "image/jpeg",
+    b"\x89PNG\r\n\x1a\n": "image/png",
+}
+
+
+def sniff_content_type(head: bytes) -> str | None:
+    return next((kind for magic, kind in ALLOWED_SIGNATURES.items() if head.startswith(magic)), None)
+
+
+@transaction.atomic
+def attachment_add(*, bundle: Bundle, actor, kind: str, upload) -> Attachment:
+    """Store one scan privately. The type is recognised from the content, never from the name."""
+    bundle = _locked(bundle)
+    _ensure_may("attach", actor=actor, bundle=bundle)
+    if bundle.state not in (
+        BundleState.DRAFT,
+        BundleState.AWAITING_CITIZEN,
+        BundleState.SUBMITTED,
+        BundleState.IN_REVIEW,
+    ):
+        raise TransitionRefused(action="attach", state=bundle.state, allowed=allowed_actions(bundle))
+    upload.seek(0)
+    content_type = sniff_content_type(upload.read(16))
+    if content_type is None:
+        raise ValidationFailed({"file": ["Chỉ nhận tệp PDF, JPEG hoặc PNG (nhận biết theo nội dung tệp)."]})
+    upload.seek(0)
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}[content_type]
+    attachment = Attachment(
+        bundle=bundle,
+        kind=kind,
+        content_type=content_type,
+        size=upload.size,
+        sha256=digest.hexdigest(),
+        original_name=(upload.name or "")[:200],
+        uploaded_by=actor,
+    )
+    # The stored name reveals nothing about the person: a random id and the detected extension.
+    attachment.file.save(f"{attachment.public_id}.{extension}", upload, save=False)
+    attachment.save()
+    return attachment
