@@ -541,6 +541,23 @@ def step_record_result(*, step: Step, result: dict, reference: str = "") -> Step
     return step
 
 
+@transaction.atomic
+def step_record_rejection(*, step: Step, reason: str) -> Step:
+    """The agency refused the step (422): a person must act; the bundle needs attention."""
+    step = Step.objects.select_for_update().get(pk=step.pk)
+    step.mark_rejected()
+    step.reason, step.lease_until = reason, None
+    step.save()
+    audit_record(
+        stream=f"bundle:{step.bundle.public_id}",
+        action="step.rejected",
+        object_type="step",
+        object_id=step.idempotency_key,
+        data={"procedure": step.procedure, "reason": reason},
+    )
+    return step
+
+
 # --- supplements over time ----------------------------------------------------------------------
 
 

@@ -252,6 +252,7 @@ HEARTBEAT_SECONDS = env.float("HEARTBEAT_SECONDS", default=10.0)
 HEARTBEAT_STALE_SECONDS = env.float("HEARTBEAT_STALE_SECONDS", default=60.0)
 CELERY_BEAT_SCHEDULE = {
     "health-heartbeat": {"task": "portal.health.tasks.heartbeat", "schedule": HEARTBEAT_SECONDS},
+    "supplement-deadlines": {"task": "registrations.tasks.process_supplement_deadlines", "schedule": 15 * 60},
     "audit-seal-yesterday": {
         "task": "portal.audit.tasks.seal_previous_day",
         "schedule": crontab(hour=0, minute=5),
