@@ -92,6 +92,24 @@ class BundleListSerializer(serializers.ModelSerializer):
         ]
 
 
+class BundleSummarySerializer(BundleListSerializer):
+    """What an action answers: the bundle's new state and what may happen next (the receipt after
+    submission: its code and appointment date). The full detail is one GET away."""
+
+    allowed_actions = serializers.SerializerMethodField()
+
+    class Meta(BundleListSerializer.Meta):
+        fields = [
+            *BundleListSerializer.Meta.fields,
+            "registration_number",
+            "registration_book",
+            "allowed_actions",
+        ]
+
+    def get_allowed_actions(self, bundle) -> list[str]:
+        return services.allowed_actions(bundle)
+
+
 class BundleDetailSerializer(BundleListSerializer):
     declaration = serializers.SerializerMethodField()
     steps = StepOutSerializer(many=True)
@@ -208,88 +226,96 @@ class BundleViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return _problem_for(exc) or super().handle_exception(exc)
 
     def _bundle(self) -> Bundle:
-        return selectors.bundle_get(user=self.request.user, key=self.kwargs["key"])
+        """The bundle named in the URL, if the caller may see it (404 otherwise). Services re-read it
+        under a lock, so this is a light read."""
+        return selectors.bundle_get(
+            user=self.request.user, key=self.kwargs["key"], queryset=selectors.bundles_for(self.request.user)
+        )
 
-    def _detail(self, bundle: Bundle, *, status_code=status.HTTP_200_OK) -> Response:
-        fresh = selectors.bundle_get(user=self.request.user, key=str(bundle.public_id))
-        timeline = AuditEvent.objects.filter(stream=f"bundle:{fresh.public_id}").order_by("seq")
+    def _detail(self, bundle: Bundle) -> Response:
+        timeline = AuditEvent.objects.filter(stream=f"bundle:{bundle.public_id}").order_by("seq")
         context = {"now": timezone.now(), "timeline": list(timeline), "request": self.request}
-        return Response(BundleDetailSerializer(fresh, context=context).data, status=status_code)
+        return Response(BundleDetailSerializer(bundle, context=context).data)
 
-    @extend_schema(request=DeclarationSerializer, responses={201: BundleDetailSerializer})
+    def _summary(self, bundle: Bundle, *, status_code=status.HTTP_200_OK) -> Response:
+        return Response(BundleSummarySerializer(bundle).data, status=status_code)
+
+    @extend_schema(request=DeclarationSerializer, responses={201: BundleSummarySerializer})
     def create(self, request):
         serializer = DeclarationSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         bundle = services.bundle_create_draft(owner=request.user, data=serializer.validated_data)
-        return self._detail(bundle, status_code=status.HTTP_201_CREATED)
+        response = self._summary(bundle, status_code=status.HTTP_201_CREATED)
+        response["Location"] = f"/api/v1/bundles/{bundle.public_id}/"
+        return response
 
     def retrieve(self, request, key=None):
-        return self._detail(self._bundle())
+        return self._detail(selectors.bundle_get(user=request.user, key=key))
 
     def partial_update(self, request, key=None):
         bundle = self._bundle()
         serializer = DeclarationSerializer(data=request.data, context={"group": bundle.group})
         serializer.is_valid(raise_exception=True)
-        services.bundle_update_draft(bundle=bundle, actor=request.user, data=serializer.validated_data)
-        return self._detail(bundle)
+        return self._summary(
+            services.bundle_update_draft(bundle=bundle, actor=request.user, data=serializer.validated_data)
+        )
 
     def _act(self, service, **kwargs) -> Response:
-        bundle = self._bundle()
-        service(bundle=bundle, actor=self.request.user, **kwargs)
-        return self._detail(bundle)
+        # The service reads the bundle under its lock within the caller's jurisdiction: one read.
+        result = service(bundle=selectors.BundleKey(self.kwargs["key"]), actor=self.request.user, **kwargs)
+        return self._summary(result if isinstance(result, Bundle) else result.bundle)
 
-    @extend_schema(request=None, responses=BundleDetailSerializer, parameters=[BUNDLE_KEY])
+    @extend_schema(request=None, responses=BundleSummarySerializer, parameters=[BUNDLE_KEY])
     @action(detail=True, methods=["post"])
     def submit(self, request, key=None):
         return self._act(services.bundle_submit)
 
-    @extend_schema(request=ReasonSerializer, responses=BundleDetailSerializer, parameters=[BUNDLE_KEY])
+    @extend_schema(request=ReasonSerializer, responses=BundleSummarySerializer, parameters=[BUNDLE_KEY])
     @action(detail=True, methods=["post"])
     def withdraw(self, request, key=None):
         data = _valid(ReasonSerializer, request.data, partial=True)
         return self._act(services.bundle_withdraw, reason=data.get("reason", ""))
 
-    @extend_schema(request=None, responses=BundleDetailSerializer, parameters=[BUNDLE_KEY])
+    @extend_schema(request=None, responses=BundleSummarySerializer, parameters=[BUNDLE_KEY])
     @action(detail=True, methods=["post"])
     def accept(self, request, key=None):
         return self._act(services.bundle_accept)
 
     @extend_schema(
-        request=SupplementRequestSerializer, responses=BundleDetailSerializer, parameters=[BUNDLE_KEY]
+        request=SupplementRequestSerializer, responses=BundleSummarySerializer, parameters=[BUNDLE_KEY]
     )
     @action(detail=True, methods=["post"], url_path="request-supplement")
     def request_supplement(self, request, key=None):
         data = _valid(SupplementRequestSerializer, request.data)
         return self._act(services.bundle_request_supplement, items=data["items"])
 
-    @extend_schema(request=DeclarationSerializer, responses=BundleDetailSerializer, parameters=[BUNDLE_KEY])
+    @extend_schema(request=DeclarationSerializer, responses=BundleSummarySerializer, parameters=[BUNDLE_KEY])
     @action(detail=True, methods=["post"])
     def resubmit(self, request, key=None):
         bundle = self._bundle()
         serializer = DeclarationSerializer(data=request.data or {}, context={"group": bundle.group})
         serializer.is_valid(raise_exception=True)
         data = {k: v for k, v in serializer.validated_data.items() if k != "group"}
-        services.bundle_resubmit(bundle=bundle, actor=request.user, data=data)
-        return self._detail(bundle)
+        return self._summary(services.bundle_resubmit(bundle=bundle, actor=request.user, data=data))
 
-    @extend_schema(request=ReasonSerializer, responses=BundleDetailSerializer, parameters=[BUNDLE_KEY])
+    @extend_schema(request=ReasonSerializer, responses=BundleSummarySerializer, parameters=[BUNDLE_KEY])
     @action(detail=True, methods=["post"])
     def reject(self, request, key=None):
         return self._act(services.bundle_reject, reason=_valid(ReasonSerializer, request.data)["reason"])
 
-    @extend_schema(request=None, responses=BundleDetailSerializer, parameters=[BUNDLE_KEY])
+    @extend_schema(request=None, responses=BundleSummarySerializer, parameters=[BUNDLE_KEY])
     @action(detail=True, methods=["post"])
     def register(self, request, key=None):
         return self._act(services.bundle_register)
 
-    @extend_schema(request=ReasonSerializer, responses=BundleDetailSerializer, parameters=[BUNDLE_KEY])
+    @extend_schema(request=ReasonSerializer, responses=BundleSummarySerializer, parameters=[BUNDLE_KEY])
     @action(detail=True, methods=["post"], url_path="issue-without-personal-id")
     def issue_without_personal_id(self, request, key=None):
         return self._act(
             services.bundle_issue_without_personal_id, reason=_valid(ReasonSerializer, request.data)["reason"]
         )
 
-    @extend_schema(request=ReasonSerializer, responses=BundleDetailSerializer, parameters=[BUNDLE_KEY])
+    @extend_schema(request=ReasonSerializer, responses=BundleSummarySerializer, parameters=[BUNDLE_KEY])
     @action(detail=True, methods=["post"], url_path="close-partially")
     def close_partially(self, request, key=None):
         return self._act(
@@ -297,7 +323,7 @@ class BundleViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         )
 
     @extend_schema(
-        request=CorrectionRequestSerializer, responses=BundleDetailSerializer, parameters=[BUNDLE_KEY]
+        request=CorrectionRequestSerializer, responses=BundleSummarySerializer, parameters=[BUNDLE_KEY]
     )
     @action(detail=True, methods=["post"], url_path="request-correction")
     def request_correction(self, request, key=None):
@@ -310,13 +336,13 @@ class BundleViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return self._detail(bundle)
 
     @extend_schema(
-        request=CorrectionDecisionSerializer, responses=BundleDetailSerializer, parameters=[BUNDLE_KEY]
+        request=CorrectionDecisionSerializer, responses=BundleSummarySerializer, parameters=[BUNDLE_KEY]
     )
     @action(detail=True, methods=["post"], url_path="decide-correction")
     def decide_correction(self, request, key=None):
         bundle = self._bundle()
         data = _valid(CorrectionDecisionSerializer, request.data)
-        pending = next((c for c in bundle.corrections.all() if c.state == "requested"), None)
+        pending = bundle.corrections.filter(state="requested").first()
         # The request was stored as JSON; it is validated again into values before it is applied.
         changes = (
             _valid(DeclarationSerializer, pending.changes, context={"group": bundle.group})

@@ -232,7 +232,7 @@ class Bundle(ConcurrentTransitionMixin, models.Model):
         ]
         constraints = [
             models.UniqueConstraint(
-                fields=["ward", "registration_book", "registration_number"],
+                fields=["ward", "group", "registration_book", "registration_number"],
                 condition=Q(registration_number__isnull=False),
                 name="registration_number_unique_per_book",
             ),

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import difflib
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import date
@@ -15,6 +16,20 @@ from portal.common.text import fold_accents
 
 from .constants import LIVE_STATES, Group, PersonRole
 from .models import Attachment, Bundle, CatalogueVersion, GroupRule, Person, Procedure, Step
+
+
+@dataclass(frozen=True)
+class BundleKey:
+    """A bundle named by its code or internal id, not yet read: services read it under their lock,
+    within what the actor may see, in the same query."""
+
+    key: str
+
+    def lookup(self) -> dict:
+        try:
+            return {"public_id": uuid.UUID(self.key)}
+        except ValueError:
+            return {"code": self.key}
 
 
 @dataclass(frozen=True)
@@ -33,6 +48,42 @@ class Catalogue:
         return [code for code, p in self.procedures.items() if p.optional]
 
 
+# The catalogue changes by decree, months ahead of its effective date, and is read by every submission;
+# each process keeps what it read for a minute (and forgets at once when it saves a change itself).
+_CATALOGUE_SECONDS = 60
+_catalogue_cache: dict[tuple[str, date], tuple[float, Catalogue]] = {}
+
+
+def catalogue_cache_clear(**_) -> None:
+    _catalogue_cache.clear()
+
+
+def catalogue_on(*, day: date, group: str) -> Catalogue:
+    """The group's catalogue in force on ``day``."""
+    cached = _catalogue_cache.get((group, day))
+    if cached and time.monotonic() - cached[0] < _CATALOGUE_SECONDS:
+        return cached[1]
+    catalogue = _catalogue_on(day=day, group=group)
+    _catalogue_cache[(group, day)] = (time.monotonic(), catalogue)
+    return catalogue
+
+
+def _catalogue_on(*, day: date, group: str) -> Catalogue:
+    rule = (
+        GroupRule.objects.select_related("version")
+        .filter(group=group, version__effective_from__lte=day)
+        .filter(Q(version__effective_to__isnull=True) | Q(version__effective_to__gt=day))
+        .order_by("-version__effective_from")
+        .first()
+    )
+    if rule is None:
+        raise LookupError(f"Không có danh mục thủ tục nào có hiệu lực vào ngày {day:%d/%m/%Y}.")
+    procedures = {
+        p.code: p for p in Procedure.objects.filter(version=rule.version_id, group=group).order_by("position")
+    }
+    return Catalogue(version=rule.version, rule=rule, procedures=procedures)
+
+
 def catalogue_version_on(day: date) -> CatalogueVersion:
     version = (
         CatalogueVersion.objects.filter(effective_from__lte=day)
@@ -46,7 +97,7 @@ def catalogue_version_on(day: date) -> CatalogueVersion:
 
 
 def catalogue_for(*, version: CatalogueVersion, group: str) -> Catalogue:
-    rule = GroupRule.objects.get(version=version, group=group)
+    rule = GroupRule.objects.select_related("version").get(version=version, group=group)
     procedures = {
         p.code: p for p in Procedure.objects.filter(version=version, group=group).order_by("position")
     }
@@ -76,14 +127,10 @@ def bundle_detail_queryset(user) -> QuerySet[Bundle]:
     )
 
 
-def bundle_get(*, user, key: str) -> Bundle:
+def bundle_get(*, user, key: str, queryset: QuerySet[Bundle] | None = None) -> Bundle:
     """By bundle code or internal id, within the user's jurisdiction (404 otherwise)."""
-    queryset = bundle_detail_queryset(user)
-    try:
-        public_id = uuid.UUID(key)
-    except ValueError:
-        return queryset.get(code=key)
-    return queryset.get(public_id=public_id)
+    queryset = bundle_detail_queryset(user) if queryset is None else queryset
+    return queryset.get(**BundleKey(key).lookup())
 
 
 def birth_duplicate_of(
@@ -95,31 +142,35 @@ def birth_duplicate_of(
     child_born: date | None,
 ) -> Bundle | None:
     """Another live birth bundle with the same medical birth certificate, or the same mother and birth
-    date and a similar child name."""
+    date and a similar child name (one query; the name similarity is judged here)."""
     others = (
         Bundle.objects.filter(group=Group.BIRTH, state__in=LIVE_STATES)
         .exclude(pk=bundle.pk)
         .exclude(state="draft")
     )
+    match = Q(pk__in=[])
     if certificate_number:
-        match = (
-            others.filter(birth__medical_birth_certificate_number=certificate_number).order_by("pk").first()
-        )
-        if match:
-            return match
+        match |= Q(bundle__birth__medical_birth_certificate_number=certificate_number)
     if mother_id and child_born:
-        candidates = (
-            Person.objects.filter(role=PersonRole.CHILD, date_of_birth=child_born, bundle__in=others)
-            .filter(
-                bundle__people__role=PersonRole.MOTHER, bundle__people__id_number_hmac=lookup_hmac(mother_id)
-            )
-            .select_related("bundle")
+        match |= Q(
+            date_of_birth=child_born,
+            bundle__people__role=PersonRole.MOTHER,
+            bundle__people__id_number_hmac=lookup_hmac(mother_id),
         )
-        folded = fold_accents(child_name)
-        for child in candidates:
-            if difflib.SequenceMatcher(None, folded, child.full_name_folded).ratio() >= 0.85:
-                return child.bundle
-    return None
+    candidates = (
+        Person.objects.filter(match, role=PersonRole.CHILD, bundle__in=others)
+        .select_related("bundle__birth")
+        .order_by("bundle_id")
+        .distinct()
+    )
+    folded = fold_accents(child_name)
+    similar = None
+    for child in candidates:
+        if certificate_number and child.bundle.birth.medical_birth_certificate_number == certificate_number:
+            return child.bundle
+        if similar is None and difflib.SequenceMatcher(None, folded, child.full_name_folded).ratio() >= 0.85:
+            similar = child.bundle
+    return similar
 
 
 def death_registered_for(*, bundle: Bundle, deceased_id: str) -> Bundle | None:

@@ -95,15 +95,19 @@ def _transition(bundle: Bundle, name: str, *, actor, reason: str = "", extra: di
     )
 
 
-def _locked(bundle: Bundle) -> Bundle:
+def _locked(bundle: Bundle | selectors.BundleKey, *, actor=None) -> Bundle:
     """The bundle re-read under a row lock, with its declaration, so two clerks acting at once
-    serialise and the second sees the first one's result."""
-    return (
-        Bundle.objects.select_for_update(of=("self",))
-        .select_related("birth", "death")
+    serialise and the second sees the first one's result. With an actor, only within what the actor
+    may see (a bundle outside it does not exist for them)."""
+    base = Bundle.objects if actor is None else selectors.bundles_for(actor)
+    queryset = (
+        base.select_for_update(of=("self",))
+        .select_related("birth", "death", "ward")
         .prefetch_related("people", "attachments")
-        .get(pk=bundle.pk)
     )
+    if isinstance(bundle, selectors.BundleKey):
+        return queryset.get(**bundle.lookup())
+    return queryset.get(pk=bundle.pk)
 
 
 def _on_commit(signal, **kwargs) -> None:
@@ -160,7 +164,7 @@ def bundle_create_draft(*, owner, data: dict) -> Bundle:
 
 @transaction.atomic
 def bundle_update_draft(*, bundle: Bundle, actor, data: dict) -> Bundle:
-    bundle = _locked(bundle)
+    bundle = _locked(bundle, actor=actor)
     _ensure_may("update", actor=actor, bundle=bundle)
     if bundle.state != BundleState.DRAFT:
         raise TransitionRefused(action="update", state=bundle.state, allowed=allowed_actions(bundle))
@@ -195,8 +199,13 @@ def _upsert_counter(model, key: dict) -> int:
 
 
 def _catalogue(bundle: Bundle, day) -> selectors.Catalogue:
-    version = bundle.catalogue_version or selectors.catalogue_version_on(day)
-    return selectors.catalogue_for(version=version, group=bundle.group)
+    """The bundle's own catalogue version once submitted; the one in force today for a draft."""
+    if bundle.catalogue_version_id:
+        return selectors.catalogue_for(version=bundle.catalogue_version, group=bundle.group)
+    try:
+        return selectors.catalogue_on(day=day, group=bundle.group)
+    except LookupError as exc:
+        raise ValidationFailed({"procedures": [str(exc)]}, "Chưa có danh mục thủ tục áp dụng.") from None
 
 
 def _check_declaration(bundle: Bundle, catalogue, *, today) -> dict:
@@ -243,7 +252,7 @@ def _start_clock(bundle: Bundle, catalogue, now: datetime) -> None:
 
 @transaction.atomic
 def bundle_submit(*, bundle: Bundle, actor) -> Bundle:
-    bundle = _locked(bundle)
+    bundle = _locked(bundle, actor=actor)
     _ensure_may("submit", actor=actor, bundle=bundle)
     if bundle.state != BundleState.DRAFT:
         raise TransitionRefused(action="submit", state=bundle.state, allowed=allowed_actions(bundle))
@@ -285,7 +294,7 @@ def bundle_submit(*, bundle: Bundle, actor) -> Bundle:
 
 @transaction.atomic
 def bundle_accept(*, bundle: Bundle, actor) -> Bundle:
-    bundle = _locked(bundle)
+    bundle = _locked(bundle, actor=actor)
     _ensure_may("accept", actor=actor, bundle=bundle)
     _transition(bundle, "accept", actor=actor)
     bundle.save()
@@ -294,7 +303,7 @@ def bundle_accept(*, bundle: Bundle, actor) -> Bundle:
 
 @transaction.atomic
 def bundle_request_supplement(*, bundle: Bundle, actor, items: list[dict]) -> SupplementRequest:
-    bundle = _locked(bundle)
+    bundle = _locked(bundle, actor=actor)
     _ensure_may("request_supplement", actor=actor, bundle=bundle)
     _transition(bundle, "request_supplement", actor=actor, extra={"items": items})
     rule = _catalogue(bundle, timezone.localdate()).rule
@@ -318,7 +327,7 @@ def bundle_request_supplement(*, bundle: Bundle, actor, items: list[dict]) -> Su
 @transaction.atomic
 def bundle_resubmit(*, bundle: Bundle, actor, data: dict) -> Bundle:
     """The citizen answers a supplement request: only the requested fields may change."""
-    bundle = _locked(bundle)
+    bundle = _locked(bundle, actor=actor)
     _ensure_may("resubmit", actor=actor, bundle=bundle)
     if bundle.state != BundleState.AWAITING_CITIZEN:
         raise TransitionRefused(action="resubmit", state=bundle.state, allowed=allowed_actions(bundle))
@@ -348,7 +357,7 @@ def bundle_resubmit(*, bundle: Bundle, actor, data: dict) -> Bundle:
 
 @transaction.atomic
 def bundle_reject(*, bundle: Bundle, actor, reason: str) -> Bundle:
-    bundle = _locked(bundle)
+    bundle = _locked(bundle, actor=actor)
     if actor is not None:  # None: the periodic job rejecting an unanswered supplement request
         _ensure_may("reject", actor=actor, bundle=bundle)
     _transition(bundle, "reject", actor=actor, reason=reason)
@@ -360,7 +369,7 @@ def bundle_reject(*, bundle: Bundle, actor, reason: str) -> Bundle:
 
 @transaction.atomic
 def bundle_withdraw(*, bundle: Bundle, actor, reason: str = "") -> Bundle:
-    bundle = _locked(bundle)
+    bundle = _locked(bundle, actor=actor)
     _ensure_may("withdraw", actor=actor, bundle=bundle)
     _transition(bundle, "withdraw", actor=actor, reason=reason)
     bundle.closed_reason = reason or "Công dân rút hồ sơ."
@@ -373,7 +382,7 @@ def bundle_withdraw(*, bundle: Bundle, actor, reason: str = "") -> Bundle:
 def bundle_register(*, bundle: Bundle, actor) -> Bundle:
     """Enter the bundle in the ward's book: the next gapless number of this year's birth or death book.
     The registration step is done; for a birth the personal ID step becomes due at once."""
-    bundle = _locked(bundle)
+    bundle = _locked(bundle, actor=actor)
     _ensure_may("register", actor=actor, bundle=bundle)
     now = timezone.now()
     year = timezone.localdate(now).year
@@ -421,7 +430,7 @@ def bundle_register(*, bundle: Bundle, actor) -> Bundle:
 def bundle_issue_without_personal_id(*, bundle: Bundle, actor, reason: str) -> Bundle:
     """When the personal ID number is overdue the clerk may let the extract be signed without it; the
     extract is re-issued when the number arrives."""
-    bundle = _locked(bundle)
+    bundle = _locked(bundle, actor=actor)
     _ensure_may("issue_without_personal_id", actor=actor, bundle=bundle)
     step = bundle.steps.filter(procedure="personal_id").first()
     now = timezone.now()
@@ -454,7 +463,7 @@ def extract_is_complete(bundle: Bundle) -> bool:
 def bundle_sign(*, bundle: Bundle, actor) -> Bundle:
     """The leader signed the extract (the signing app calls this after a valid signature): the
     remaining steps become due."""
-    bundle = _locked(bundle)
+    bundle = _locked(bundle, actor=actor)
     _ensure_may("sign", actor=actor, bundle=bundle)
     if bundle.state == BundleState.REGISTERED and not extract_is_complete(bundle):
         raise ValidationFailed(
@@ -472,7 +481,7 @@ def bundle_sign(*, bundle: Bundle, actor) -> Bundle:
 
 @transaction.atomic
 def bundle_close_partially(*, bundle: Bundle, actor, reason: str) -> Bundle:
-    bundle = _locked(bundle)
+    bundle = _locked(bundle, actor=actor)
     _ensure_may("close_partially", actor=actor, bundle=bundle)
     stuck = [s for s in bundle.steps.all() if s.state in (StepState.REJECTED, StepState.DEAD)]
     if bundle.state == BundleState.SIGNED and not stuck:
@@ -601,7 +610,7 @@ def supplements_process_due(*, now: datetime | None = None) -> dict[str, int]:
 
 @transaction.atomic
 def correction_request(*, bundle: Bundle, actor, changes: dict, reason: str) -> Correction:
-    bundle = _locked(bundle)
+    bundle = _locked(bundle, actor=actor)
     _ensure_may("request_correction", actor=actor, bundle=bundle)
     if bundle.state not in (
         BundleState.REGISTERED,
@@ -631,7 +640,7 @@ def correction_decide(
     *, bundle: Bundle, actor, approve: bool, note: str = "", changes: dict | None = None
 ) -> Correction:
     """Approve (applying ``changes``, the validated form of the request) or refuse a correction."""
-    bundle = _locked(bundle)
+    bundle = _locked(bundle, actor=actor)
     _ensure_may("decide_correction", actor=actor, bundle=bundle)
     correction = bundle.corrections.select_for_update().filter(state=CorrectionState.REQUESTED).first()
     if correction is None:
@@ -675,7 +684,7 @@ def sniff_content_type(head: bytes) -> str | None:
 @transaction.atomic
 def attachment_add(*, bundle: Bundle, actor, kind: str, upload) -> Attachment:
     """Store one scan privately. The type is recognised from the content, never from the name."""
-    bundle = _locked(bundle)
+    bundle = _locked(bundle, actor=actor)
     _ensure_may("attach", actor=actor, bundle=bundle)
     if bundle.state not in (
         BundleState.DRAFT,

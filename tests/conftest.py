@@ -1,8 +1,10 @@
+import importlib
 import os
 import socket
 from urllib.parse import urlparse
 
 import pytest
+from django.apps import apps as django_apps
 from django.conf import settings
 
 from portal.divisions.models import Province
@@ -57,9 +59,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def divisions(db):
-    """The test provinces' divisions; reloaded when a transactional test emptied the tables."""
+    """The test provinces' divisions and the procedure catalogue; restored when a transactional test
+    emptied the tables (its flush also removes what data migrations seeded)."""
     if Province.objects.filter(code__in=TEST_PROVINCES).count() != len(TEST_PROVINCES):
         divisions_load(province_codes=TEST_PROVINCES)
+    from registrations.models import CatalogueVersion
+
+    if not CatalogueVersion.objects.exists():
+        seed = importlib.import_module("registrations.migrations.0002_seed_catalogue")
+        seed.seed(django_apps, None)
 
 
 @pytest.fixture
