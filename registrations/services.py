@@ -13,6 +13,7 @@ from django_fsm import TransitionNotAllowed
 
 from portal.accounts.constants import Role
 from portal.audit.services import audit_record
+from portal.common.identifiers import bundle_code
 from portal.workcalendar import services as calendar
 
 from . import rules, selectors, signals
@@ -39,6 +40,7 @@ from .models import (
     Step,
     SupplementRequest,
 )
+from .notifications import notify_requester
 
 CLERK_ACTIONS = {
     "accept",
@@ -179,7 +181,7 @@ def _next_code(bundle: Bundle, now: datetime) -> str:
     """{province}.{ward}-{YYMMDD}-{NNNN}: unique, sortable within a ward, readable over the phone."""
     day = timezone.localtime(now).date()
     number = _upsert_counter(BundleCodeCounter, {"ward_id": bundle.ward_id, "day": day})
-    return f"{bundle.ward.province_id:02d}.{bundle.ward_id:05d}-{day:%y%m%d}-{number:04d}"
+    return bundle_code(province=bundle.ward.province_id, ward=bundle.ward_id, day=day, number=number)
 
 
 def _upsert_counter(model, key: dict) -> int:
@@ -315,6 +317,13 @@ def bundle_request_supplement(*, bundle: Bundle, actor, items: list[dict]) -> Su
     end_of = lambda day: timezone.make_aware(datetime.combine(day, datetime.max.time()))  # noqa: E731
     bundle.due_at = None  # the clock stops while the citizen answers
     bundle.save()
+    notify_requester(
+        bundle=bundle,
+        subject="Đề nghị bổ sung hồ sơ",
+        body="UBND xã, phường đề nghị Anh/Chị bổ sung hồ sơ:\n"
+        + "\n".join(f"- {item.get('field') or item.get('attachment')}: {item['reason']}" for item in items)
+        + f"\nHạn bổ sung: {due_day:%d/%m/%Y}. Quá hạn, hồ sơ sẽ bị từ chối.",
+    )
     return SupplementRequest.objects.create(
         bundle=bundle,
         requested_by=actor,
@@ -584,6 +593,12 @@ def supplements_process_due(*, now: datetime | None = None) -> dict[str, int]:
     ):
         with transaction.atomic():
             SupplementRequest.objects.filter(pk=request.pk).update(reminded_at=now)
+            notify_requester(
+                bundle=request.bundle,
+                subject="Nhắc bổ sung hồ sơ",
+                body="Hồ sơ của Anh/Chị đang chờ bổ sung. "
+                f"Hạn cuối: {timezone.localtime(request.due_at):%d/%m/%Y}.",
+            )
             audit_record(
                 stream=f"bundle:{request.bundle.public_id}",
                 action="bundle.supplement_reminder",

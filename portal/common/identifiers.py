@@ -54,3 +54,20 @@ def mask_personal_id(number: str | None) -> str:
     if not number:
         return ""
     return f"{number[:3]}{'•' * (len(number) - 5)}{number[-2:]}"
+
+
+_BHYT_CURRENT = re.compile(r"^\d{10}$")
+_BHYT_LEGACY = re.compile(r"^[A-Z]{2}[1-5]\d{2}\d{10}$")
+
+
+def bhyt_card_errors(number: str) -> list[str]:
+    """A health-insurance card number: today's 10-digit social-insurance number, or the legacy
+    15-character code (2 letters, benefit level 1–5, 2-digit province, 10 digits) on old data."""
+    if _BHYT_CURRENT.match(number or "") or _BHYT_LEGACY.match(number or ""):
+        return []
+    return ["Mã thẻ bảo hiểm y tế gồm 10 chữ số (hoặc mã cũ 15 ký tự, ví dụ TE1400123456789)."]
+
+
+def bundle_code(*, province: int, ward: int, day, number: int) -> str:
+    """{province}.{ward}-{YYMMDD}-{NNNN}: unique per ward and day, and sorting as text sorts in time."""
+    return f"{province:02d}.{ward:05d}-{day:%y%m%d}-{number:04d}"

@@ -65,3 +65,73 @@ def test_names_are_nfc_trimmed_and_checked():
 
 def test_accent_folding_also_folds_d_with_stroke():
     assert fold_accents("Đặng Thị Ánh") == "dang thi anh"
+
+
+# --- more properties ----------------------------------------------------------------------------
+from portal.common.identifiers import bhyt_card_errors, bundle_code  # noqa: E402
+
+
+@given(st.text(max_size=30))
+def test_the_personal_id_validator_never_crashes_and_accepts_only_12_digits(text):
+    errors = personal_id_errors(text)
+    if not (len(text) == 12 and text.isascii() and text.isdigit()):
+        assert errors
+    assert all(isinstance(e, str) and e for e in errors)
+
+
+@given(
+    st.sampled_from(sorted(LEGACY_PROVINCE_CODES)),
+    st.dates(min_value=date(1900, 1, 1), max_value=date(2099, 12, 31)),
+    st.sampled_from(["male", "female"]),
+    st.integers(min_value=0, max_value=999_999),
+)
+def test_every_well_formed_number_for_its_owner_is_valid(province, born, sex, serial):
+    number = (
+        f"{province}{personal_id_century_digit(year=born.year, sex=sex)}{born.year % 100:02d}{serial:06d}"
+    )
+    assert personal_id_errors(number, date_of_birth=born, sex=sex) == []
+
+
+@given(
+    st.text(alphabet="0123456789", min_size=3, max_size=3).filter(lambda p: p not in LEGACY_PROVINCE_CODES)
+)
+def test_prefixes_outside_the_legacy_list_are_refused(prefix):
+    assert any("Mã tỉnh" in e for e in personal_id_errors(f"{prefix}195012345"))
+
+
+@given(
+    st.dates(min_value=date(1900, 1, 1), max_value=date(2099, 12, 31)),
+    st.dates(min_value=date(1900, 1, 1), max_value=date(2099, 12, 31)),
+)
+def test_a_number_for_one_birth_year_is_refused_for_another(born, other):
+    number = f"040{personal_id_century_digit(year=born.year, sex='male')}{born.year % 100:02d}000001"
+    assert (personal_id_errors(number, date_of_birth=other, sex="male") == []) == (born.year == other.year)
+
+
+@given(st.text(max_size=20))
+def test_bhyt_validator_never_crashes(text):
+    assert isinstance(bhyt_card_errors(text), list)
+
+
+def test_bhyt_accepts_the_current_and_legacy_formats():
+    assert bhyt_card_errors("0123456789") == []
+    assert bhyt_card_errors("TE1400123456789") == []
+    assert bhyt_card_errors("TE6400123456789") != []  # benefit level 6 does not exist
+    assert bhyt_card_errors("012345678") != []
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.dates(min_value=date(2026, 1, 1), max_value=date(2099, 12, 31)),
+            st.integers(min_value=1, max_value=9999),
+        ),
+        min_size=2,
+        max_size=20,
+    )
+)
+def test_bundle_codes_of_a_ward_sort_in_time_order(entries):
+    codes = [
+        (day, number, bundle_code(province=40, ward=16690, day=day, number=number)) for day, number in entries
+    ]
+    assert sorted(codes, key=lambda c: c[2]) == sorted(codes, key=lambda c: (c[0], c[1]))

@@ -5,6 +5,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 import time_machine
+from django.core import mail
 from django.utils import timezone
 
 from registrations import services
@@ -187,14 +188,20 @@ def test_supplement_cycle_allows_only_the_requested_fields(cast):
     assert bundle.supplements.get().answered_at is not None
 
 
-def test_supplement_reminder_then_rejection_after_seven_working_days(cast):
+def test_supplement_reminder_then_rejection_after_seven_working_days(
+    cast, django_capture_on_commit_callbacks
+):
     start = datetime(2026, 12, 1, 9, 0, tzinfo=timezone.get_current_timezone())  # Tuesday
     with time_machine.travel(start, tick=False):
         bundle = build("awaiting_citizen", cast)
     request = bundle.supplements.get()
     assert timezone.localtime(request.due_at).date() == date(2026, 12, 10)  # 7 working days later
     with time_machine.travel(datetime(2026, 12, 8, 9, 0, tzinfo=timezone.get_current_timezone()), tick=False):
-        assert services.supplements_process_due() == {"reminded": 1, "rejected": 0}
+        mail.outbox.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            assert services.supplements_process_due() == {"reminded": 1, "rejected": 0}
+        assert [m.to for m in mail.outbox] == [["me@example.invalid"]]
+        assert "10/12/2026" in mail.outbox[0].body
         assert services.supplements_process_due() == {"reminded": 0, "rejected": 0}
     with time_machine.travel(
         datetime(2026, 12, 11, 0, 5, tzinfo=timezone.get_current_timezone()), tick=False
