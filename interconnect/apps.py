@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class InterconnectConfig(AppConfig):
     name = "interconnect"
     verbose_name = "Liên thông cơ quan"
+
+    def ready(self) -> None:
+        from registrations.signals import step_due
+
+        from .tasks import kick_relay
+
+        step_due.connect(kick_relay, dispatch_uid="interconnect-kick-relay")

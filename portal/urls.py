@@ -15,11 +15,13 @@ admin.site.index_title = "Quản trị nghiệp vụ"
 api_v1 = [
     path("auth/token/", ObtainTokenView.as_view(), name="auth-token"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("", include("interconnect.urls")),
     path("", include("registrations.urls")),
 ]
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
+    path("metrics", health.metrics, name="metrics"),
     path("readyz", health.readyz, name="readyz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("tai-khoan/", include("portal.accounts.urls")),

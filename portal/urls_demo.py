@@ -1,7 +1,7 @@
 """The demo URL configuration: everything of production plus pages that exist only for a demo
 (the mock VNeID sign-in; the mock agencies come with the interconnect)."""
 
-from django.urls import path
+from django.urls import include, path
 
 from portal.accounts import views as account_views
 
@@ -10,5 +10,6 @@ from .urls import urlpatterns as production_urlpatterns
 
 urlpatterns = [
     path("mock-vneid/", account_views.mock_eid, name="mock-eid"),
+    path("mock-agencies/", include("interconnect.mock_agencies.urls")),
     *production_urlpatterns,
 ]

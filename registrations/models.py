@@ -35,6 +35,18 @@ from .constants import (
     StepState,
 )
 
+# Names for messages and pages; the catalogue holds the authoritative name per version.
+PROCEDURE_LABELS = {
+    "birth_registration": "Đăng ký khai sinh",
+    "personal_id": "Cấp số định danh cá nhân",
+    "permanent_residence": "Đăng ký thường trú",
+    "health_insurance": "Cấp thẻ bảo hiểm y tế",
+    "child_id_card": "Cấp thẻ căn cước cho trẻ",
+    "death_registration": "Đăng ký khai tử",
+    "residence_removal": "Xoá đăng ký thường trú",
+    "funeral_allowance": "Mai táng phí, trợ cấp tuất",
+}
+
 # --- the procedure catalogue (data; a decree is a data change) ----------------------------------
 
 
@@ -491,7 +503,9 @@ class Step(ConcurrentTransitionMixin, models.Model):
         pass
 
     @transition(
-        field=state, source=[StepState.WAITING, StepState.SENDING, StepState.ACCEPTED], target=StepState.DONE
+        field=state,
+        source=[StepState.WAITING, StepState.PENDING, StepState.SENDING, StepState.ACCEPTED],
+        target=StepState.DONE,
     )
     def mark_done(self):
         pass
@@ -500,7 +514,11 @@ class Step(ConcurrentTransitionMixin, models.Model):
     def retry_later(self):
         pass
 
-    @transition(field=state, source=[StepState.SENDING, StepState.ACCEPTED], target=StepState.REJECTED)
+    @transition(
+        field=state,
+        source=[StepState.PENDING, StepState.SENDING, StepState.ACCEPTED],
+        target=StepState.REJECTED,
+    )
     def mark_rejected(self):
         pass
 
@@ -511,6 +529,13 @@ class Step(ConcurrentTransitionMixin, models.Model):
     @transition(field=state, source=[StepState.REJECTED, StepState.DEAD], target=StepState.PENDING)
     def replay(self):
         pass
+
+    @transition(field=state, source=StepState.ACCEPTED, target=StepState.PENDING)
+    def resend(self):
+        pass
+
+    def get_procedure_label(self) -> str:
+        return PROCEDURE_LABELS.get(self.procedure, self.procedure)
 
 
 # --- what the clerk and citizen exchange ---------------------------------------------------------

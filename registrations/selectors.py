@@ -182,3 +182,40 @@ def death_registered_for(*, bundle: Bundle, deceased_id: str) -> Bundle | None:
     return others.filter(
         people__role=PersonRole.DECEASED, people__id_number_hmac=lookup_hmac(deceased_id)
     ).first()
+
+
+def step_for_delivery(step_id: int) -> Step:
+    """A step with its bundle and the bundle's declaration loaded, for an agency adapter."""
+    return (
+        Step.objects.select_related("bundle__birth", "bundle__death", "bundle__ward")
+        .prefetch_related("bundle__people")
+        .get(pk=step_id)
+    )
+
+
+def step_by_key(idempotency_key) -> Step | None:
+    return Step.objects.select_related("bundle").filter(idempotency_key=idempotency_key).first()
+
+
+def steps_accepted_before(moment) -> QuerySet[Step]:
+    return Step.objects.filter(state="accepted", updated_at__lt=moment).select_related("bundle")
+
+
+def step_counts() -> dict[tuple[str, str], int]:
+    """Steps by (agency, state), for monitoring."""
+    from django.db.models import Count
+
+    return {
+        (row["agency"], row["state"]): row["n"]
+        for row in Step.objects.values("agency", "state").annotate(n=Count("pk"))
+    }
+
+
+def oldest_due_step_since(now):
+    """When the longest-waiting due step became due (None when nothing is due): the relay's lag."""
+    return (
+        Step.objects.filter(state="pending", next_attempt_at__lte=now)
+        .order_by("next_attempt_at")
+        .values_list("next_attempt_at", flat=True)
+        .first()
+    )

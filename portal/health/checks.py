@@ -45,4 +45,20 @@ def check_beat() -> str | None:
     return None
 
 
-CHECKS = {"database": check_database, "broker": check_broker, "beat": check_beat}
+def check_relay() -> str | None:
+    """A due step that has waited too long means the relay (or every worker) is stuck."""
+    from registrations.selectors import oldest_due_step_since
+
+    try:
+        oldest = oldest_due_step_since(timezone.now())
+    except DatabaseError:
+        return "relay unknown: database unreachable"
+    if oldest is None:
+        return None
+    lag = (timezone.now() - oldest).total_seconds()
+    if lag > settings.INTERCONNECT["stall_seconds"]:
+        return f"relay stalled: a due step has waited {int(lag)} s"
+    return None
+
+
+CHECKS = {"database": check_database, "broker": check_broker, "beat": check_beat, "relay": check_relay}

@@ -233,7 +233,13 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     # The filesystem transport has no broadcast exchange for remote control.
     CELERY_WORKER_ENABLE_REMOTE_CONTROL = False
 else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # Short socket timeouts: with Redis down, a request that only wanted to nudge the relay gives up
+    # quickly (the relay's beat picks the work up later; nothing is lost).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": 3600,
+        "socket_connect_timeout": 2,
+        "socket_timeout": 5,
+    }
 REDIS_URL = env.str("REDIS_URL", default="")
 # Deployments (and the test suite) sharing one broker keep apart by queue name.
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="celery")
@@ -252,6 +258,11 @@ HEARTBEAT_SECONDS = env.float("HEARTBEAT_SECONDS", default=10.0)
 HEARTBEAT_STALE_SECONDS = env.float("HEARTBEAT_STALE_SECONDS", default=60.0)
 CELERY_BEAT_SCHEDULE = {
     "health-heartbeat": {"task": "portal.health.tasks.heartbeat", "schedule": HEARTBEAT_SECONDS},
+    "interconnect-relay": {
+        "task": "interconnect.tasks.relay_tick",
+        "schedule": env.float("RELAY_SECONDS", default=2.0),
+    },
+    "interconnect-reconcile": {"task": "interconnect.tasks.reconcile", "schedule": 60.0},
     "supplement-deadlines": {"task": "registrations.tasks.process_supplement_deadlines", "schedule": 15 * 60},
     "audit-seal-yesterday": {
         "task": "portal.audit.tasks.seal_previous_day",
@@ -259,6 +270,41 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+
+# --- agencies (interconnect) --------------------------------------------------------------------
+AGENCY_CODES = ("police", "social_insurance", "labour")
+# Each agency: its base URL and the HMAC secrets in force (the first signs; any verifies, so a secret
+# can be rotated without downtime). Production sets AGENCY_<CODE>_URL and AGENCY_<CODE>_SECRETS.
+AGENCIES = {
+    code: {
+        "base_url": env.str(f"AGENCY_{code.upper()}_URL", default=""),
+        "secrets": env.list(f"AGENCY_{code.upper()}_SECRETS", default=[]),
+    }
+    for code in AGENCY_CODES
+}
+INTERCONNECT = {
+    "connect_timeout": env.float("INTERCONNECT_CONNECT_TIMEOUT", default=3.0),
+    "read_timeout": env.float("INTERCONNECT_READ_TIMEOUT", default=10.0),
+    "max_attempts": env.int("INTERCONNECT_MAX_ATTEMPTS", default=8),
+    "backoff_base": env.float("INTERCONNECT_BACKOFF_BASE", default=2.0),
+    "backoff_cap": env.float("INTERCONNECT_BACKOFF_CAP", default=600.0),
+    "lease_seconds": env.float("INTERCONNECT_LEASE_SECONDS", default=60.0),
+    "relay_batch": env.int("INTERCONNECT_RELAY_BATCH", default=100),
+    # An accepted request with no callback after this long is asked about (reconciliation).
+    "accepted_grace_seconds": env.float("INTERCONNECT_ACCEPTED_GRACE", default=300.0),
+    "callback_window_seconds": env.float("INTERCONNECT_CALLBACK_WINDOW", default=300.0),
+    # /readyz calls the relay stalled when a due step has waited this long.
+    "stall_seconds": env.float("INTERCONNECT_STALL_SECONDS", default=300.0),
+}
+# Social-insurance figures the agencies apply; kept here so a new base salary is a configuration change.
+BASE_SALARY_VND = env.int("BASE_SALARY_VND", default=2_340_000)
+FUNERAL_ALLOWANCE_MULTIPLIER = env.int("FUNERAL_ALLOWANCE_MULTIPLIER", default=10)
+FUNERAL_SUPPORT_VND = {
+    "social_protection": env.int("FUNERAL_SUPPORT_SOCIAL_PROTECTION_VND", default=8_000_000),
+    "meritorious": env.int("FUNERAL_SUPPORT_MERITORIOUS_VND", default=23_400_000),
+}
+
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 
 # --- logging ------------------------------------------------------------------------------------
 LOGGING = {

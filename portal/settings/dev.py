@@ -24,3 +24,10 @@ ROOT_URLCONF = "portal.urls_demo"
 DEMO_MODE = True
 CITIZEN_PASSWORD_LOGIN = True
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="lienthong-demo-2026")
+
+# The mock agencies answer under /mock-agencies/ of this very server, with secrets made for this
+# checkout; `python manage.py run_mock_agencies --port 8100` serves them on their own port instead.
+INSTALLED_APPS = [*INSTALLED_APPS, "interconnect.mock_agencies"]  # noqa: F405
+for _code, _agency in AGENCIES.items():  # noqa: F405
+    _agency["base_url"] = _agency["base_url"] or f"{SITE_URL}/mock-agencies/{_code}"  # noqa: F405
+    _agency["secrets"] = _agency["secrets"] or [_local_secret(f"agency_{_code}")]

@@ -46,3 +46,9 @@ STORAGES = {
 }
 if "EMAIL_URL" not in env:
     EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
+
+for _code, _agency in AGENCIES.items():  # noqa: F405
+    if not _agency["base_url"] or not _agency["secrets"]:
+        raise ImproperlyConfigured(
+            f"AGENCY_{_code.upper()}_URL and AGENCY_{_code.upper()}_SECRETS must be set."
+        )

@@ -24,7 +24,7 @@ def test_readyz_is_ready_when_database_broker_and_beat_are(client, fresh_heartbe
     assert response.status_code == 200, response.json()
     assert response.json() == {
         "status": "ready",
-        "checks": {"database": "ok", "broker": "ok", "beat": "ok"},
+        "checks": {"database": "ok", "broker": "ok", "beat": "ok", "relay": "ok"},
         "failed": [],
     }
 

@@ -25,6 +25,14 @@ def production_env(tmp_path, **overrides):
         ALLOWED_HOSTS="portal.example.vn",
         PORTAL_VAR_DIR=str(tmp_path),
         DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        **{
+            f"AGENCY_{code}_{what}": value
+            for code in ("POLICE", "SOCIAL_INSURANCE", "LABOUR")
+            for what, value in (
+                ("URL", f"https://{code.lower()}.example.vn/api"),
+                ("SECRETS", secrets.token_hex(16)),
+            )
+        },
     )
     env.update(overrides)
     return {k: v for k, v in env.items() if v is not None}
@@ -57,13 +65,15 @@ def test_demo_only_pages_are_not_mounted_in_production(tmp_path):
         "print(c.get('/mock-vneid/', secure=True).status_code)\n"
         "print(c.get('/tai-khoan/dang-nhap/vneid/', secure=True).status_code)\n"
         "print(c.get('/healthz', secure=True).status_code)\n"
+        "print(c.post('/mock-agencies/police/requests/', secure=True).status_code)\n"
+        "from django.apps import apps; print(apps.is_installed('interconnect.mock_agencies'))\n"
     )
     env = production_env(tmp_path)
     collected = run(["manage.py", "collectstatic", "--noinput", "-v0"], env)
     assert collected.returncode == 0, collected.stderr
     result = run(["-c", script], env)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["404", "404", "200"]
+    assert result.stdout.split() == ["404", "404", "200", "404", "False"]
 
 
 def test_the_demo_configuration_does_mount_the_mock_eid(client):

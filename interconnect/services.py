@@ -1,0 +1,360 @@
+"""The relay and everything it says to agencies. State changes of steps go through
+``registrations.services``; this module owns the conversation: payloads, signatures, attempts,
+the message log, callbacks and reconciliation."""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import requests
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from registrations import selectors as bundle_selectors
+from registrations import services as bundle_services
+from registrations.constants import StepState
+
+from . import signatures
+from .adapters import PayloadError, adapter_for
+from .models import Attempt, CallbackReceipt, Direction, MessageLog, Outcome
+
+logger = logging.getLogger("interconnect")
+_session = requests.Session()
+REDACTED_HEADERS = {"x-signature", "authorization", "cookie"}
+
+
+def _config(name: str):
+    return settings.INTERCONNECT[name]
+
+
+def backoff_delay(attempt: int) -> float:
+    """Exponential backoff with full jitter: spreads retries of many steps after an outage."""
+    ceiling = min(_config("backoff_cap"), _config("backoff_base") * (2 ** max(attempt - 1, 0)))
+    return random.uniform(ceiling / 2, ceiling)  # noqa: S311 - jitter, not security
+
+
+def _safe_headers(headers) -> dict:
+    return {k: ("[redacted]" if k.lower() in REDACTED_HEADERS else v) for k, v in dict(headers).items()}
+
+
+def log_message(
+    *,
+    direction: str,
+    kind: str,
+    agency: str,
+    step_id: int | None,
+    correlation_id: str,
+    body: bytes,
+    method: str = "",
+    path: str = "",
+    status_code: int | None = None,
+    headers=None,
+) -> None:
+    MessageLog.objects.create(
+        direction=direction,
+        kind=kind,
+        agency=agency,
+        step_id=step_id,
+        correlation_id=correlation_id,
+        method=method,
+        path=path[:300],
+        status_code=status_code,
+        body_sha256=signatures.body_hash(body),
+        body_bytes=len(body),
+        headers=_safe_headers(headers or {}),
+    )
+
+
+@dataclass(frozen=True)
+class Answer:
+    status_code: int | None
+    body: dict
+    error: str
+    latency_ms: int
+
+
+def _post(*, agency, url: str, body: bytes, headers: dict, step_id: int, correlation_id: str) -> Answer:
+    log_message(
+        direction=Direction.OUT,
+        kind="request",
+        agency=agency,
+        step_id=step_id,
+        correlation_id=correlation_id,
+        body=body,
+        method="POST",
+        path=url,
+        headers=headers,
+    )
+    started = time.monotonic()
+    try:
+        response = _session.post(
+            url, data=body, headers=headers, timeout=(_config("connect_timeout"), _config("read_timeout"))
+        )
+    except requests.Timeout:
+        return Answer(None, {}, "timeout", int((time.monotonic() - started) * 1000))
+    except requests.RequestException as exc:
+        return Answer(
+            None, {}, f"connection error: {exc.__class__.__name__}", int((time.monotonic() - started) * 1000)
+        )
+    latency = int((time.monotonic() - started) * 1000)
+    log_message(
+        direction=Direction.IN,
+        kind="response",
+        agency=agency,
+        step_id=step_id,
+        correlation_id=correlation_id,
+        body=response.content,
+        status_code=response.status_code,
+        headers=response.headers,
+    )
+    try:
+        parsed = response.json()
+    except ValueError:
+        parsed = {}
+    return Answer(response.status_code, parsed if isinstance(parsed, dict) else {}, "", latency)
+
+
+def step_deliver(*, step_id: int, attempt: int) -> str:
+    """Send one claimed step to its agency and record what happened. Returns the outcome."""
+    step = bundle_selectors.step_for_delivery(step_id)
+    if step.state != StepState.SENDING or step.attempts != attempt:
+        return "stale"  # another worker owns this step now
+    adapter = adapter_for(step.agency)
+    try:
+        envelope = adapter.envelope(step)
+    except PayloadError as exc:
+        bundle_services.step_record_rejection(step_id=step_id, reason=str(exc), attempt=attempt)
+        return Outcome.REJECTED
+    body = json.dumps(envelope, ensure_ascii=False, sort_keys=True).encode()
+    correlation_id = uuid.uuid4().hex
+    headers = {
+        "Content-Type": "application/json",
+        "Idempotency-Key": str(step.idempotency_key),
+        "X-Correlation-ID": correlation_id,
+        **signatures.signed_headers(secret=adapter.secrets[0], body=body),
+    }
+    started_at = timezone.now()
+    answer = _post(
+        agency=step.agency,
+        url=f"{adapter.base_url}/requests/",
+        body=body,
+        headers=headers,
+        step_id=step_id,
+        correlation_id=correlation_id,
+    )
+    outcome, error = _settle(step_id=step_id, attempt=attempt, answer=answer)
+    Attempt.objects.create(
+        step_id=step_id,
+        number=attempt,
+        agency=step.agency,
+        started_at=started_at,
+        latency_ms=answer.latency_ms,
+        status_code=answer.status_code,
+        outcome=outcome,
+        error=error[:2000],
+        request_sha256=signatures.body_hash(body),
+        correlation_id=correlation_id,
+    )
+    logger.info(
+        "interconnect.step.sent",
+        extra={
+            "step": step_id,
+            "attempt": attempt,
+            "outcome": outcome,
+            "status": answer.status_code,
+            "latency_ms": answer.latency_ms,
+        },
+    )
+    return outcome
+
+
+def _settle(*, step_id: int, attempt: int, answer: Answer) -> tuple[str, str]:
+    code, body = answer.status_code, answer.body
+    if code == 200 and body.get("status") == "done":
+        bundle_services.step_record_result(
+            step_id=step_id,
+            result=body.get("result") or {},
+            reference=str(body.get("reference", "")),
+            attempt=attempt,
+        )
+        return Outcome.DONE, ""
+    if code == 202:
+        bundle_services.step_mark_accepted(
+            step_id=step_id, attempt=attempt, reference=str(body.get("reference", ""))
+        )
+        return Outcome.ACCEPTED, ""
+    if code == 422:
+        reason = str(body.get("reason") or "Cơ quan từ chối yêu cầu.")
+        bundle_services.step_record_rejection(step_id=step_id, reason=reason, attempt=attempt)
+        return Outcome.REJECTED, reason
+    if code == 409:
+        # The same key is still being processed there: ask again soon, it costs no attempt budget.
+        error = "request in flight at the agency"
+        bundle_services.step_schedule_retry(
+            step_id=step_id,
+            attempt=attempt,
+            error=error,
+            next_attempt_at=timezone.now() + timedelta(seconds=backoff_delay(1)),
+        )
+        return Outcome.IN_FLIGHT, error
+    error = answer.error or f"HTTP {code}"
+    if attempt >= _config("max_attempts"):
+        bundle_services.step_mark_dead(step_id=step_id, attempt=attempt, error=error)
+        return Outcome.DEAD, error
+    bundle_services.step_schedule_retry(
+        step_id=step_id,
+        attempt=attempt,
+        error=error,
+        next_attempt_at=timezone.now() + timedelta(seconds=backoff_delay(attempt)),
+    )
+    return Outcome.RETRY, error
+
+
+def relay_claim() -> list[tuple[int, int]]:
+    return bundle_services.steps_claim_due(
+        limit=_config("relay_batch"), lease_seconds=_config("lease_seconds")
+    )
+
+
+# --- callbacks ----------------------------------------------------------------------------------
+
+
+class CallbackRefused(Exception):
+    def __init__(self, status_code: int, detail: str):
+        self.status_code, self.detail = status_code, detail
+        super().__init__(detail)
+
+
+def callback_receive(*, agency: str, body: bytes, headers) -> dict:
+    """An agency reports a result. Signed with its secret over ``timestamp.body`` and fresh; each
+    signature is accepted once (a replay is refused); a repeated report of a finished step changes
+    nothing."""
+    if agency not in settings.AGENCIES:
+        raise CallbackRefused(404, "Cơ quan không xác định.")
+    correlation_id = headers.get("X-Correlation-ID", "") or uuid.uuid4().hex
+    log_message(
+        direction=Direction.IN,
+        kind="callback",
+        agency=agency,
+        step_id=None,
+        correlation_id=correlation_id,
+        body=body,
+        method="POST",
+        path=f"callbacks/{agency}/",
+        headers=headers,
+    )
+    signature = headers.get("X-Signature", "")
+    problem = signatures.verify(
+        secrets=settings.AGENCIES[agency]["secrets"],
+        timestamp=headers.get("X-Timestamp", ""),
+        signature=signature,
+        body=body,
+        window_seconds=_config("callback_window_seconds"),
+    )
+    if problem:
+        raise CallbackRefused(401, f"Chữ ký không hợp lệ: {problem}.")
+    try:
+        message = json.loads(body)
+        key = uuid.UUID(str(message["idempotency_key"]))
+        status = message["status"]
+    except (ValueError, KeyError, TypeError):
+        raise CallbackRefused(400, "Nội dung phản hồi không đúng định dạng.") from None
+    if status not in ("done", "rejected"):
+        raise CallbackRefused(400, "Trạng thái phải là done hoặc rejected.")
+    step = bundle_selectors.step_by_key(key)
+    if step is None or step.agency != agency:
+        raise CallbackRefused(404, "Không có yêu cầu nào với mã này.")
+    try:
+        with transaction.atomic():
+            CallbackReceipt.objects.create(
+                agency=agency, signature_sha256=signatures.body_hash(signature.encode())
+            )
+            if status == "done":
+                bundle_services.step_record_result(
+                    step_id=step.pk,
+                    result=message.get("result") or {},
+                    reference=str(message.get("reference", "")),
+                )
+            else:
+                bundle_services.step_record_rejection(step_id=step.pk, reason=str(message.get("reason", "")))
+    except IntegrityError:
+        raise CallbackRefused(409, "Phản hồi này đã được nhận (gửi lại y nguyên bị từ chối).") from None
+    return {"status": "ok"}
+
+
+# --- reconciliation -----------------------------------------------------------------------------
+
+
+def reconcile(*, now: datetime | None = None) -> dict[str, int]:
+    """Accepted steps whose callback has not come within the grace period: ask the agency."""
+    now = now or timezone.now()
+    counts = {"done": 0, "rejected": 0, "resent": 0, "waiting": 0, "error": 0}
+    threshold = now - timedelta(seconds=_config("accepted_grace_seconds"))
+    for step in bundle_selectors.steps_accepted_before(threshold)[:500]:
+        adapter = adapter_for(step.agency)
+        correlation_id = uuid.uuid4().hex
+        path = f"{adapter.base_url}/requests/{step.idempotency_key}"
+        headers = {
+            "X-Correlation-ID": correlation_id,
+            **signatures.signed_headers(secret=adapter.secrets[0], body=b""),
+        }
+        log_message(
+            direction=Direction.OUT,
+            kind="status",
+            agency=step.agency,
+            step_id=step.pk,
+            correlation_id=correlation_id,
+            body=b"",
+            method="GET",
+            path=path,
+            headers=headers,
+        )
+        try:
+            response = _session.get(
+                path, headers=headers, timeout=(_config("connect_timeout"), _config("read_timeout"))
+            )
+        except requests.RequestException:
+            counts["error"] += 1
+            continue
+        log_message(
+            direction=Direction.IN,
+            kind="status",
+            agency=step.agency,
+            step_id=step.pk,
+            correlation_id=correlation_id,
+            body=response.content,
+            status_code=response.status_code,
+            headers=response.headers,
+        )
+        body = (
+            response.json() if response.headers.get("Content-Type", "").startswith("application/json") else {}
+        )
+        if response.status_code == 200 and body.get("status") == "done":
+            bundle_services.step_record_result(
+                step_id=step.pk, result=body.get("result") or {}, reference=str(body.get("reference", ""))
+            )
+            counts["done"] += 1
+        elif response.status_code == 200 and body.get("status") == "rejected":
+            bundle_services.step_record_rejection(step_id=step.pk, reason=str(body.get("reason", "")))
+            counts["rejected"] += 1
+        elif response.status_code == 404:
+            bundle_services.step_resend(step_id=step.pk, reason="Cơ quan không tìm thấy yêu cầu; gửi lại.")
+            counts["resent"] += 1
+        else:
+            counts["waiting"] += 1
+    return counts
+
+
+def replay_dead(*, actor=None) -> int:
+    replayed = 0
+    for step_id in bundle_selectors.Step.objects.filter(state=StepState.DEAD).values_list("pk", flat=True):
+        bundle_services.step_replay(step_id=step_id, actor=actor)
+        replayed += 1
+    return replayed
