@@ -5,6 +5,7 @@ from django.db import models
 
 
 class Outcome(models.TextChoices):
+    SENDING = "sending", "Đang gửi (chưa có kết quả)"
     DONE = "done", "Hoàn thành"
     ACCEPTED = "accepted", "Cơ quan đã tiếp nhận (chờ phản hồi)"
     IN_FLIGHT = "in_flight", "Đang được xử lý (409)"

@@ -140,7 +140,17 @@ def step_deliver(*, step_id: int, attempt: int) -> str:
         "X-Correlation-ID": correlation_id,
         **signatures.signed_headers(secret=adapter.secrets[0], body=body),
     }
-    started_at = timezone.now()
+    # The attempt is written before the request leaves, so a worker killed mid-send still leaves a
+    # trace of the try (its outcome stays "sending").
+    record = Attempt.objects.create(
+        step_id=step_id,
+        number=attempt,
+        agency=step.agency,
+        started_at=timezone.now(),
+        outcome=Outcome.SENDING,
+        request_sha256=signatures.body_hash(body),
+        correlation_id=correlation_id,
+    )
     answer = _post(
         agency=step.agency,
         url=f"{adapter.base_url}/requests/",
@@ -150,17 +160,8 @@ def step_deliver(*, step_id: int, attempt: int) -> str:
         correlation_id=correlation_id,
     )
     outcome, error = _settle(step_id=step_id, attempt=attempt, answer=answer)
-    Attempt.objects.create(
-        step_id=step_id,
-        number=attempt,
-        agency=step.agency,
-        started_at=started_at,
-        latency_ms=answer.latency_ms,
-        status_code=answer.status_code,
-        outcome=outcome,
-        error=error[:2000],
-        request_sha256=signatures.body_hash(body),
-        correlation_id=correlation_id,
+    Attempt.objects.filter(pk=record.pk).update(
+        latency_ms=answer.latency_ms, status_code=answer.status_code, outcome=outcome, error=error[:2000]
     )
     logger.info(
         "interconnect.step.sent",
