@@ -19,6 +19,7 @@ setup: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_divisions
 	$(PY) manage.py seed_demo
+	$(PY) manage.py init_dev_pki
 
 ## Install, migrate, load divisions and demo data, then serve http://127.0.0.1:8000 with a worker and beat.
 run: setup

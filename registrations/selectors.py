@@ -219,3 +219,30 @@ def oldest_due_step_since(now):
         .values_list("next_attempt_at", flat=True)
         .first()
     )
+
+
+def bundles_awaiting_signature(user) -> QuerySet[Bundle]:
+    """Registered bundles whose extract is complete: a death, a birth whose personal ID number has
+    arrived, or one the clerk let go without it."""
+    complete = (
+        Q(group=Group.DEATH)
+        | Q(extract_without_personal_id=True)
+        | Q(steps__procedure="personal_id", steps__state="done")
+    )
+    return (
+        bundles_for(user)
+        .filter(state="registered")
+        .filter(complete)
+        .distinct()
+        .select_related("ward")
+        .order_by("registered_at")
+    )
+
+
+def bundle_for_extract(pk: int) -> Bundle:
+    """A bundle with what its extract prints."""
+    return (
+        Bundle.objects.select_related("birth", "death", "ward__province", "birth__place_of_birth_ward")
+        .prefetch_related("people", "steps")
+        .get(pk=pk)
+    )

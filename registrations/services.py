@@ -77,6 +77,11 @@ def _ensure_may(action: str, *, actor, bundle: Bundle) -> None:
         raise NotPermitted(f"Tài khoản này không được thực hiện thao tác '{action}' với hồ sơ này.")
 
 
+def bundle_check_may(*, action: str, actor, bundle: Bundle) -> None:
+    """For other apps (signing): raise NotPermitted unless ``actor`` may take ``action`` on ``bundle``."""
+    _ensure_may(action, actor=actor, bundle=bundle)
+
+
 def allowed_actions(bundle: Bundle) -> list[str]:
     """The bundle transitions possible from its current state (whoever may take them)."""
     return sorted({t.name for t in bundle.get_available_state_transitions()})
@@ -679,6 +684,11 @@ def step_record_result(
         step.reference = reference[:100]
     step.save()
     _step_event(bundle, step, "done")
+    step_pk, procedure = step.pk, step.procedure
+    transaction.on_commit(
+        lambda: signals.step_completed.send(sender=Step, bundle=bundle, step_id=step_pk, procedure=procedure),
+        robust=True,
+    )
     steps = list(bundle.steps.all())
     _release_ready_steps(bundle, steps, now)
     if bundle.state == BundleState.SIGNED and all(s.state == StepState.DONE for s in steps):

@@ -8,3 +8,4 @@ bundle_registered = Signal()  # bundle
 bundle_signed = Signal()  # bundle
 bundle_corrected = Signal()  # bundle, correction
 step_due = Signal()  # step_ids
+step_completed = Signal()  # bundle, step_id, procedure

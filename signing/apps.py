@@ -4,3 +4,17 @@ from django.apps import AppConfig
 class SigningConfig(AppConfig):
     name = "signing"
     verbose_name = "Ký số trích lục"
+
+    def ready(self) -> None:
+        from django.contrib.auth import get_user_model
+        from django.db.models.signals import post_save
+
+        from registrations.signals import bundle_corrected, step_completed
+
+        from . import receivers
+
+        bundle_corrected.connect(receivers.on_corrected, dispatch_uid="signing-reissue-corrected")
+        step_completed.connect(receivers.on_step_completed, dispatch_uid="signing-reissue-personal-id")
+        post_save.connect(
+            receivers.on_account_saved, sender=get_user_model(), dispatch_uid="signing-deactivate"
+        )

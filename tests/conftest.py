@@ -1,5 +1,6 @@
 import importlib
 import os
+import shutil
 import socket
 from urllib.parse import urlparse
 
@@ -49,6 +50,15 @@ def pytest_runtest_setup(item):
         if os.environ.get("REQUIRE_SERVICES") == "1":
             pytest.fail(f"service required but unavailable: {problem}")
         pytest.skip(problem)
+
+
+def require_tool(name: str) -> None:
+    """Skip a test whose command-line tool is missing, or fail it where CI demands every service."""
+    if shutil.which(name) is None:
+        message = f"{name} is not installed (.ci/run installs it)"
+        if os.environ.get("REQUIRE_SERVICES") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
 
 
 @pytest.fixture(scope="session")

@@ -306,6 +306,19 @@ FUNERAL_SUPPORT_VND = {
 
 METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 
+# --- signing ------------------------------------------------------------------------------------
+# PKCS#12 files of the leaders' signing certificates, the passphrase that opens them, and the roots a
+# verifier trusts. Development keeps a self-made PKI under var/pki (never in the repository).
+SIGNING = {
+    "pki_dir": Path(env.str("SIGNING_PKI_DIR", default=str(VAR_DIR / "pki"))),
+    "passphrase": env.str("SIGNING_KEY_PASSPHRASE", default=""),
+    "trust_roots": env.list("SIGNING_TRUST_ROOTS", default=[]),
+    "tsa_url": env.str("SIGNING_TSA_URL", default=""),
+    "font_dir": Path(env.str("SIGNING_FONT_DIR", default="/usr/share/fonts/truetype/dejavu")),
+    # A batch signature needs the password re-entered within this many seconds.
+    "reauth_seconds": env.int("SIGNING_REAUTH_SECONDS", default=300),
+}
+
 # --- logging ------------------------------------------------------------------------------------
 LOGGING = {
     "version": 1,

@@ -31,3 +31,5 @@ INSTALLED_APPS = [*INSTALLED_APPS, "interconnect.mock_agencies"]  # noqa: F405
 for _code, _agency in AGENCIES.items():  # noqa: F405
     _agency["base_url"] = _agency["base_url"] or f"{SITE_URL}/mock-agencies/{_code}"  # noqa: F405
     _agency["secrets"] = _agency["secrets"] or [_local_secret(f"agency_{_code}")]
+SIGNING["passphrase"] = SIGNING["passphrase"] or _local_secret("signing_passphrase")  # noqa: F405
+SIGNING["trust_roots"] = SIGNING["trust_roots"] or [str(SIGNING["pki_dir"] / "root.pem")]  # noqa: F405

@@ -52,3 +52,6 @@ for _code, _agency in AGENCIES.items():  # noqa: F405
         raise ImproperlyConfigured(
             f"AGENCY_{_code.upper()}_URL and AGENCY_{_code.upper()}_SECRETS must be set."
         )
+SIGNING["passphrase"] = _required("SIGNING_KEY_PASSPHRASE")  # noqa: F405
+if not SIGNING["trust_roots"]:  # noqa: F405
+    raise ImproperlyConfigured("SIGNING_TRUST_ROOTS must list the PEM files of the trusted signing roots.")

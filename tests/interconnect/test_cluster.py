@@ -18,6 +18,7 @@ from interconnect.models import Attempt, MessageLog
 from portal.celery import app as celery_app
 from registrations import services as bundle_services
 from registrations.models import Bundle, Step
+from tests.conftest import require_tool
 from tests.registrations.helpers import birth_declaration, death_declaration
 from tests.registrations.states import Cast, build
 
@@ -151,6 +152,7 @@ def test_fifty_bundles_complete_through_a_real_worker(wired, tmp_path, live_serv
 
 
 def test_faults_kills_and_a_broker_restart_lose_nothing(wired, tmp_path, live_server):
+    require_tool("redis-server")
     redis = RedisServer(tmp_path)
     redis.start()
     cast = Cast()

@@ -1,0 +1,97 @@
+"""Signing certificates of ward leaders and the signed extracts they produced."""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class SignerCertificate(models.Model):
+    """A leader's signing certificate, tied to the account: a deactivated account cannot sign."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="signing_certificates"
+    )
+    pkcs12_path = models.CharField("tệp PKCS#12", max_length=500)
+    subject = models.CharField("chủ thể", max_length=300)
+    fingerprint_sha256 = models.CharField(max_length=64, unique=True)
+    not_before = models.DateTimeField()
+    not_after = models.DateTimeField()
+    active = models.BooleanField("đang dùng", default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "chứng thư ký số"
+        verbose_name_plural = "chứng thư ký số"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(active=True), name="one_active_certificate_per_user"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} ({self.fingerprint_sha256[:12]})"
+
+
+def _token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Extract(models.Model):
+    """A signed extract of a bundle. A correction or a late personal ID number produces a new one that
+    supersedes it; the old one's verification page says so."""
+
+    bundle = models.ForeignKey("registrations.Bundle", on_delete=models.PROTECT, related_name="extracts")
+    version = models.PositiveSmallIntegerField("lần cấp")
+    title = models.CharField("tên giấy tờ", max_length=100)
+    token = models.CharField("mã tra cứu", max_length=64, unique=True, default=_token, editable=False)
+    pdf = models.FileField("tệp PDF đã ký", upload_to="extracts/%Y/%m/")
+    sha256 = models.CharField(max_length=64)
+    signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    signer_name = models.CharField("người ký", max_length=100)
+    signer_title = models.CharField("chức danh khi ký", max_length=100)
+    certificate = models.ForeignKey(SignerCertificate, on_delete=models.PROTECT, related_name="extracts")
+    signed_at = models.DateTimeField("ký lúc")
+    superseded_at = models.DateTimeField("bị thay thế lúc", null=True, blank=True)
+    reason = models.CharField("lý do cấp", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "trích lục đã ký"
+        verbose_name_plural = "trích lục đã ký"
+        ordering = ["bundle", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["bundle", "version"], name="one_extract_per_version"),
+            models.UniqueConstraint(
+                fields=["bundle"],
+                condition=Q(superseded_at__isnull=True),
+                name="one_current_extract_per_bundle",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} {self.bundle_id} v{self.version}"
+
+
+class ReissueRequest(models.Model):
+    """An extract that must be issued again (approved correction, late personal ID number); the leader
+    sees it in the signing queue."""
+
+    bundle = models.ForeignKey(
+        "registrations.Bundle", on_delete=models.CASCADE, related_name="reissue_requests"
+    )
+    reason = models.CharField("lý do", max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "yêu cầu cấp lại trích lục"
+        verbose_name_plural = "yêu cầu cấp lại trích lục"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bundle"], condition=Q(done_at__isnull=True), name="one_open_reissue"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Cấp lại {self.bundle_id}: {self.reason}"

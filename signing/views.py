@@ -1,0 +1,134 @@
+"""The leader's signing queue (one action, one or many bundles) and the public verification page."""
+
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from portal.accounts.constants import Role
+from portal.web.decorators import back_office_required
+from registrations import selectors as bundle_selectors
+
+from . import services
+from .forms import BatchSignForm, VerifyUploadForm
+from .models import Extract, ReissueRequest
+
+REAUTH_KEY = "signing_reauth_at"
+
+
+def _leader_only(request) -> None:
+    if request.user.role != Role.WARD_LEADER:
+        raise Http404
+
+
+def _reauth_fresh(request) -> bool:
+    return time.time() - request.session.get(REAUTH_KEY, 0) < settings.SIGNING["reauth_seconds"]
+
+
+@back_office_required
+@require_http_methods(["GET", "POST"])
+def queue(request):
+    _leader_only(request)
+    waiting = list(bundle_selectors.bundles_awaiting_signature(request.user))
+    choices = [(str(b.public_id), b.code) for b in waiting]
+    form = BatchSignForm(request.POST or None, choices=choices, reauth_required=not _reauth_fresh(request))
+    if request.method == "POST" and form.is_valid():
+        if form.reauth_required and not request.user.check_password(form.cleaned_data["password"]):
+            form.add_error("password", "Mật khẩu không đúng.")
+        else:
+            request.session[REAUTH_KEY] = time.time()
+            chosen = {str(b.public_id): b for b in waiting}
+            outcomes = services.bundles_sign_batch(
+                bundles=[chosen[key] for key in form.cleaned_data["bundles"]], leader=request.user
+            )
+            signed = [o for o in outcomes if o.extract]
+            if signed:
+                messages.success(request, f"Đã ký số {len(signed)} trích lục.")
+            for failed in (o for o in outcomes if not o.extract):
+                messages.error(request, f"Hồ sơ {failed.bundle.code}: {failed.error}")
+            return redirect("signing:queue")
+    try:
+        services.certificate_for(request.user)
+        certificate_problem = ""
+    except services.SigningRefused as exc:
+        certificate_problem = str(exc)
+    reissues = ReissueRequest.objects.filter(
+        done_at__isnull=True, bundle__in=bundle_selectors.bundles_for(request.user)
+    ).select_related("bundle")
+    return render(
+        request,
+        "signing/queue.html",
+        {
+            "form": form,
+            "waiting": waiting,
+            "reissues": reissues,
+            "certificate_problem": certificate_problem,
+        },
+    )
+
+
+@back_office_required
+def preview(request, key: str):
+    _leader_only(request)
+    bundle = get_object_or_404(bundle_selectors.bundles_awaiting_signature(request.user), public_id=key)
+    response = HttpResponse(
+        services.extract_preview(bundle=bundle, leader=request.user), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'inline; filename="xem-truoc-{bundle.code}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@back_office_required
+@require_http_methods(["POST"])
+def reissue(request, key: str):
+    _leader_only(request)
+    bundle = get_object_or_404(bundle_selectors.bundles_for(request.user), public_id=key)
+    if not request.POST.get("confirm"):
+        messages.error(request, "Vui lòng xác nhận trước khi ký cấp lại.")
+        return redirect("signing:queue")
+    try:
+        extract = services.extract_reissue(bundle=bundle, leader=request.user)
+    except services.SigningRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Đã ký cấp lại trích lục hồ sơ {bundle.code} (lần {extract.version}).")
+    return redirect("signing:queue")
+
+
+def download(request, token: str):
+    """The signed PDF, for the bundle's owner and the staff of its jurisdiction."""
+    if not request.user.is_authenticated:
+        raise Http404
+    extract = get_object_or_404(Extract, token=token, bundle__in=bundle_selectors.bundles_for(request.user))
+    response = FileResponse(
+        extract.pdf.open("rb"),
+        content_type="application/pdf",
+        as_attachment=True,
+        filename=f"{extract.bundle.code}-v{extract.version}.pdf",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def verify(request, token: str):
+    """Public: anyone holding a copy checks it. Shows no personal ID number and no address."""
+    extract = get_object_or_404(Extract.objects.select_related("bundle__ward__province"), token=token)
+    current = Extract.objects.filter(bundle=extract.bundle, superseded_at__isnull=True).first()
+    form = VerifyUploadForm(request.POST or None, request.FILES or None)
+    check = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > settings.ATTACHMENT_MAX_BYTES:
+            form.add_error("file", "Tệp vượt quá 10 MB.")
+        else:
+            check = services.extract_check_upload(extract=extract, content=upload.read())
+    return render(
+        request, "signing/verify.html", {"extract": extract, "current": current, "form": form, "check": check}
+    )
