@@ -26,8 +26,13 @@ def test_seed_demo_creates_every_role_and_is_repeatable(capsys, settings):
         )
         assert citizen.check_password(settings.DEMO_PASSWORD)
     count = User.objects.count()
+    from registrations.models import Bundle
+
+    states = sorted(Bundle.objects.values_list("state", flat=True))
+    assert states == ["registered", "registered", "submitted"]
     call_command("seed_demo")
     assert User.objects.count() == count == 9
+    assert Bundle.objects.count() == 3
 
 
 def test_seed_demo_refuses_when_debug_is_off(settings):

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from portal.accounts.demo import DEMO_WARDS, demo_seed
 from portal.divisions.models import Ward
+from registrations.demo import demo_bundles_seed
 
 
 class Command(BaseCommand):
@@ -16,6 +17,7 @@ class Command(BaseCommand):
                 "Chưa có dữ liệu xã, phường: hãy chạy `python manage.py load_divisions` trước."
             )
         accounts = demo_seed(password=settings.DEMO_PASSWORD)
+        bundles = demo_bundles_seed(ward=DEMO_WARDS[0])
         rows = [("Tên đăng nhập", "Vai trò", "Đơn vị", "Mật khẩu")]
         for user in accounts:
             rows.append(
@@ -31,3 +33,7 @@ class Command(BaseCommand):
             self.stdout.write(" | ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)))
             if index == 0:
                 self.stdout.write("-+-".join("-" * w for w in widths))
+        if bundles:
+            self.stdout.write(
+                "Hồ sơ mẫu: " + ", ".join(f"{b.code} ({b.get_state_display()})" for b in bundles)
+            )
