@@ -80,3 +80,12 @@ def test_demo_only_pages_are_not_mounted_in_production(tmp_path):
 
 def test_the_demo_configuration_does_mount_the_mock_eid(client):
     assert client.get("/mock-vneid/").status_code == 200
+
+
+def test_the_mock_agencies_service_settings_check_and_refuse_without_secrets(tmp_path):
+    env = production_env(
+        tmp_path, DJANGO_SETTINGS_MODULE="portal.settings.mock_agencies", CELERY_BROKER_URL="memory://"
+    )
+    assert run(["manage.py", "check"], env).returncode == 0
+    missing = run(["manage.py", "check"], {**env, "AGENCY_LABOUR_SECRETS": ""})
+    assert missing.returncode != 0 and "AGENCY_LABOUR_SECRETS" in missing.stderr
