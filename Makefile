@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip -q --disable-pip-version-check
 
-.PHONY: run test setup lint format check-migrations messages ci clean
+.PHONY: run test setup lint format check-migrations messages ci clean bench
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -50,3 +50,8 @@ ci:
 
 clean:
 	rm -rf $(VENV) var
+
+## Benchmarks against PostgreSQL and Redis (started if down): `make bench` or `make bench BENCH=submit`.
+bench: $(VENV)/.installed-test
+	.ci/services
+	BENCH=$(BENCH) $(PY) bench/run.py

@@ -375,7 +375,7 @@ class BundleViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             raise PayloadTooLarge()
         # …and, whatever the header says, stop reading once the file passes the limit.
         request._request.upload_handlers = [LimitedUploadHandler(limit), *request._request.upload_handlers]
-        bundle = self._bundle()
+        bundle = selectors.BundleKey(self.kwargs["key"])
         data = _valid(AttachmentUploadSerializer, request.data)
         attachment = services.attachment_add(
             bundle=bundle, actor=request.user, kind=data["kind"], upload=data["file"]

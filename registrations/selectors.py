@@ -9,7 +9,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, Value
 
 from portal.common.crypto import lookup_hmac
 from portal.common.text import fold_accents
@@ -142,35 +142,41 @@ def birth_duplicate_of(
     child_born: date | None,
 ) -> Bundle | None:
     """Another live birth bundle with the same medical birth certificate, or the same mother and birth
-    date and a similar child name (one query; the name similarity is judged here)."""
-    others = (
-        Bundle.objects.filter(group=Group.BIRTH, state__in=LIVE_STATES)
-        .exclude(pk=bundle.pk)
-        .exclude(state="draft")
-    )
-    match = Q(pk__in=[])
+    date and a similar child name. One round trip: a union of two index-backed lookups (the
+    certificate number; the mother's ID hash); the name similarity is judged here."""
+    live = {"bundle__group": Group.BIRTH, "bundle__state__in": [s for s in LIVE_STATES if s != "draft"]}
+    parts = []
     if certificate_number:
-        match |= Q(bundle__birth__medical_birth_certificate_number=certificate_number)
-    if mother_id and child_born:
-        match |= Q(
-            date_of_birth=child_born,
-            bundle__people__role=PersonRole.MOTHER,
-            bundle__people__id_number_hmac=lookup_hmac(mother_id),
+        parts.append(
+            Person.objects.filter(
+                role=PersonRole.CHILD,
+                bundle__birth__medical_birth_certificate_number=certificate_number,
+                **live,
+            )
+            .exclude(bundle=bundle)
+            .annotate(same_certificate=Value(True))
+            .values_list("bundle_id", "full_name_folded", "same_certificate")
         )
-    candidates = (
-        Person.objects.filter(match, role=PersonRole.CHILD, bundle__in=others)
-        .select_related("bundle__birth")
-        .order_by("bundle_id")
-        .distinct()
-    )
+    if mother_id and child_born:
+        mothers = Person.objects.filter(role=PersonRole.MOTHER, id_number_hmac=lookup_hmac(mother_id)).values(
+            "bundle_id"
+        )
+        parts.append(
+            Person.objects.filter(
+                role=PersonRole.CHILD, date_of_birth=child_born, bundle_id__in=mothers, **live
+            )
+            .exclude(bundle=bundle)
+            .annotate(same_certificate=Value(False))
+            .values_list("bundle_id", "full_name_folded", "same_certificate")
+        )
+    if not parts:
+        return None
+    rows = list(parts[0].union(*parts[1:], all=True)) if len(parts) > 1 else list(parts[0])
     folded = fold_accents(child_name)
-    similar = None
-    for child in candidates:
-        if certificate_number and child.bundle.birth.medical_birth_certificate_number == certificate_number:
-            return child.bundle
-        if similar is None and difflib.SequenceMatcher(None, folded, child.full_name_folded).ratio() >= 0.85:
-            similar = child.bundle
-    return similar
+    for bundle_id, name, same_certificate in sorted(rows, key=lambda r: (not r[2], r[0])):
+        if same_certificate or difflib.SequenceMatcher(None, folded, name).ratio() >= 0.85:
+            return Bundle.objects.get(pk=bundle_id)
+    return None
 
 
 def death_registered_for(*, bundle: Bundle, deceased_id: str) -> Bundle | None:

@@ -104,16 +104,14 @@ def _transition(bundle: Bundle, name: str, *, actor, reason: str = "", extra: di
     )
 
 
-def _locked(bundle: Bundle | selectors.BundleKey, *, actor=None) -> Bundle:
-    """The bundle re-read under a row lock, with its declaration, so two clerks acting at once
-    serialise and the second sees the first one's result. With an actor, only within what the actor
-    may see (a bundle outside it does not exist for them)."""
+def _locked(bundle: Bundle | selectors.BundleKey, *, actor=None, declaration: bool = True) -> Bundle:
+    """The bundle re-read under a row lock (with its declaration unless not needed), so two clerks
+    acting at once serialise and the second sees the first one's result. With an actor, only within
+    what the actor may see (a bundle outside it does not exist for them)."""
     base = Bundle.objects if actor is None else selectors.bundles_for(actor)
-    queryset = (
-        base.select_for_update(of=("self",))
-        .select_related("birth", "death", "ward")
-        .prefetch_related("people", "attachments")
-    )
+    queryset = base.select_for_update(of=("self",))
+    if declaration:
+        queryset = queryset.select_related("birth", "death", "ward").prefetch_related("people", "attachments")
     if isinstance(bundle, selectors.BundleKey):
         return queryset.get(**bundle.lookup())
     return queryset.get(pk=bundle.pk)
@@ -272,11 +270,13 @@ def bundle_submit(*, bundle: Bundle, actor) -> Bundle:
     _transition(bundle, "submit", actor=actor)
     bundle.catalogue_version = catalogue.version
     bundle.procedures = rules.full_procedure_list(bundle.procedures, catalogue)
-    bundle.code = _next_code(bundle, now)
     bundle.submitted_at = now
     bundle.late_registration = rules.is_late_registration(declaration, catalogue, today=today)
     _flag_duplicates(bundle, declaration)
     _start_clock(bundle, catalogue, now)
+    # The ward's code counter is taken last: its row stays locked until commit, so every other
+    # submission of the ward that day waits only for this transaction's final statements.
+    bundle.code = _next_code(bundle, now)
     bundle.save()
     regime = bundle.death.regime if bundle.group == Group.DEATH else None
     present = set(bundle.procedures)
@@ -870,7 +870,7 @@ def sniff_content_type(head: bytes) -> str | None:
 @transaction.atomic
 def attachment_add(*, bundle: Bundle, actor, kind: str, upload) -> Attachment:
     """Store one scan privately. The type is recognised from the content, never from the name."""
-    bundle = _locked(bundle, actor=actor)
+    bundle = _locked(bundle, actor=actor, declaration=False)
     _ensure_may("attach", actor=actor, bundle=bundle)
     if bundle.state not in (
         BundleState.DRAFT,

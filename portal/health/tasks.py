@@ -9,3 +9,13 @@ BEAT = "beat"
 @shared_task(name="portal.health.tasks.heartbeat", ignore_result=True)
 def heartbeat() -> None:
     Heartbeat.objects.update_or_create(name=BEAT, defaults={"beat_at": timezone.now()})
+
+
+@shared_task(name="portal.health.tasks.count", ignore_result=True)
+def count(key: str) -> None:
+    """Does nothing but count itself in Redis: the broker-and-worker ceiling `make bench` compares
+    the interconnect pipeline against."""
+    import redis
+    from django.conf import settings
+
+    redis.Redis.from_url(settings.REDIS_URL).incr(key)

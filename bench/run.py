@@ -1,0 +1,698 @@
+"""`make bench`: the portal measured against its own ceilings, side by side, in one run.
+
+Cases (run all, or one with BENCH=name):
+  submit    complete birth submissions over HTTP (create + attach + submit) against a bare view behind the
+            same middleware (framework ceiling) and pgbench doing one submission's writes (database ceiling)
+  pipeline  steps per second through relay → Celery worker → mock agencies, against a no-op task on
+            the same broker; register→personal ID and sign→completed latency
+  signing   extracts rendered and signed per second on one core
+  memory    peak RSS of a web worker and a Celery worker (measured during the cases above)
+
+Everything targets 127.0.0.1 and is bounded in count and time. Results: bench/results/latest.json.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+DB_NAME = "bench_portal"
+PG = "postgres://postgres@127.0.0.1:5432"
+os.environ.update(
+    {
+        "DJANGO_SETTINGS_MODULE": "portal.settings.bench",
+        "DATABASE_URL": f"{PG}/{DB_NAME}",
+        "CELERY_BROKER_URL": os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/5"),
+        "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/6"),
+        "CELERY_QUEUE": "bench",
+        "PORTAL_VAR_DIR": str(ROOT / "var" / "bench"),
+        "RELAY_SECONDS": "0.5",
+    }
+)
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+WEB_WORKERS = int(os.environ.get("BENCH_WEB_WORKERS", str(os.cpu_count() or 2)))
+WEB_THREADS = int(os.environ.get("BENCH_WEB_THREADS", "4"))
+USERS = int(os.environ.get("BENCH_USERS", "16"))
+
+
+def sh(*args: str, **kwargs) -> subprocess.CompletedProcess:
+    result = subprocess.run(args, capture_output=True, text=True, **kwargs)
+    if result.returncode != 0:
+        raise RuntimeError(f"{args[0]} failed ({result.returncode}): {result.stderr[-2000:]}")
+    return result
+
+
+def spread(values: list[float]) -> dict:
+    return {
+        "min": round(min(values), 2),
+        "median": round(statistics.median(values), 2),
+        "max": round(max(values), 2),
+        "rounds": [round(v, 2) for v in values],
+    }
+
+
+def peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def children(pid: int) -> list[int]:
+    try:
+        return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+# --- set-up ---------------------------------------------------------------------------------------
+
+
+def prepare_database() -> None:
+    sh("psql", PG + "/postgres", "-qc", f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
+    sh("psql", PG + "/postgres", "-qc", f"CREATE DATABASE {DB_NAME}")
+    python = sys.executable
+    sh(python, "manage.py", "migrate", "-v0", cwd=ROOT)
+    sh(python, "manage.py", "load_divisions", cwd=ROOT)
+
+
+def django_setup():
+    import django
+
+    django.setup()
+
+
+def make_citizens(count: int) -> list[str]:
+    """Citizens with API tokens (the demo's password login for citizens is not used: tokens are made
+    directly, as an e-ID sign-in would)."""
+    from datetime import date
+
+    from rest_framework.authtoken.models import Token
+
+    from portal.accounts.models import User
+    from portal.common.identifiers import personal_id_century_digit
+
+    tokens = []
+    for n in range(count):
+        born = date(1990 + n % 10, 1 + n % 12, 1 + n % 28)
+        number = f"040{personal_id_century_digit(year=born.year, sex='female')}{born.year % 100:02d}{n:06d}"
+        user = User.objects.filter(username=f"bench{n}").first() or User(username=f"bench{n}")
+        user.role, user.full_name, user.sex, user.date_of_birth = (
+            "citizen",
+            f"Người Thử Số {chr(65 + n % 26)}",
+            "female",
+            born,
+        )
+        user.id_number = number
+        user.set_unusable_password()
+        user.save()
+        tokens.append(Token.objects.get_or_create(user=user)[0].key)
+    return tokens
+
+
+WARDS: list[int] = []
+
+
+def load_wards() -> None:
+    from portal.divisions.models import Ward
+
+    if not WARDS:
+        WARDS.extend(Ward.objects.filter(province_id=40).order_by("code").values_list("code", flat=True))
+
+
+def birth_body(user_index: int, serial: int, ward: int | None = None) -> bytes:
+    """A complete birth declaration; successive ones spread over the wards of Nghệ An (a real load
+    does not all land on one ward's counter)."""
+    from datetime import date, timedelta
+
+    ward = ward or WARDS[serial % len(WARDS)]
+    born = date.today() - timedelta(days=1 + serial % 40)
+    return json.dumps(
+        {
+            "group": "birth",
+            "procedures": ["permanent_residence", "health_insurance", "child_id_card"],
+            "registration_ward": ward,
+            "requester": {"relationship": "mother", "phone": "0912345678"},
+            "child": {
+                "full_name": "Nguyễn Minh Khôi",
+                "sex": "male",
+                "date_of_birth": born.isoformat(),
+                "ethnicity": "01",
+                "nationality": "VN",
+            },
+            "mother": {
+                "full_name": "Nguyễn Thị Lan",
+                "date_of_birth": "1995-03-12",
+                "sex": "female",
+                "id_number": f"0401950{user_index:02d}{serial % 1000:03d}",
+                "ethnicity": "01",
+                "nationality": "VN",
+                "residence_address": "Số 5 Lê Lợi",
+                "ward_code": ward,
+            },
+            "birth": {
+                "time_of_birth": "08:30",
+                "place_of_birth_facility": "Bệnh viện Sản Nhi Nghệ An",
+                "place_of_birth_ward": ward,
+                "hometown": "Nghi Lộc, Nghệ An",
+                "medical_birth_certificate_number": f"GCS-B{user_index:02d}-{serial:07d}",
+            },
+            "residence": {
+                "address": "Số 5 Lê Lợi",
+                "ward_code": ward,
+                "household_head_full_name": "Trần Văn Hùng",
+                "household_head_id_number": "040090067890",
+                "relationship_to_head": "con",
+                "owner_consent": True,
+            },
+            "health_insurance": {"primary_care_facility": "Trạm y tế phường", "first_card": True},
+            "child_id_card": {"delivery_method": "pickup"},
+        },
+        ensure_ascii=False,
+    ).encode()
+
+
+SCAN = b"%PDF-1.4\n% giay chung sinh\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+BOUNDARY = "benchboundary7e3f"
+MULTIPART = (
+    (
+        f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="kind"\r\n\r\nmedical_birth_certificate\r\n'
+        f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="gcs.pdf"\r\n'
+        f"Content-Type: application/pdf\r\n\r\n"
+    ).encode()
+    + SCAN
+    + f"\r\n--{BOUNDARY}--\r\n".encode()
+)
+
+
+class Gunicorn:
+    def __init__(self, port: int):
+        self.port = port
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "portal.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                str(WEB_WORKERS),
+                "--worker-class",
+                "gthread",
+                "--threads",
+                str(WEB_THREADS),
+                "--keep-alive",
+                "30",
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=os.environ.copy(),
+        )
+        wait_http(port, "/healthz")
+
+    def worker_pids(self) -> list[int]:
+        return children(self.process.pid)
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=20)
+
+
+def wait_http(port: int, path: str, seconds: float = 60) -> None:
+    import urllib.request
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=1):  # noqa: S310 - loopback
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"nothing answered on port {port}")
+
+
+# --- cases ----------------------------------------------------------------------------------------
+
+
+def case_submit(results: dict) -> None:
+    from bench.loadgen import expect, run_load
+
+    load_wards()
+    tokens = make_citizens(USERS)
+    users = [(i, t) for i, t in enumerate(tokens)]
+    server = Gunicorn(8765)
+    serial = {"n": 0}
+
+    async def submission(connection, user, state):
+        index, token = user
+        auth = {"Authorization": f"Token {token}"}
+        serial["n"] += 1
+        status, body = await connection.request(
+            "POST",
+            "/api/v1/bundles/",
+            headers={**auth, "Content-Type": "application/json"},
+            body=birth_body(index, serial["n"]),
+        )
+        key = expect(status, body, 201)["id"]
+        status, body = await connection.request(
+            "POST",
+            f"/api/v1/bundles/{key}/attachments/",
+            headers={**auth, "Content-Type": f"multipart/form-data; boundary={BOUNDARY}"},
+            body=MULTIPART,
+        )
+        expect(status, body, 201)
+        status, body = await connection.request("POST", f"/api/v1/bundles/{key}/submit/", headers=auth)
+        expect(status, body, 200)
+        return 3, status
+
+    async def bare(connection, user, state):
+        status, body = await connection.request(
+            "POST", "/bench/bare/", headers={"Content-Type": "application/json"}, body=b"{}"
+        )
+        expect(status, body, 201)
+        return 1, status
+
+    def load(scenario, seconds, limit, rate=None):
+        return asyncio.run(
+            run_load(
+                port=server.port,
+                users=users,
+                scenario=scenario,
+                seconds=seconds,
+                max_operations=limit,
+                rate_per_s=rate,
+            )
+        ).summary()
+
+    try:
+        load(bare, 3, 2000)  # warm-up
+        load(submission, 3, 300)
+        bare_rounds, submit_rounds = [], []
+        for _ in range(ROUNDS):
+            bare_rounds.append(load(bare, 8, 20000))
+            submit_rounds.append(load(submission, 12, 5000))
+        best = statistics.median(r["ops_per_s"] for r in submit_rounds)
+        half = load(submission, 12, 5000, rate=best / 2)
+        web_rss = max(peak_rss_mb(pid) for pid in server.worker_pids())
+    finally:
+        server.stop()
+    pgbench = pgbench_rounds()
+    bare_rps = [r["requests_per_s"] for r in bare_rounds]
+    subs = [r["ops_per_s"] for r in submit_rounds]
+    results["submit"] = {
+        "setup": f"gunicorn gthread, {WEB_WORKERS} workers × {WEB_THREADS} threads; {USERS} keep-alive "
+        "clients; one submission = create + attach scan + submit (3 requests), over the wards of Nghệ An",
+        "submissions_per_s": spread(subs),
+        "submission_requests_per_s": spread([r["requests_per_s"] for r in submit_rounds]),
+        "submission_p50_ms": spread([r["p50_ms"] for r in submit_rounds]),
+        "submission_p95_ms": spread([r["p95_ms"] for r in submit_rounds]),
+        "submission_p99_ms": spread([r["p99_ms"] for r in submit_rounds]),
+        "failures": sum(r["failures"] for r in submit_rounds),
+        "at_half_rate": half,
+        "bare_view_requests_per_s": spread(bare_rps),
+        "bare_view_p50_ms": spread([r["p50_ms"] for r in bare_rounds]),
+        "bare_view_p95_ms": spread([r["p95_ms"] for r in bare_rounds]),
+        "bare_view_p99_ms": spread([r["p99_ms"] for r in bare_rounds]),
+        "pgbench_submissions_per_s": spread(pgbench),
+        "ratio_to_bare_view": spread([s / b for s, b in zip(subs, bare_rps, strict=True)]),
+        "ratio_requests_to_bare_view": spread(
+            [r["requests_per_s"] / b for r, b in zip(submit_rounds, bare_rps, strict=True)]
+        ),
+        "ratio_to_database": spread([s / p for s, p in zip(subs, pgbench, strict=True)]),
+    }
+    results.setdefault("memory", {})["web_worker_peak_rss_mb"] = round(web_rss, 1)
+
+
+def pgbench_rounds() -> list[float]:
+    """The database ceiling: the same writes as one submission, as fast as PostgreSQL takes them with as
+    many clients as the web tier has threads."""
+    from portal.accounts.models import User
+
+    owner = User.objects.filter(role="citizen").values_list("pk", flat=True).first()
+    script = ROOT / "bench" / "submission.sql"
+    clients = WEB_WORKERS * WEB_THREADS
+    rounds = []
+    for _ in range(ROUNDS):
+        out = sh(
+            "pgbench",
+            "-n",
+            "-c",
+            str(clients),
+            "-j",
+            str(min(clients, os.cpu_count() or 2)),
+            "-T",
+            "8",
+            "-D",
+            f"owner={owner}",
+            "-f",
+            str(script),
+            f"{PG}/{DB_NAME}",
+        ).stdout
+        rounds.append(
+            float(next(line.split("=")[1].split()[0] for line in out.splitlines() if line.startswith("tps")))
+        )
+    return rounds
+
+
+def case_signing(results: dict) -> None:
+    """Render and sign on one core (this process, one thread)."""
+    from datetime import date
+
+    from django.conf import settings
+
+    from signing import pdf, pki, render
+
+    directory = Path(os.environ["PORTAL_VAR_DIR"]) / "pki"
+    issued = pki.issue_signer(
+        directory=directory,
+        passphrase=settings.SIGNING["passphrase"],
+        username="bench-leader",
+        full_name="Phan Đình Quý",
+        organisation="UBND Phường Trường Vinh",
+    )
+    content = render.ExtractContent(
+        title="Trích lục khai sinh",
+        ward_name="Phường Trường Vinh",
+        province_name="Nghệ An",
+        registration_number=1,
+        registration_book="01/2026",
+        rows=[("Họ, chữ đệm, tên", "Nguyễn Thị Ánh Tuyết")] * 14,
+        signed_on=date.today(),
+        signer_name="Phan Đình Quý",
+        signer_title="Phó Chủ tịch",
+        verify_url="http://127.0.0.1:8000/verify/abcdefghijklmnopqrstuvwxyz012345/",
+    )
+    count = 25
+    rates, render_only = [], []
+    pdf.sign(
+        pdf=render.render(content),
+        pkcs12_path=str(issued.path),
+        passphrase=settings.SIGNING["passphrase"],
+        box=render.SIGNATURE_BOX,
+        reason="bench",
+        location="bench",
+    )  # warm-up: fonts, key load
+    for _ in range(ROUNDS):
+        started = time.perf_counter()
+        for _ in range(count):
+            render.render(content)
+        render_only.append(count / (time.perf_counter() - started))
+        started = time.perf_counter()
+        for _ in range(count):
+            pdf.sign(
+                pdf=render.render(content),
+                pkcs12_path=str(issued.path),
+                passphrase=settings.SIGNING["passphrase"],
+                box=render.SIGNATURE_BOX,
+                reason="bench",
+                location="bench",
+            )
+        rates.append(count / (time.perf_counter() - started))
+    results["signing"] = {
+        "extracts_rendered_per_s": spread(render_only),
+        "extracts_rendered_and_signed_per_s": spread(rates),
+        "setup": "one process, one thread; RSA-2048 key, PAdES B-B",
+    }
+
+
+def case_pipeline(results: dict) -> None:
+    """Steps per second through the relay, a Celery worker and the mock agencies (zero latency),
+    beside a no-op task on the same broker and worker."""
+    import redis
+    from django.conf import settings
+
+    from interconnect.mock_agencies import behaviour
+    from portal.health.tasks import count
+    from registrations import services as bundle_services
+    from registrations.models import Bundle, Step
+
+    env = {
+        **os.environ,
+        "SITE_URL": "http://127.0.0.1:8766",
+        **{
+            f"AGENCY_{c.upper()}_URL": f"http://127.0.0.1:8767/mock-agencies/{c}"
+            for c in settings.AGENCY_CODES
+        },
+    }
+    web = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "portal.wsgi:application",
+            "--bind",
+            "127.0.0.1:8766",
+            "--workers",
+            "1",
+            "--worker-class",
+            "gthread",
+            "--threads",
+            "8",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    mock = subprocess.Popen(
+        [sys.executable, "manage.py", "run_mock_agencies", "--port", "8767"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "portal",
+            "worker",
+            "--concurrency=2",
+            "--loglevel=WARNING",
+            "-Q",
+            "bench",
+            "--without-mingle",
+            "--without-gossip",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    beat = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "portal",
+            "beat",
+            "--loglevel=WARNING",
+            "--schedule",
+            str(Path(os.environ["PORTAL_VAR_DIR"]) / "beat-schedule"),
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        wait_http(8766, "/healthz")
+        wait_http(8767, "/mock-agencies/_knobs/")
+        behaviour.set_knobs({})
+        store = redis.Redis.from_url(settings.REDIS_URL)
+        # The ceiling: no-op tasks through the same broker and worker.
+        noop_rates = []
+        for round_number in range(ROUNDS):
+            key, n = f"bench:noop:{round_number}:{time.time()}", 1000
+            started = time.perf_counter()
+            for _ in range(n):
+                count.apply_async((key,), queue="bench")
+            while int(store.get(key) or 0) < n and time.perf_counter() - started < 120:
+                time.sleep(0.05)
+            noop_rates.append(n / (time.perf_counter() - started))
+        step_rates, to_personal_id, to_completed = [], [], []
+        for _ in range(ROUNDS):
+            bundles = ready_bundles(40)
+            ids = [b.pk for b in bundles]
+            started = time.perf_counter()
+            for bundle in bundles:
+                bundle_services.bundle_register(bundle=bundle, actor=CLERK["user"])
+            wait_for(
+                lambda ids=ids: (
+                    Step.objects.filter(bundle_id__in=ids, procedure="personal_id", state="done").count()
+                    == len(ids)
+                )
+            )
+            for bundle in bundles:
+                bundle_services.bundle_sign(bundle=bundle, actor=CLERK["leader"])
+            wait_for(lambda ids=ids: Bundle.objects.filter(pk__in=ids, state="completed").count() == len(ids))
+            elapsed = time.perf_counter() - started
+            delivered = Step.objects.filter(bundle__in=bundles).exclude(agency="civil_status").count()
+            step_rates.append(delivered / elapsed)
+            for bundle in Bundle.objects.filter(pk__in=[b.pk for b in bundles]).prefetch_related("steps"):
+                pid = next(s for s in bundle.steps.all() if s.procedure == "personal_id")
+                to_personal_id.append((pid.done_at - pid.due_since).total_seconds() * 1000)
+                to_completed.append((bundle.completed_at - bundle.signed_at).total_seconds() * 1000)
+        celery_rss = max([peak_rss_mb(worker.pid), *(peak_rss_mb(p) for p in children(worker.pid))])
+    finally:
+        for process in (beat, worker, mock, web):
+            process.terminate()
+        for process in (beat, worker, mock, web):
+            process.wait(timeout=30)
+    q = lambda values, p: sorted(values)[min(len(values) - 1, int(p * len(values)))]  # noqa: E731
+    results["pipeline"] = {
+        "setup": "relay every 0.5 s plus on-commit kicks; Celery prefork ×2; mock agencies with zero "
+        "latency; 40 birth bundles with 4 delivered steps each per round",
+        "steps_per_s": spread(step_rates),
+        "noop_tasks_per_s": spread(noop_rates),
+        "ratio_to_noop_tasks": spread([s / n for s, n in zip(step_rates, noop_rates, strict=True)]),
+        "register_to_personal_id_ms": {
+            "p50": round(q(to_personal_id, 0.5), 1),
+            "p95": round(q(to_personal_id, 0.95), 1),
+        },
+        "sign_to_completed_ms": {
+            "p50": round(q(to_completed, 0.5), 1),
+            "p95": round(q(to_completed, 0.95), 1),
+        },
+    }
+    results.setdefault("memory", {})["celery_worker_peak_rss_mb"] = round(celery_rss, 1)
+
+
+CLERK: dict = {}
+
+
+def ready_bundles(n: int):
+    """Birth bundles in review, made through the services as the portal makes them."""
+    from django.core.files.base import ContentFile
+
+    from portal.accounts.models import User
+    from registrations import services as bundle_services
+    from registrations.serializers import DeclarationSerializer
+
+    load_wards()
+    if not CLERK:
+        CLERK["user"] = User.objects.get_or_create(
+            username="bench-clerk", defaults={"role": "ward_clerk", "ward_id": 16690}
+        )[0]
+        CLERK["leader"] = User.objects.get_or_create(
+            username="bench-leader", defaults={"role": "ward_leader", "ward_id": 16690}
+        )[0]
+    if not User.objects.filter(role="citizen").exists():
+        make_citizens(1)
+    owner = User.objects.filter(role="citizen").first()
+    out = []
+    for i in range(n):
+        serial = int(time.time() * 1000) % 10_000_000 + i
+        serializer = DeclarationSerializer(data=json.loads(birth_body(i % 100, serial, ward=16690)))
+        serializer.is_valid(raise_exception=True)
+        bundle = bundle_services.bundle_create_draft(owner=owner, data=serializer.validated_data)
+        bundle_services.attachment_add(
+            bundle=bundle,
+            actor=owner,
+            kind="medical_birth_certificate",
+            upload=ContentFile(SCAN, name="gcs.pdf"),
+        )
+        bundle_services.bundle_submit(bundle=bundle, actor=owner)
+        bundle_services.bundle_accept(bundle=bundle, actor=CLERK["user"])
+        out.append(bundle)
+    return out
+
+
+def wait_for(predicate, seconds: float = 180) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.1)
+    raise RuntimeError("the pipeline did not finish in time")
+
+
+# --- report ---------------------------------------------------------------------------------------
+
+
+def versions() -> dict:
+    import celery
+    import django
+    import psycopg2
+
+    pg = sh("psql", PG + "/postgres", "-tAc", "SHOW server_version").stdout.strip()
+    redis_version = sh("redis-cli", "-h", "127.0.0.1", "INFO", "server").stdout
+    redis_version = next(
+        (
+            line.split(":")[1].strip()
+            for line in redis_version.splitlines()
+            if line.startswith("redis_version")
+        ),
+        "",
+    )
+    return {
+        "python": platform.python_version(),
+        "django": django.get_version(),
+        "celery": celery.__version__,
+        "psycopg2": psycopg2.__version__.split()[0],
+        "postgresql": pg,
+        "redis": redis_version,
+    }
+
+
+def markdown(results: dict) -> str:
+    rows = ["| figure | min | median | max |", "|---|---:|---:|---:|"]
+    for case, figures in results.items():
+        if case in ("machine", "versions", "started_at", "seconds"):
+            continue
+        for name, value in figures.items():
+            if isinstance(value, dict) and "median" in value:
+                rows.append(f"| {case}: {name} | {value['min']} | {value['median']} | {value['max']} |")
+            elif isinstance(value, dict) and "p50" in value:
+                rows.append(f"| {case}: {name} (p50 / p95) | | {value['p50']} / {value['p95']} | |")
+            elif isinstance(value, (int, float)):
+                rows.append(f"| {case}: {name} | | {value} | |")
+            elif name == "at_half_rate":
+                rows.append(
+                    f"| {case}: at half the best rate ({value['ops_per_s']}/s), p50 / p95 / p99 ms | | "
+                    f"{value['p50_ms']} / {value['p95_ms']} / {value['p99_ms']} | |"
+                )
+    return "\n".join(rows)
+
+
+def main() -> None:
+    wanted = {w.strip() for w in os.environ.get("BENCH", "").split(",") if w.strip()} or {
+        "submit",
+        "pipeline",
+        "signing",
+    }
+    started = time.time()
+    prepare_database()
+    django_setup()
+    results: dict = {
+        "started_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "processor": platform.machine()},
+        "versions": versions(),
+    }
+    for name, case in (("submit", case_submit), ("signing", case_signing), ("pipeline", case_pipeline)):
+        if name in wanted:
+            print(f"… {name}", flush=True)
+            case(results)
+    results["pending_cases"] = {
+        "queue_page": "added with the back-office issue",
+        "dashboard": "added with the dashboard issue",
+    }
+    results["seconds"] = round(time.time() - started, 1)
+    out = ROOT / "bench" / "results" / "latest.json"
+    out.write_text(json.dumps(results, indent=2, ensure_ascii=False))
+    print(markdown(results))
+    print(f"\nwritten to {out.relative_to(ROOT)} in {results['seconds']} s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,33 @@
+-- The writes of one complete birth submission (create + attach + submit), spread over the wards of
+-- Nghệ An like the HTTP load; the ward lookup is the only read the portal would not make.
+\set n random(1, 1000000000)
+\set w random(0, 129)
+SELECT code AS ward FROM divisions_ward WHERE province_id = 40 ORDER BY code OFFSET :w LIMIT 1 \gset
+BEGIN;
+INSERT INTO registrations_bundle (public_id, code, "group", state, owner_id, ward_id, procedures, requester_relationship, requester_phone, requester_email, created_at, updated_at, late_registration, verification_needed, registration_book, extract_without_personal_id, closed_reason)
+  VALUES (gen_random_uuid(), NULL, 'birth', 'draft', :owner, :ward, '["permanent_residence","health_insurance","child_id_card"]', 'mother', '0912345678', '', now(), now(), false, false, '', false, '') RETURNING id \gset b_
+INSERT INTO registrations_birthdetails (bundle_id, place_of_birth_facility, hometown, medical_birth_certificate_number, residence_address, household_head_full_name, relationship_to_head, primary_care_facility, id_card_delivery_method, id_card_delivery_address)
+  VALUES (:b_id, 'Bệnh viện', 'Nghi Lộc', 'GCS-' || :n, 'Số 5', 'Trần Văn Hùng', 'con', 'Trạm y tế', 'pickup', '');
+INSERT INTO registrations_person (bundle_id, role, full_name, full_name_folded, nationality, residence_address, sex, ethnicity, relationship) VALUES
+  (:b_id, 'requester', 'Nguyễn Thị Lan', 'nguyen thi lan', 'VN', '', 'female', '', ''),
+  (:b_id, 'child', 'Nguyễn Minh Khôi', 'nguyen minh khoi', 'VN', '', 'male', '01', ''),
+  (:b_id, 'mother', 'Nguyễn Thị Lan', 'nguyen thi lan', 'VN', 'Số 5', 'female', '01', '');
+INSERT INTO registrations_attachment (bundle_id, public_id, kind, file, content_type, size, sha256, original_name, uploaded_by_id, uploaded_at)
+  VALUES (:b_id, gen_random_uuid(), 'medical_birth_certificate', 'x.pdf', 'application/pdf', 60, md5(:n::text), 'gcs.pdf', :owner, now());
+INSERT INTO registrations_bundlecodecounter (ward_id, day, last_number) VALUES (:ward, current_date, 1)
+  ON CONFLICT (ward_id, day) DO UPDATE SET last_number = registrations_bundlecodecounter.last_number + 1 RETURNING last_number \gset c_
+SELECT p.bundle_id FROM registrations_person p JOIN registrations_birthdetails d ON d.bundle_id = p.bundle_id
+  WHERE p.role = 'child' AND d.medical_birth_certificate_number = 'GCS-' || :n AND p.bundle_id <> :b_id;
+INSERT INTO audit_auditstream (key, last_seq, last_hash) VALUES ('bundle:' || :b_id, 1, repeat('0', 64))
+  ON CONFLICT (key) DO UPDATE SET last_seq = audit_auditstream.last_seq + 1 RETURNING last_seq \gset a_
+INSERT INTO audit_auditevent (stream, seq, occurred_at, action, actor_id, actor_label, object_type, object_id, data, request_id, prev_hash, hash)
+  VALUES ('bundle:' || :b_id, :a_last_seq, now(), 'bundle.submit', :owner, 'bench', 'bundle', :b_id, '{"from":"draft","to":"submitted"}', '', repeat('0', 64), md5(:b_id::text || 'a') || md5(:b_id::text || 'b'));
+UPDATE audit_auditstream SET last_hash = md5(:n::text) WHERE key = 'bundle:' || :b_id;
+UPDATE registrations_bundle SET state = 'submitted', code = '40.' || :ward || '-' || :n || '-' || :c_last_number, submitted_at = now(), clock_started_at = now(), due_at = now() + interval '3 days', catalogue_version_id = (SELECT id FROM registrations_catalogueversion ORDER BY effective_from DESC LIMIT 1) WHERE id = :b_id;
+INSERT INTO registrations_step (bundle_id, procedure, agency, depends_on, position, state, idempotency_key, time_limit_days, attempts, reference, result, reason, updated_at) VALUES
+  (:b_id, 'birth_registration', 'civil_status', '[]', 0, 'waiting', gen_random_uuid(), 0, 0, '', '{}', '', now()),
+  (:b_id, 'personal_id', 'police', '["birth_registration"]', 1, 'waiting', gen_random_uuid(), 0, 0, '', '{}', '', now()),
+  (:b_id, 'permanent_residence', 'police', '["personal_id","signed_extract"]', 2, 'waiting', gen_random_uuid(), 2, 0, '', '{}', '', now()),
+  (:b_id, 'health_insurance', 'social_insurance', '["personal_id","signed_extract"]', 3, 'waiting', gen_random_uuid(), 2, 0, '', '{}', '', now()),
+  (:b_id, 'child_id_card', 'police', '["personal_id","signed_extract"]', 4, 'waiting', gen_random_uuid(), 2, 0, '', '{}', '', now());
+COMMIT;
