@@ -3,6 +3,8 @@ of every message in and out (hashes of bodies, never the personal data itself, n
 
 from django.db import models
 
+from portal.accounts.jurisdiction import JurisdictionPaths
+
 
 class Outcome(models.TextChoices):
     SENDING = "sending", "Đang gửi (chưa có kết quả)"
@@ -15,6 +17,8 @@ class Outcome(models.TextChoices):
 
 
 class Attempt(models.Model):
+    jurisdiction = JurisdictionPaths(ward="step__bundle__ward")
+
     step = models.ForeignKey("registrations.Step", on_delete=models.CASCADE, related_name="delivery_attempts")
     number = models.PositiveIntegerField("lần thử")
     agency = models.CharField("cơ quan", max_length=20)
@@ -43,6 +47,8 @@ class Direction(models.TextChoices):
 
 class MessageLog(models.Model):
     """Append-only: rows are written, never updated or deleted by the application."""
+
+    jurisdiction = JurisdictionPaths(ward="step__bundle__ward")
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     direction = models.CharField(max_length=3, choices=Direction.choices)

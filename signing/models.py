@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from portal.accounts.jurisdiction import JurisdictionPaths
+
 
 class SignerCertificate(models.Model):
     """A leader's signing certificate, tied to the account: a deactivated account cannot sign."""
@@ -41,6 +43,8 @@ def _token() -> str:
 class Extract(models.Model):
     """A signed extract of a bundle. A correction or a late personal ID number produces a new one that
     supersedes it; the old one's verification page says so."""
+
+    jurisdiction = JurisdictionPaths(ward="bundle__ward", owner="bundle__owner")
 
     bundle = models.ForeignKey("registrations.Bundle", on_delete=models.PROTECT, related_name="extracts")
     version = models.PositiveSmallIntegerField("lần cấp")

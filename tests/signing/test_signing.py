@@ -248,3 +248,25 @@ def test_only_the_owner_and_staff_download_the_signed_pdf(cast, client):
     client.force_login(UserFactory(citizen=True))
     assert client.get(url).status_code == 404
     assert Api(cast.citizen).get(extract.bundle.public_id).status_code == 200
+
+
+def test_a_production_certificate_is_registered_for_a_leader(cast, settings, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    from signing import pki
+    from signing.models import SignerCertificate
+
+    issued = pki.issue_signer(
+        directory=tmp_path,
+        passphrase=settings.SIGNING["passphrase"],
+        username="ca-provided",
+        full_name="Phan Đình Quý",
+        organisation="UBND Phường Trường Vinh",
+    )
+    call_command("signer_register", cast.leader.username, str(issued.path))
+    current = SignerCertificate.objects.get(user=cast.leader, active=True)
+    assert current.fingerprint_sha256 == issued.fingerprint_sha256
+    extract = services.bundle_sign_extract(bundle=registered_with_personal_id(cast), leader=cast.leader)
+    assert extract.certificate == current
+    with pytest.raises(CommandError):
+        call_command("signer_register", cast.citizen.username, str(issued.path))
