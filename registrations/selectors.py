@@ -27,7 +27,7 @@ class BundleKey:
 
     def lookup(self) -> dict:
         try:
-            return {"public_id": uuid.UUID(self.key)}
+            return {"public_id": uuid.UUID(str(self.key))}
         except ValueError:
             return {"code": self.key}
 
@@ -252,3 +252,80 @@ def bundle_for_extract(pk: int) -> Bundle:
         .prefetch_related("people", "steps")
         .get(pk=pk)
     )
+
+
+# --- the clerk's work queue -----------------------------------------------------------------------
+
+QUEUE_FILTERS = {
+    "all": "Tất cả",
+    "submitted": "Mới nộp",
+    "in_review": "Đang xem xét",
+    "awaiting_citizen": "Chờ công dân bổ sung",
+    "registered": "Đã đăng ký, chờ ký",
+    "overdue": "Quá hạn",
+    "attention": "Cần xử lý",
+    "late": "Đăng ký quá hạn luật định",
+    "duplicate": "Có thể trùng",
+    "correction": "Đề nghị cải chính",
+}
+ACTIVE_STATES = ("submitted", "in_review", "awaiting_citizen", "registered", "signed")
+
+
+def _queue_conditions(now) -> dict[str, Q]:
+    from django.db.models import Exists, OuterRef
+
+    from .models import Correction
+
+    stuck = Step.objects.filter(bundle=OuterRef("pk")).filter(
+        Q(state__in=["rejected", "dead"]) | Q(state__in=["pending", "sending", "accepted"], deadline__lt=now)
+    )
+    correction = Correction.objects.filter(bundle=OuterRef("pk"), state="requested")
+    return {
+        "all": Q(),
+        "submitted": Q(state="submitted"),
+        "in_review": Q(state="in_review"),
+        "awaiting_citizen": Q(state="awaiting_citizen"),
+        "registered": Q(state="registered"),
+        "overdue": Q(state__in=ACTIVE_STATES, due_at__lt=now),
+        "attention": Q(Exists(stuck)),
+        "late": Q(late_registration=True),
+        "duplicate": Q(possible_duplicate_of__isnull=False),
+        "correction": Q(Exists(correction)),
+    }
+
+
+def work_queue(user, *, filter_name: str, group: str | None, now) -> tuple[QuerySet[Bundle], dict[str, int]]:
+    """The clerk's queue: what needs doing in the ward, soonest deadline first, with a count for every
+    filter (one aggregate query)."""
+    from django.db.models import BooleanField, Count, ExpressionWrapper, F
+
+    conditions = _queue_conditions(now)
+    base = bundles_for(user).exclude(state__in=["draft"])
+    if group in ("birth", "death"):
+        base = base.filter(group=group)
+    counts = base.aggregate(**{name: Count("pk", filter=condition) for name, condition in conditions.items()})
+    queryset = (
+        base.filter(conditions.get(filter_name, Q()))
+        .select_related("ward")
+        .annotate(
+            overdue_flag=ExpressionWrapper(
+                Q(state__in=ACTIVE_STATES, due_at__lt=now), output_field=BooleanField()
+            )
+        )
+        .order_by(F("due_at").asc(nulls_last=True), "submitted_at")
+    )
+    return queryset, counts
+
+
+def search(user, text: str) -> QuerySet[Bundle]:
+    """By bundle code, by an exact personal ID number (through its keyed hash), or by a name typed
+    with or without accents ("dang van on" finds "Đặng Văn Ổn")."""
+    text = (text or "").strip()
+    queryset = bundles_for(user).exclude(state="draft").select_related("ward")
+    if not text:
+        return queryset.none()
+    if text.isdigit() and len(text) == 12:
+        return queryset.filter(people__id_number_hmac=lookup_hmac(text)).distinct()
+    if "-" in text and text[:2].isdigit():
+        return queryset.filter(code__startswith=text)
+    return queryset.filter(people__full_name_folded__contains=fold_accents(text)).distinct()

@@ -1,0 +1,44 @@
+"""Reads for the sync panel: every step of a bundle with its tries and messages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from registrations.models import Bundle, Step
+
+from .models import Attempt, MessageLog
+
+
+@dataclass
+class SyncRow:
+    step: Step
+    attempts: list[Attempt]
+    messages: list[MessageLog]
+    seconds_in_state: float
+    overdue: bool
+    replayable: bool
+
+
+def sync_rows(bundle: Bundle) -> list[SyncRow]:
+    """Three queries whatever the number of steps."""
+    steps = list(bundle.steps.order_by("position"))
+    attempts: dict[int, list[Attempt]] = {}
+    for attempt in Attempt.objects.filter(step__bundle=bundle).order_by("started_at"):
+        attempts.setdefault(attempt.step_id, []).append(attempt)
+    messages: dict[int, list[MessageLog]] = {}
+    for message in MessageLog.objects.filter(step__bundle=bundle).order_by("created_at", "pk"):
+        messages.setdefault(message.step_id, []).append(message)
+    now = timezone.now()
+    return [
+        SyncRow(
+            step=step,
+            attempts=attempts.get(step.pk, []),
+            messages=messages.get(step.pk, []),
+            seconds_in_state=(now - step.updated_at).total_seconds(),
+            overdue=bool(step.deadline and step.state != "done" and step.deadline < now),
+            replayable=step.state in ("rejected", "dead"),
+        )
+        for step in steps
+    ]

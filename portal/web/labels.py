@@ -1,0 +1,112 @@
+"""Vietnamese labels for the declaration, in the order of the official forms."""
+
+from __future__ import annotations
+
+from datetime import date, time
+
+from registrations.constants import ETHNICITIES, DeliveryMethod, PreferredForm, Regime, Relationship, Sex
+
+FIELD_LABELS = {
+    "full_name": "Họ, chữ đệm, tên",
+    "date_of_birth": "Ngày sinh",
+    "sex": "Giới tính",
+    "ethnicity": "Dân tộc",
+    "nationality": "Quốc tịch",
+    "id_number": "Số định danh cá nhân",
+    "residence_address": "Nơi cư trú",
+    "ward_code": "Mã xã, phường",
+    "relationship": "Quan hệ",
+    "phone": "Điện thoại",
+    "email": "Email",
+    "time_of_birth": "Giờ sinh",
+    "place_of_birth_facility": "Nơi sinh",
+    "place_of_birth_ward": "Xã, phường nơi sinh",
+    "hometown": "Quê quán",
+    "medical_birth_certificate_number": "Số giấy chứng sinh",
+    "address": "Địa chỉ",
+    "household_head_full_name": "Chủ hộ",
+    "household_head_id_number": "Số định danh chủ hộ",
+    "relationship_to_head": "Quan hệ với chủ hộ",
+    "owner_consent": "Chủ hộ đồng ý",
+    "collective_household": "Hộ tập thể",
+    "primary_care_facility": "Nơi khám chữa bệnh ban đầu",
+    "first_card": "Cấp thẻ lần đầu",
+    "delivery_method": "Cách nhận thẻ",
+    "delivery_address": "Địa chỉ nhận thẻ",
+    "last_residence_address": "Nơi cư trú cuối cùng",
+    "date_of_death": "Ngày chết",
+    "time_of_death": "Giờ chết",
+    "place_of_death": "Nơi chết",
+    "cause_of_death": "Nguyên nhân chết",
+    "death_notice_number": "Số giấy báo tử",
+    "death_notice_issuer": "Nơi cấp giấy báo tử",
+    "death_notice_date": "Ngày cấp giấy báo tử",
+    "regime": "Chế độ",
+    "bank_code": "Ngân hàng",
+    "account_number": "Số tài khoản",
+    "account_holder": "Chủ tài khoản",
+    "requested": "Đề nghị hưởng tuất",
+    "preferred_form": "Hình thức hưởng",
+}
+SECTION_LABELS = {
+    "requester": "Người yêu cầu",
+    "child": "Trẻ được khai sinh",
+    "mother": "Mẹ",
+    "father": "Cha",
+    "birth": "Thông tin khai sinh",
+    "residence": "Đăng ký thường trú",
+    "health_insurance": "Bảo hiểm y tế",
+    "child_id_card": "Thẻ căn cước cho trẻ",
+    "deceased": "Người chết",
+    "death": "Thông tin khai tử",
+    "funeral_allowance": "Mai táng phí, trợ cấp tuất",
+    "beneficiary": "Người nhận trợ cấp",
+    "bank_account": "Tài khoản nhận",
+    "survivor_benefit": "Trợ cấp tuất",
+}
+CHOICES = {
+    **dict(Sex.choices),
+    **dict(Relationship.choices),
+    **dict(Regime.choices),
+    **dict(DeliveryMethod.choices),
+    **dict(PreferredForm.choices),
+}
+
+
+def display(name: str, value) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return "Có" if value else "Không"
+    if isinstance(value, date):
+        return f"{value:%d/%m/%Y}"
+    if isinstance(value, time):
+        return f"{value:%H:%M}"
+    if name == "ethnicity":
+        return ETHNICITIES.get(value, value)
+    return str(CHOICES.get(value, value))
+
+
+def declaration_sections(declaration: dict) -> list[tuple[str, str, list[tuple[str, str, str]]]]:
+    """[(section key, title, [(path, label, shown value)])] in form order, nested sections flattened."""
+    out = []
+
+    def walk(key: str, title: str, values: dict, prefix: str) -> None:
+        rows, nested = [], []
+        for name, value in values.items():
+            if isinstance(value, dict):
+                nested.append((name, value))
+            elif isinstance(value, list):
+                for index, item in enumerate(value, start=1):
+                    if isinstance(item, dict):
+                        nested.append((f"{name} {index}", item))
+            else:
+                rows.append((f"{prefix}{name}", FIELD_LABELS.get(name, name), display(name, value)))
+        out.append((key, title, rows))
+        for name, value in nested:
+            walk(f"{key}.{name}", SECTION_LABELS.get(name.split()[0], name), value, f"{prefix}{name}.")
+
+    for key, value in declaration.items():
+        if isinstance(value, dict):
+            walk(key, SECTION_LABELS.get(key, key), value, f"{key}.")
+    return out
