@@ -270,3 +270,65 @@ def test_a_production_certificate_is_registered_for_a_leader(cast, settings, tmp
     assert extract.certificate == current
     with pytest.raises(CommandError):
         call_command("signer_register", cast.citizen.username, str(issued.path))
+
+
+def test_with_a_timestamp_authority_configured_the_signature_is_pades_b_t(cast, settings, monkeypatch):
+    """A TSA of the development root stands in for a real one (pyHanko's own test stamper), reached
+    through the same code path as a configured SIGNING_TSA_URL."""
+    import datetime as dt
+
+    from asn1crypto import keys as asn1_keys
+    from asn1crypto import x509 as asn1_x509
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+    from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
+
+    from signing import pdf as signing_pdf
+    from signing import pki
+
+    root, root_key = pki.ensure_root(settings.SIGNING["pki_dir"], settings.SIGNING["passphrase"])
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    now = dt.datetime.now(dt.UTC)
+    tsa = (
+        x509.CertificateBuilder()
+        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "TSA thử nghiệm")]))
+        .issuer_name(root.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=30))
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
+        .sign(root_key, hashes.SHA256())
+    )
+    stamper = DummyTimeStamper(
+        tsa_cert=asn1_x509.Certificate.load(tsa.public_bytes(serialization.Encoding.DER)),
+        tsa_key=asn1_keys.PrivateKeyInfo.load(
+            key.private_bytes(
+                serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+            )
+        ),
+    )
+    requested = []
+    monkeypatch.setattr(
+        signing_pdf.timestamps, "HTTPTimeStamper", lambda url: requested.append(url) or stamper
+    )
+    settings.SIGNING = {**settings.SIGNING, "tsa_url": "https://tsa.example.invalid/"}
+
+    extract = services.bundle_sign_extract(bundle=registered_with_personal_id(cast), leader=cast.leader)
+    assert requested == ["https://tsa.example.invalid/"]
+    from io import BytesIO
+
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko_certvalidator import ValidationContext
+
+    signature = PdfFileReader(BytesIO(signed_bytes(extract))).embedded_signatures[0]
+    context = ValidationContext(
+        trust_roots=[asn1_x509.Certificate.load(root.public_bytes(serialization.Encoding.DER))]
+    )
+    status = validate_pdf_signature(signature, context, ts_validation_context=context)
+    assert status.bottom_line
+    assert status.timestamp_validity is not None and status.timestamp_validity.valid
+    assert status.timestamp_validity.trusted
