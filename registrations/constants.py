@@ -1,5 +1,7 @@
 from django.db import models
 
+from portal.accounts.constants import Sex  # noqa: F401 - one definition for every person on the portal
+
 
 class Group(models.TextChoices):
     BIRTH = "birth", "Nhóm thủ tục khai sinh"
@@ -45,11 +47,6 @@ class StepState(models.TextChoices):
     DONE = "done", "Hoàn thành"
     REJECTED = "rejected", "Cơ quan từ chối"
     DEAD = "dead", "Gửi thất bại"
-
-
-class Sex(models.TextChoices):
-    MALE = "male", "Nam"
-    FEMALE = "female", "Nữ"
 
 
 class PersonRole(models.TextChoices):

@@ -586,41 +586,55 @@ def _fenced(step: Step, attempt: int | None) -> bool:
     return attempt is not None and (step.state != StepState.SENDING or step.attempts != attempt)
 
 
-@transaction.atomic
-def step_mark_accepted(*, step_id: int, attempt: int, reference: str) -> bool:
-    """The agency took the request (202) and will call back."""
+def _move_reported_step(
+    step_id: int,
+    attempt: int,
+    transition: str,
+    *,
+    event: str | None = None,
+    event_data: dict | None = None,
+    **fields,
+) -> bool:
+    """Apply a delivery report to a step unless the attempt is fenced off: run ``transition``, set
+    ``fields`` (the lease always ends), save and, when asked, record ``event`` on the bundle's trail."""
     bundle, step = _locked_step(step_id)
     if _fenced(step, attempt):
         return False
-    step.mark_accepted()
-    step.reference, step.lease_until = reference[:100], None
+    getattr(step, transition)()
+    for name, value in {"lease_until": None, **fields}.items():
+        setattr(step, name, value)
     step.save()
-    _step_event(bundle, step, "accepted", reference=step.reference)
+    if event:
+        _step_event(bundle, step, event, **(event_data or {}))
     return True
+
+
+@transaction.atomic
+def step_mark_accepted(*, step_id: int, attempt: int, reference: str) -> bool:
+    """The agency took the request (202) and will call back."""
+    return _move_reported_step(
+        step_id,
+        attempt,
+        "mark_accepted",
+        reference=reference[:100],
+        event="accepted",
+        event_data={"reference": reference[:100]},
+    )
 
 
 @transaction.atomic
 def step_schedule_retry(*, step_id: int, attempt: int, error: str, next_attempt_at: datetime) -> bool:
-    bundle, step = _locked_step(step_id)
-    if _fenced(step, attempt):
-        return False
-    step.retry_later()
-    step.next_attempt_at, step.lease_until, step.reason = next_attempt_at, None, error[:1000]
-    step.save()
-    return True
+    return _move_reported_step(
+        step_id, attempt, "retry_later", next_attempt_at=next_attempt_at, reason=error[:1000]
+    )
 
 
 @transaction.atomic
 def step_mark_dead(*, step_id: int, attempt: int, error: str) -> bool:
     """Every attempt is spent: a person must look (and may replay once the cause is fixed)."""
-    bundle, step = _locked_step(step_id)
-    if _fenced(step, attempt):
-        return False
-    step.mark_dead()
-    step.lease_until, step.reason = None, error[:1000]
-    step.save()
-    _step_event(bundle, step, "dead", error=step.reason)
-    return True
+    return _move_reported_step(
+        step_id, attempt, "mark_dead", reason=error[:1000], event="dead", event_data={"error": error[:1000]}
+    )
 
 
 @transaction.atomic
