@@ -1,0 +1,111 @@
+"""The clerk's and the leader's journeys in a real browser."""
+
+import pytest
+from django.conf import settings as django_settings
+
+from interconnect.mock_agencies import behaviour
+from registrations.models import Bundle, Step
+from signing import services as signing_services
+from tests.e2e.conftest import serious_accessibility_violations
+from tests.factories import WARD_B, UserFactory
+from tests.interconnect.conftest import drain
+from tests.registrations.states import Cast, build
+from tests.signing.test_signing import registered_with_personal_id
+
+pytestmark = pytest.mark.django_db(transaction=True)
+PASSWORD = "mat-khau-thu-nghiem"
+
+
+@pytest.fixture
+def site(live_server, settings, divisions, tmp_path):
+    settings.SITE_URL = live_server.url
+    settings.AGENCIES = {
+        code: {**agency, "base_url": f"{live_server.url}/mock-agencies/{code}"}
+        for code, agency in django_settings.AGENCIES.items()
+    }
+    settings.INTERCONNECT = {**django_settings.INTERCONNECT, "backoff_base": 0.05, "backoff_cap": 0.2}
+    settings.SIGNING = {
+        **django_settings.SIGNING,
+        "pki_dir": tmp_path,
+        "trust_roots": [str(tmp_path / "root.pem")],
+    }
+    behaviour.set_knobs({})
+    return live_server
+
+
+def sign_in(page, site, user):
+    page.goto(f"{site.url}/tai-khoan/dang-nhap/")
+    page.get_by_label("Tên đăng nhập").fill(user.username)
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url("**/can-bo/**")
+
+
+def test_a_clerk_accepts_and_registers_a_bundle(site, page):
+    cast = Cast()
+    bundle = build("submitted", cast)
+    sign_in(page, site, cast.clerk)
+    page.goto(f"{site.url}/can-bo/ho-so/")
+    assert serious_accessibility_violations(page) == []
+    page.get_by_role("link", name=bundle.code).click()
+    assert serious_accessibility_violations(page) == []
+    page.get_by_label("Tôi đã kiểm tra hồ sơ đủ điều kiện tiếp nhận").check()
+    page.get_by_role("button", name="Tiếp nhận").click()
+    page.get_by_text("Đã tiếp nhận hồ sơ.").wait_for()
+    page.get_by_label("Đăng ký vào sổ (cấp số, không hoàn tác được)").check()
+    page.get_by_role("button", name="Đăng ký", exact=True).click()
+    page.get_by_text("Đã đăng ký: số 1").wait_for()
+    assert Bundle.objects.get(pk=bundle.pk).state == "registered"
+
+
+def test_a_leader_signs_three_at_once(site, page):
+    cast = Cast()
+    signing_services.certificate_issue_dev(user=cast.leader)
+    bundles = [registered_with_personal_id(cast) for _ in range(3)]
+    sign_in(page, site, cast.leader)
+    page.goto(f"{site.url}/ky-so/")
+    assert serious_accessibility_violations(page) == []
+    for bundle in bundles:
+        page.get_by_label(bundle.code).check()
+    page.get_by_label("Nhập lại mật khẩu để xác nhận").fill(PASSWORD)
+    page.get_by_label("Tôi đã xem và đồng ý ký số các trích lục đã chọn.").check()
+    page.get_by_role("button", name="Ký số các hồ sơ đã chọn").click()
+    page.get_by_text("Đã ký số 3 trích lục.").wait_for()
+    assert Bundle.objects.filter(pk__in=[b.pk for b in bundles], state="signed").count() == 3
+
+
+def test_a_clerk_replays_a_dead_step_and_sees_it_complete(site, page):
+    cast = Cast()
+    behaviour.set_knobs({"fail_first": 100})
+    bundle = build("registered", cast)
+    drain()
+    assert Step.objects.get(bundle=bundle, procedure="personal_id").state == "dead"
+    behaviour.set_knobs({})
+    sign_in(page, site, cast.clerk)
+    page.goto(f"{site.url}/can-bo/ho-so/{bundle.public_id}/")
+    page.get_by_text("Gửi thất bại").wait_for()
+    page.get_by_label("Xác nhận đã khắc phục").check()
+    page.get_by_role("button", name="Gửi lại").click()
+    page.get_by_text("Đã gửi lại bước").wait_for()
+    drain()
+    page.reload()
+    row = page.get_by_role("row").filter(has_text="Cấp số định danh cá nhân")
+    assert "Hoàn thành" in row.first.inner_text()
+
+
+def test_another_wards_bundle_url_is_404_for_a_clerk(site, page):
+    cast = Cast()
+    bundle = build("submitted", cast)
+    outsider = UserFactory(clerk=True, ward_id=WARD_B)
+    sign_in(page, site, outsider)
+    response = page.goto(f"{site.url}/can-bo/ho-so/{bundle.public_id}/")
+    assert response.status == 404
+    assert "Không tìm thấy trang" in page.content()
+
+
+def test_the_accessibility_check_does_find_a_serious_violation(site, page):
+    """Guards the helper above against passing vacuously."""
+    page.goto(f"{site.url}/")
+    assert serious_accessibility_violations(page) == []
+    page.evaluate("document.querySelector('main').insertAdjacentHTML('beforeend', '<button></button>')")
+    assert any(v.startswith("button-name") for v in serious_accessibility_violations(page))
