@@ -126,3 +126,65 @@ def citizen_from_eid(*, id_number: str, full_name: str, date_of_birth: date | No
         user.eid_verified_at = timezone.now()
         user.save()
     return user
+
+
+class AccountRefused(Exception):
+    """The actor may not manage this account, or the data is wrong; carries field messages."""
+
+    def __init__(self, errors: dict[str, list[str]]):
+        self.errors = errors
+        super().__init__("; ".join(m for ms in errors.values() for m in ms))
+
+
+def _manages(actor, ward_id: int | None) -> bool:
+    """Provincial staff manage the ward staff of their own province; administrators everyone."""
+    if actor.is_superuser or actor.role == Role.ADMIN:
+        return True
+    if actor.role != Role.PROVINCE_STAFF or ward_id is None:
+        return False
+    return Ward.objects.filter(code=ward_id, province_id=actor.province_id).exists()
+
+
+@transaction.atomic
+def staff_create(
+    *, actor, username: str, full_name: str, email: str, role: str, ward_code: int, title: str = ""
+) -> User:
+    """A ward clerk or leader, created without a password: a one-time link is e-mailed."""
+    row = {
+        "username": username,
+        "full_name": full_name,
+        "email": email,
+        "role": role,
+        "ward_code": str(ward_code),
+    }
+    problems = staff_row_errors(
+        row,
+        ward_exists=lambda code: Ward.objects.filter(code=code).exists(),
+        username_taken=lambda u: User.objects.filter(username=u).exists(),
+    )
+    if problems:
+        raise AccountRefused({"__all__": problems})
+    if not _manages(actor, ward_code):
+        raise AccountRefused({"ward_code": ["Chỉ tạo được tài khoản cho xã, phường thuộc tỉnh của anh chị."]})
+    user = User(
+        username=username.strip(),
+        full_name=normalize_name(full_name),
+        email=email.strip(),
+        role=role,
+        ward_id=ward_code,
+        title=title.strip(),
+    )
+    user.set_unusable_password()
+    user.save()
+    transaction.on_commit(lambda: set_password_link_send(user=user))
+    return user
+
+
+@transaction.atomic
+def staff_deactivate(*, actor, user: User) -> User:
+    """The account can no longer sign in; a leader's signing certificates stop with it."""
+    if user.pk == actor.pk or not _manages(actor, user.ward_id):
+        raise AccountRefused({"__all__": ["Không được vô hiệu hoá tài khoản này."]})
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    return user
