@@ -396,12 +396,16 @@ class BundleViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             return problem_response(
                 status_code=status.HTTP_404_NOT_FOUND, detail="Tệp không còn được lưu trữ."
             )
+        # Shown in the browser on request (?inline=1): only the three types recognised by content are
+        # ever stored, and the sandbox keeps a crafted PDF from running anything in the portal's origin.
+        inline = request.query_params.get("inline") == "1"
         response = FileResponse(
             handle,
             content_type=attachment.content_type,
-            as_attachment=True,
+            as_attachment=not inline,
             filename=f"{attachment.kind}.{attachment.file.name.rsplit('.', 1)[-1]}",
         )
+        response["Content-Security-Policy"] = "sandbox"
         response["Cache-Control"] = "private, no-store"
         response["X-Content-Type-Options"] = "nosniff"
         return response

@@ -241,6 +241,9 @@ def test_a_real_scan_is_accepted_and_served_only_to_those_who_may_see_the_bundle
     download = client.get(url)
     assert download.status_code == 200 and b"".join(download.streaming_content) == PNG
     assert download["Cache-Control"] == "private, no-store"
+    assert download["Content-Disposition"].startswith("attachment")
+    shown = client.get(url + "?inline=1")
+    assert shown["Content-Disposition"].startswith("inline") and shown["Content-Security-Policy"] == "sandbox"
     stranger = APIClient()
     stranger.force_authenticate(UserFactory(citizen=True))
     assert stranger.get(url).status_code == 404
