@@ -1,0 +1,55 @@
+import pytest
+from django.urls import reverse
+
+from tests.factories import UserFactory
+from tests.registrations.states import Cast, build
+
+pytestmark = pytest.mark.usefixtures("divisions")
+
+
+@pytest.fixture
+def cast(db):
+    return Cast()
+
+
+def test_a_citizen_follows_each_step_of_their_bundle(cast, client):
+    bundle = build("registered", cast)
+    client.force_login(cast.citizen)
+    listing = client.get(reverse("web:my-bundles")).content.decode()
+    assert bundle.code in listing and "Đã đăng ký" in listing
+    page = client.get(reverse("web:status", args=[bundle.public_id])).content.decode()
+    for expected in (
+        "Cấp số định danh cá nhân",
+        "Công an",
+        "Đang chờ gửi sang cơ quan.",
+        "Chờ bước trước hoàn thành.",
+        'data-refresh-url="/ho-so-cua-toi/',
+    ):
+        assert expected in page, expected
+    fragment = client.get(reverse("web:status-fragment", args=[bundle.public_id])).content.decode()
+    assert "<html" not in fragment and "Cấp số định danh cá nhân" in fragment
+
+
+def test_a_supplement_request_from_the_clerks_screen_reaches_the_citizens_status_page(cast, client):
+    bundle = build("in_review", cast)
+    client.force_login(cast.clerk)
+    client.post(
+        reverse("web:case-action", args=[bundle.public_id, "request_supplement"]),
+        {"confirm": "1", "fields": ["mother.residence_address"], "reason": "Ghi rõ số nhà, tên đường"},
+    )
+    client.force_login(cast.citizen)
+    page = client.get(reverse("web:status", args=[bundle.public_id])).content.decode()
+    assert (
+        "Cần Anh/Chị bổ sung" in page
+        and "Ghi rõ số nhà, tên đường" in page
+        and "Chờ công dân bổ sung" in page
+    )
+
+
+def test_nobody_else_sees_the_status_page(cast, client):
+    bundle = build("submitted", cast)
+    for outsider in (UserFactory(citizen=True), cast.clerk):
+        client.force_login(outsider)
+        assert client.get(reverse("web:status", args=[bundle.public_id])).status_code == 404
+    client.logout()
+    assert client.get(reverse("web:status", args=[bundle.public_id])).status_code == 302
