@@ -76,6 +76,21 @@ REGIME_2026 = {
     "meritorious": {"agency": "labour", "days": 18},
 }
 
+def groups_2026(*, death_extract_title: str) -> dict:
+    """The group rules of Decree 301/2026; the 2026 Civil Status Law renames only the death document."""
+    return {
+        "birth": dict(national_code="3.000722",
+                      title="Liên thông đăng ký khai sinh, đăng ký thường trú, cấp thẻ bảo hiểm y tế, "
+                            "cấp thẻ căn cước cho trẻ em dưới 6 tuổi",
+                      time_limit_days=3, verification_time_limit_days=5, legal_window_days=60,
+                      extract_title="Trích lục khai sinh"),
+        "death": dict(national_code="2.002913",
+                      title="Liên thông đăng ký khai tử, xoá đăng ký thường trú, hưởng chế độ tử tuất, "
+                            "hỗ trợ chi phí mai táng, hưởng mai táng phí",
+                      time_limit_days=5, legal_window_days=15, extract_title=death_extract_title),
+    }
+
+
 VERSIONS = [
     {
         "code": "ND63-2024",
@@ -99,17 +114,7 @@ VERSIONS = [
         "legal_basis": "Nghị định 301/2026/NĐ-CP sửa đổi, bổ sung Nghị định 63/2024/NĐ-CP",
         "effective_from": date(2026, 9, 1),
         "effective_to": date(2027, 3, 1),
-        "groups": {
-            "birth": dict(national_code="3.000722",
-                          title="Liên thông đăng ký khai sinh, đăng ký thường trú, cấp thẻ bảo hiểm y tế, "
-                                "cấp thẻ căn cước cho trẻ em dưới 6 tuổi",
-                          time_limit_days=3, verification_time_limit_days=5, legal_window_days=60,
-                          extract_title="Trích lục khai sinh"),
-            "death": dict(national_code="2.002913",
-                          title="Liên thông đăng ký khai tử, xoá đăng ký thường trú, hưởng chế độ tử tuất, "
-                                "hỗ trợ chi phí mai táng, hưởng mai táng phí",
-                          time_limit_days=5, legal_window_days=15, extract_title="Trích lục khai tử"),
-        },
+        "groups": groups_2026(death_extract_title="Trích lục khai tử"),
         "birth": birth_procedures(with_id_card=True),
         "death": death_procedures(by_regime=REGIME_2026),
     },
@@ -118,17 +123,7 @@ VERSIONS = [
         "legal_basis": "Luật Hộ tịch số 03/2026/QH16",
         "effective_from": date(2027, 3, 1),
         "effective_to": None,
-        "groups": {
-            "birth": dict(national_code="3.000722",
-                          title="Liên thông đăng ký khai sinh, đăng ký thường trú, cấp thẻ bảo hiểm y tế, "
-                                "cấp thẻ căn cước cho trẻ em dưới 6 tuổi",
-                          time_limit_days=3, verification_time_limit_days=5, legal_window_days=60,
-                          extract_title="Trích lục khai sinh"),
-            "death": dict(national_code="2.002913",
-                          title="Liên thông đăng ký khai tử, xoá đăng ký thường trú, hưởng chế độ tử tuất, "
-                                "hỗ trợ chi phí mai táng, hưởng mai táng phí",
-                          time_limit_days=5, legal_window_days=15, extract_title="Giấy chứng tử"),
-        },
+        "groups": groups_2026(death_extract_title="Giấy chứng tử"),
         "birth": birth_procedures(with_id_card=True),
         "death": death_procedures(by_regime=REGIME_2026),
     },
