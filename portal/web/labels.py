@@ -110,3 +110,48 @@ def declaration_sections(declaration: dict) -> list[tuple[str, str, list[tuple[s
         if isinstance(value, dict):
             walk(key, SECTION_LABELS.get(key, key), value, f"{key}.")
     return out
+
+
+RESULT_LABELS = {
+    "registration_number": "Số đăng ký",
+    "book": "Quyển số",
+    "personal_id": "Số định danh cá nhân",
+    "confirmation_number": "Số xác nhận",
+    "registered_on": "Ngày đăng ký",
+    "removed_on": "Ngày xoá đăng ký",
+    "card_number": "Số thẻ",
+    "valid_from": "Có giá trị từ",
+    "valid_to": "Có giá trị đến",
+    "primary_care_facility": "Nơi khám chữa bệnh ban đầu",
+    "issued_on": "Ngày cấp",
+    "delivery_method": "Cách nhận thẻ",
+    "postal_tracking": "Mã bưu gửi",
+    "decision_number": "Số quyết định",
+    "amount_vnd": "Số tiền",
+    "payee": "Người nhận",
+    "payment_reference": "Mã chuyển khoản",
+    "survivor_benefit": "Trợ cấp tuất",
+    "form": "Hình thức",
+    "beneficiaries": "Người hưởng",
+}
+
+
+def result_rows(result: dict) -> list[tuple[str, str]]:
+    """An agency's result in words a family reads: labelled, dates as dd/mm/yyyy, money grouped."""
+    rows = []
+    for name, value in (result or {}).items():
+        if isinstance(value, dict):
+            rows += [
+                (f"{RESULT_LABELS.get(name, name)} — {label}", shown) for label, shown in result_rows(value)
+            ]
+            continue
+        if name == "amount_vnd" and isinstance(value, int):
+            shown = f"{value:,} đồng".replace(",", ".")
+        elif isinstance(value, list):
+            shown = ", ".join(str(v) for v in value)
+        elif isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+            shown = f"{value[8:]}/{value[5:7]}/{value[:4]}"
+        else:
+            shown = str(CHOICES.get(value, value))
+        rows.append((RESULT_LABELS.get(name, name), shown))
+    return rows

@@ -53,3 +53,24 @@ def test_nobody_else_sees_the_status_page(cast, client):
         assert client.get(reverse("web:status", args=[bundle.public_id])).status_code == 404
     client.logout()
     assert client.get(reverse("web:status", args=[bundle.public_id])).status_code == 302
+
+
+def test_results_are_shown_in_words(db):
+    from portal.web.labels import result_rows
+
+    rows = dict(
+        result_rows(
+            {
+                "card_number": "0123456789",
+                "valid_to": "2032-11-19",
+                "amount_vnd": 23400000,
+                "survivor_benefit": {"form": "monthly"},
+            }
+        )
+    )
+    assert rows == {
+        "Số thẻ": "0123456789",
+        "Có giá trị đến": "19/11/2032",
+        "Số tiền": "23.400.000 đồng",
+        "Trợ cấp tuất — Hình thức": "Hằng tháng",
+    }
