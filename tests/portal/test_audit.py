@@ -11,6 +11,17 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.usefixtures("divisions")
 
 
+@pytest.fixture(autouse=True)
+def tamperer(db):
+    """These tests play someone with the database owner's rights rewriting history: on PostgreSQL
+    they switch off the append-only trigger first (inside the test's transaction, so only for it)."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER audit_event_append_only")
+
+
 def make_trail():
     for n in range(3):
         audit_record(
@@ -134,3 +145,19 @@ def test_account_creation_and_changes_are_audited_with_the_acting_admin(client):
     assert changed.data == {"is_active": [True, False]}
     assert changed.actor_id == admin.pk
     assert changed.request_id
+
+
+@pytest.mark.services
+def test_postgresql_refuses_to_change_or_delete_an_audit_event(db):
+    from django.db import DatabaseError, connection, transaction
+
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE audit_auditevent ENABLE TRIGGER audit_event_append_only")
+    make_trail()
+    for tamper in (
+        lambda: AuditEvent.objects.filter(stream="bundle:1", seq=1).update(data={"forged": True}),
+        lambda: AuditEvent.objects.filter(stream="bundle:1").delete(),
+    ):
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+            tamper()
+    assert AuditEvent.objects.count() == 5 and audit_verify() == []
