@@ -20,6 +20,8 @@ from portal.workcalendar import services as calendar
 from . import rules, selectors, signals
 from .constants import (
     INTERNAL_PROCEDURES,
+    OPEN_STATES,
+    REGISTERED_STATES,
     REGISTRATION_PROCEDURE,
     SIGNED_EXTRACT,
     Book,
@@ -80,6 +82,13 @@ def _ensure_may(action: str, *, actor, bundle: Bundle) -> None:
 def bundle_check_may(*, action: str, actor, bundle: Bundle) -> None:
     """For other apps (signing): raise NotPermitted unless ``actor`` may take ``action`` on ``bundle``."""
     _ensure_may(action, actor=actor, bundle=bundle)
+
+
+def _require_state(bundle: Bundle, action: str, states) -> None:
+    """Refuse an action that is not a transition of its own (or must be refused before any work) when
+    the bundle is in none of ``states``."""
+    if bundle.state not in states:
+        raise TransitionRefused(action=action, state=bundle.state, allowed=allowed_actions(bundle))
 
 
 def allowed_actions(bundle: Bundle) -> list[str]:
@@ -173,8 +182,7 @@ def bundle_create_draft(*, owner, data: dict) -> Bundle:
 def bundle_update_draft(*, bundle: Bundle, actor, data: dict) -> Bundle:
     bundle = _locked(bundle, actor=actor)
     _ensure_may("update", actor=actor, bundle=bundle)
-    if bundle.state != BundleState.DRAFT:
-        raise TransitionRefused(action="update", state=bundle.state, allowed=allowed_actions(bundle))
+    _require_state(bundle, "update", (BundleState.DRAFT,))
     _persist(bundle, data)
     return bundle
 
@@ -261,8 +269,7 @@ def _start_clock(bundle: Bundle, catalogue, now: datetime) -> None:
 def bundle_submit(*, bundle: Bundle, actor) -> Bundle:
     bundle = _locked(bundle, actor=actor)
     _ensure_may("submit", actor=actor, bundle=bundle)
-    if bundle.state != BundleState.DRAFT:
-        raise TransitionRefused(action="submit", state=bundle.state, allowed=allowed_actions(bundle))
+    _require_state(bundle, "submit", (BundleState.DRAFT,))
     now = timezone.now()
     today = timezone.localdate(now)
     catalogue = _catalogue(bundle, today)
@@ -345,8 +352,7 @@ def bundle_resubmit(*, bundle: Bundle, actor, data: dict) -> Bundle:
     """The citizen answers a supplement request: only the requested fields may change."""
     bundle = _locked(bundle, actor=actor)
     _ensure_may("resubmit", actor=actor, bundle=bundle)
-    if bundle.state != BundleState.AWAITING_CITIZEN:
-        raise TransitionRefused(action="resubmit", state=bundle.state, allowed=allowed_actions(bundle))
+    _require_state(bundle, "resubmit", (BundleState.AWAITING_CITIZEN,))
     request = bundle.supplements.filter(answered_at__isnull=True, expired_at__isnull=True).get()
     allowed = rules.supplement_fields_allowed(request.items)
     before = declaration_of(bundle)
@@ -812,15 +818,7 @@ def supplements_process_due(*, now: datetime | None = None) -> dict[str, int]:
 def correction_request(*, bundle: Bundle, actor, changes: dict, reason: str) -> Correction:
     bundle = _locked(bundle, actor=actor)
     _ensure_may("request_correction", actor=actor, bundle=bundle)
-    if bundle.state not in (
-        BundleState.REGISTERED,
-        BundleState.SIGNED,
-        BundleState.COMPLETED,
-        BundleState.PARTIALLY_COMPLETED,
-    ):
-        raise TransitionRefused(
-            action="request_correction", state=bundle.state, allowed=allowed_actions(bundle)
-        )
+    _require_state(bundle, "request_correction", REGISTERED_STATES)
     if bundle.corrections.filter(state=CorrectionState.REQUESTED).exists():
         raise ValidationFailed({"changes": ["Hồ sơ đang có một yêu cầu cải chính chờ quyết định."]})
     correction = Correction.objects.create(bundle=bundle, changes=changes, reason=reason, requested_by=actor)
@@ -886,13 +884,7 @@ def attachment_add(*, bundle: Bundle, actor, kind: str, upload) -> Attachment:
     """Store one scan privately. The type is recognised from the content, never from the name."""
     bundle = _locked(bundle, actor=actor, declaration=False)
     _ensure_may("attach", actor=actor, bundle=bundle)
-    if bundle.state not in (
-        BundleState.DRAFT,
-        BundleState.AWAITING_CITIZEN,
-        BundleState.SUBMITTED,
-        BundleState.IN_REVIEW,
-    ):
-        raise TransitionRefused(action="attach", state=bundle.state, allowed=allowed_actions(bundle))
+    _require_state(bundle, "attach", OPEN_STATES)
     upload.seek(0)
     content_type = sniff_content_type(upload.read(16))
     if content_type is None:
