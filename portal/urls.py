@@ -6,6 +6,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from portal.accounts.api import ObtainTokenView
+from portal.divisions.views import ward_suggestions
 from portal.health import views as health
 
 admin.site.site_header = "Quản trị — Cổng dịch vụ công liên thông"
@@ -24,6 +25,7 @@ urlpatterns = [
     path("metrics", health.metrics, name="metrics"),
     path("readyz", health.readyz, name="readyz"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("dia-gioi/xa-phuong/", ward_suggestions, name="ward-suggestions"),
     path("tai-khoan/", include("portal.accounts.urls")),
     path("quan-tri/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"), namespace="api")),

@@ -265,6 +265,17 @@ def _start_clock(bundle: Bundle, catalogue, now: datetime) -> None:
     bundle.due_at = calendar.deadline_from(now, max([days, *step_days]))
 
 
+def bundle_submission_errors(*, bundle: Bundle) -> dict[str, list[str]]:
+    """What would stop this draft's submission now, by field path (empty: it may be submitted). The
+    citizen's review page shows it before the button, with the same rules the submission applies."""
+    today = timezone.localdate()
+    try:
+        _check_declaration(bundle, _catalogue(bundle, today), today=today)
+    except ValidationFailed as exc:
+        return exc.errors
+    return {}
+
+
 @transaction.atomic
 def bundle_submit(*, bundle: Bundle, actor) -> Bundle:
     bundle = _locked(bundle, actor=actor)

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from portal.audit.services import audit_record
 from portal.common.crypto import lookup_hmac
 from portal.common.identifiers import personal_id_errors
 from portal.common.text import normalize_name
@@ -24,6 +25,7 @@ from portal.divisions.models import Ward
 from .constants import Role
 from .models import User
 from .rules import staff_row_errors
+from .signals import user_stream
 
 STAFF_CSV_COLUMNS = ("username", "full_name", "email", "role", "ward_code", "title", "phone")
 
@@ -188,3 +190,16 @@ def staff_deactivate(*, actor, user: User) -> User:
     user.is_active = False
     user.save(update_fields=["is_active"])
     return user
+
+
+def privacy_notice_accept(*, user: User, purpose: str) -> None:
+    """Record that ``user`` accepted the privacy notice in force before filing for ``purpose``; the
+    audit trail keeps the version shown and when, and the personal-data page lists it back."""
+    audit_record(
+        stream=user_stream(user.pk),
+        action="privacy.accept",
+        actor=user,
+        object_type="privacy_notice",
+        object_id=settings.PRIVACY_NOTICE_VERSION,
+        data={"purpose": purpose, "version": settings.PRIVACY_NOTICE_VERSION},
+    )

@@ -197,6 +197,16 @@ REST_FRAMEWORK = {
 }
 # Uploads: one attachment per request, refused past this size before the body is read into memory.
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+# The privacy notice a citizen accepts before filing; a new text gets a new version, and each
+# acceptance records the version that was shown.
+PRIVACY_NOTICE_VERSION = "2026-09-01"
+# How long each kind of record is kept (days), shown in the privacy notice. Civil-status records
+# (bundles, people, registrations, extracts) are permanent and have no entry here.
+RETENTION_DAYS = {
+    "attachments": env.int("RETENTION_ATTACHMENTS_DAYS", default=5 * 365),
+    "message_log": env.int("RETENTION_MESSAGE_LOG_DAYS", default=2 * 365),
+    "notifications": env.int("RETENTION_NOTIFICATIONS_DAYS", default=365),
+}
 SPECTACULAR_SETTINGS = {
     "TITLE": "Cổng liên thông khai sinh, khai tử — API",
     "VERSION": "1",

@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+import json
+
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from portal.accounts.constants import Role
+from portal.accounts.signals import user_stream
+from portal.audit.models import AuditEvent
+from portal.audit.services import audit_record
+from portal.common.identifiers import mask_personal_id
 from registrations import selectors
+from registrations.declaration import declaration_of
 from registrations.models import Bundle
 from signing.models import Extract
+
+from .labels import declaration_sections, result_rows
 
 PLAIN = {
     "waiting": "Chờ bước trước hoàn thành.",
@@ -22,8 +32,24 @@ PLAIN = {
     "dead": "Chưa gửi được sang cơ quan; cán bộ UBND đang xử lý.",
 }
 
+STATE_PLAIN = {
+    "draft": "Hồ sơ chưa nộp; Anh/Chị có thể tiếp tục khai.",
+    "submitted": "Đã nộp, đang chờ cán bộ UBND xã, phường tiếp nhận.",
+    "in_review": "Cán bộ UBND đang kiểm tra hồ sơ.",
+    "awaiting_citizen": (
+        "Cần Anh/Chị trả lời: cán bộ đề nghị bổ sung, hồ sơ tạm dừng cho đến khi Anh/Chị gửi bổ sung."
+    ),
+    "registered": "Đã đăng ký vào sổ; đang chờ các cơ quan và lãnh đạo ký trích lục.",
+    "signed": "Trích lục đã ký số; đang chờ các cơ quan còn lại trả kết quả.",
+    "completed": "Tất cả thủ tục đã có kết quả.",
+    "partially_completed": "Một số thủ tục đã có kết quả; thủ tục còn lại cán bộ sẽ hướng dẫn Anh/Chị.",
+    "rejected": "Hồ sơ bị từ chối; xem lý do bên dưới.",
+    "withdrawn": "Anh/Chị đã rút hồ sơ.",
+}
 
-def _own(request, key) -> Bundle:
+
+def own_bundle(request, key) -> Bundle:
+    """The signed-in citizen's bundle named in the URL; anyone else's does not exist for them."""
     if request.user.role != Role.CITIZEN:
         raise Http404
     try:
@@ -39,6 +65,7 @@ def _context(bundle: Bundle) -> dict:
             "step": s,
             "plain": PLAIN.get(s.state, ""),
             "overdue": bool(s.deadline and s.state != "done" and s.deadline < now),
+            "result": result_rows(s.result) if s.state == "done" else [],
         }
         for s in bundle.steps.all()
     ]
@@ -47,6 +74,7 @@ def _context(bundle: Bundle) -> dict:
     )
     return {
         "bundle": bundle,
+        "state_note": STATE_PLAIN.get(bundle.state, ""),
         "steps": steps,
         "supplement": supplement,
         "now": now,
@@ -64,10 +92,82 @@ def my_bundles(request):
 
 @login_required(login_url="accounts:citizen-login")
 def status(request, key):
-    return render(request, "web/status.html", _context(_own(request, key)))
+    return render(request, "web/status.html", _context(own_bundle(request, key)))
 
 
 @login_required(login_url="accounts:citizen-login")
 def status_fragment(request, key):
     """The part of the status page that the page re-reads every few seconds while it stays open."""
-    return render(request, "web/status_steps.html", _context(_own(request, key)))
+    return render(request, "web/status_steps.html", _context(own_bundle(request, key)))
+
+
+def _personal_data(user) -> dict:
+    """Everything the portal holds about the signed-in citizen, in one place (Decree 13/2023, Art. 14):
+    the account, the consents given, sign-ins, and the bundles they filed with their declarations."""
+    bundles = selectors.bundle_detail_queryset(user).filter(owner=user).order_by("-created_at")[:200]
+    events = list(AuditEvent.objects.filter(stream=user_stream(user.pk)).order_by("-seq")[:200])
+    return {
+        "account": {
+            "full_name": user.full_name,
+            "date_of_birth": user.date_of_birth,
+            "sex": user.get_sex_display() if user.sex else "",
+            "id_number": user.id_number or "",
+            "email": user.email,
+            "phone": user.phone,
+            "eid_verified_at": user.eid_verified_at,
+            "joined_at": user.date_joined,
+        },
+        "consents": [
+            {"at": e.occurred_at, "version": e.data.get("version"), "purpose": e.data.get("purpose")}
+            for e in events
+            if e.action == "privacy.accept"
+        ],
+        "sign_ins": [
+            {"at": e.occurred_at, "action": e.action} for e in events if e.action.startswith("auth.")
+        ],
+        "bundles": [
+            {
+                "code": b.code,
+                "state": b.get_state_display(),
+                "created_at": b.created_at,
+                "declaration": declaration_of(b),
+                "attachments": [
+                    {"kind": a.get_kind_display(), "size": a.size, "uploaded_at": a.uploaded_at}
+                    for a in b.attachments.all()
+                ],
+                "results": {s.procedure: s.result for s in b.steps.all() if s.state == "done" and s.result},
+            }
+            for b in bundles
+        ],
+    }
+
+
+@login_required(login_url="accounts:citizen-login")
+def personal_data(request):
+    if request.user.role != Role.CITIZEN:
+        raise Http404
+    data = _personal_data(request.user)
+    data["account"]["id_number"] = mask_personal_id(data["account"]["id_number"])
+    for bundle in data["bundles"]:
+        bundle["sections"] = declaration_sections(bundle["declaration"], mask_ids=True)
+    return render(request, "web/personal_data.html", {"data": data})
+
+
+@login_required(login_url="accounts:citizen-login")
+def personal_data_download(request):
+    """The same data as a JSON file the citizen keeps; recorded in their own audit stream."""
+    if request.user.role != Role.CITIZEN:
+        raise Http404
+    data = _personal_data(request.user)
+    audit_record(
+        stream=user_stream(request.user.pk),
+        action="personal_data.export",
+        actor=request.user,
+        object_type="user",
+        object_id=request.user.pk,
+    )
+    body = json.dumps(data, ensure_ascii=False, indent=2, cls=DjangoJSONEncoder)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="du-lieu-ca-nhan.json"'
+    response["Cache-Control"] = "private, no-store"
+    return response

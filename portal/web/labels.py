@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, time
 
+from portal.common.identifiers import mask_personal_id
 from registrations.constants import ETHNICITIES, DeliveryMethod, PreferredForm, Regime, Relationship, Sex
 
 FIELD_LABELS = {
@@ -87,8 +88,11 @@ def display(name: str, value) -> str:
     return str(CHOICES.get(value, value))
 
 
-def declaration_sections(declaration: dict) -> list[tuple[str, str, list[tuple[str, str, str]]]]:
-    """[(section key, title, [(path, label, shown value)])] in form order, nested sections flattened."""
+def declaration_sections(
+    declaration: dict, *, mask_ids: bool = False
+) -> list[tuple[str, str, list[tuple[str, str, str]]]]:
+    """[(section key, title, [(path, label, shown value)])] in form order, nested sections flattened.
+    With ``mask_ids`` personal ID numbers show only their prefix and last digits."""
     out = []
 
     def walk(key: str, title: str, values: dict, prefix: str) -> None:
@@ -101,7 +105,12 @@ def declaration_sections(declaration: dict) -> list[tuple[str, str, list[tuple[s
                     if isinstance(item, dict):
                         nested.append((f"{name} {index}", item))
             else:
-                rows.append((f"{prefix}{name}", FIELD_LABELS.get(name, name), display(name, value)))
+                shown = (
+                    mask_personal_id(value)
+                    if mask_ids and name.endswith("id_number")
+                    else display(name, value)
+                )
+                rows.append((f"{prefix}{name}", FIELD_LABELS.get(name, name), shown))
         out.append((key, title, rows))
         for name, value in nested:
             walk(f"{key}.{name}", SECTION_LABELS.get(name.split()[0], name), value, f"{prefix}{name}.")
@@ -155,3 +164,35 @@ def result_rows(result: dict) -> list[tuple[str, str]]:
             shown = str(CHOICES.get(value, value))
         rows.append((RESULT_LABELS.get(name, name), shown))
     return rows
+
+
+# What each agency receives, by procedure: the review page shows, per chosen procedure, these parts
+# of the declaration, so the family sees what will be sent where before submitting.
+PROCEDURE_SECTIONS = {
+    "birth_registration": ("requester", "child", "birth", "mother", "father"),
+    "personal_id": ("child", "mother", "father"),
+    "permanent_residence": ("residence",),
+    "health_insurance": ("health_insurance",),
+    "child_id_card": ("child_id_card",),
+    "death_registration": ("requester", "deceased", "death"),
+    "residence_removal": ("deceased",),
+    "funeral_allowance": ("funeral_allowance",),
+}
+
+
+def procedure_sections(declaration: dict, procedures: list) -> list[dict]:
+    """[{code, name, agency, sections}] for the review page, sections as ``declaration_sections``."""
+    sections = declaration_sections(declaration)
+    out = []
+    for code, procedure in procedures:
+        keys = PROCEDURE_SECTIONS.get(code, ())
+        chosen = [s for s in sections if s[0].split(".")[0] in keys and s[2]]
+        out.append(
+            {
+                "code": code,
+                "name": procedure.name,
+                "agency": procedure.get_agency_display(),
+                "sections": chosen,
+            }
+        )
+    return out

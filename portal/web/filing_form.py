@@ -1,0 +1,473 @@
+"""The citizen's filing form: one topic per page, in the order of DOMAIN.md §4, each field named by its
+declaration path ("mother.id_number"). The same paths are used by the completeness rules and by the
+clerk's supplement requests, so an error or a request always lands next to the field it is about.
+
+Parsing turns posted strings into a partial declaration for ``DeclarationSerializer``; values that fail
+are reported next to their field and left out, so everything valid the citizen typed is still saved."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework.exceptions import ErrorDetail
+
+from portal.divisions.selectors import ward_resolve
+from registrations.constants import (
+    ETHNICITY_CHOICES,
+    AttachmentKind,
+    DeliveryMethod,
+    Group,
+    PreferredForm,
+    Regime,
+    Relationship,
+    Sex,
+)
+from registrations.rules import REQUESTER_RELATIONSHIPS
+from registrations.serializers import DeclarationSerializer
+
+from .labels import FIELD_LABELS
+
+# How a posted string becomes a value: text/date/time/select/ward keep the string ("" → not given);
+# "flag" is a checkbox that means yes or no; "consent" only ever means yes (unticked → not given);
+# "yesno" is a pair of radio buttons where not answering differs from answering no.
+KINDS = {"text", "tel", "email", "date", "time", "select", "radio", "ward", "flag", "consent", "yesno"}
+SURVIVOR_ROWS = 3
+
+
+@dataclass(frozen=True)
+class Field:
+    path: str
+    kind: str = "text"
+    label: str = ""
+    choices: tuple = ()
+    help: str = ""
+    max_length: int | None = None
+    autocomplete: str = ""
+
+    @property
+    def name(self) -> str:
+        return self.path.rsplit(".", 1)[-1]
+
+    @property
+    def shown_label(self) -> str:
+        return str(self.label or FIELD_LABELS.get(self.name, self.name))
+
+    @property
+    def html_id(self) -> str:
+        return "f-" + self.path.replace(".", "-").replace("_", "-")
+
+
+@dataclass(frozen=True)
+class Page:
+    slug: str
+    title: str
+    intro: str = ""
+    fields: tuple[Field, ...] = ()
+    # Shown only when one of these procedures is chosen (empty: always shown).
+    when_procedures: tuple[str, ...] = ()
+    # Values fixed by the page itself (the mother is female): not typed, always sent.
+    fixed: dict = field(default_factory=dict)
+    # A section that may be left out entirely (the father): all blank means "not declared".
+    optional_section: str = ""
+
+
+SEX = tuple(Sex.choices)
+ETHNICITY = tuple(ETHNICITY_CHOICES)
+NATIONALITY_HELP = _("Mã quốc gia hai chữ cái; người Việt Nam ghi VN.")
+ID_HELP = _("12 chữ số, in trên thẻ căn cước hoặc trong ứng dụng VNeID.")
+WARD_HELP = _("Gõ vài chữ của tên xã, phường rồi chọn trong danh sách.")
+
+
+def _person(prefix: str, *, with_sex: bool = True, with_id: bool = True, with_residence: bool = True):
+    fields = [Field(f"{prefix}.full_name", max_length=100, autocomplete="off")]
+    fields.append(Field(f"{prefix}.date_of_birth", "date"))
+    if with_sex:
+        fields.append(Field(f"{prefix}.sex", "radio", choices=SEX))
+    if with_id:
+        fields.append(Field(f"{prefix}.id_number", help=ID_HELP, max_length=12))
+    fields.append(Field(f"{prefix}.ethnicity", "select", choices=ETHNICITY))
+    fields.append(Field(f"{prefix}.nationality", help=NATIONALITY_HELP, max_length=2))
+    if with_residence:
+        fields.append(Field(f"{prefix}.residence_address", max_length=300))
+        fields.append(Field(f"{prefix}.ward_code", "ward", label=_("Xã, phường nơi cư trú"), help=WARD_HELP))
+    return tuple(fields)
+
+
+PROCEDURES_PAGE = Page(
+    "thu-tuc",
+    _("Thủ tục và nơi đăng ký"),
+    fields=(Field("registration_ward", "ward", label=_("UBND xã, phường đăng ký"), help=WARD_HELP),),
+)
+
+
+def _requester_page(group: str) -> Page:
+    allowed = REQUESTER_RELATIONSHIPS[group]
+    return Page(
+        "nguoi-yeu-cau",
+        _("Người yêu cầu"),
+        _("Họ tên, ngày sinh và số định danh lấy từ tài khoản định danh điện tử và không sửa được."),
+        fields=(
+            Field(
+                "requester.relationship",
+                "select",
+                label=_("Quan hệ với người được đăng ký"),
+                choices=tuple(c for c in Relationship.choices if c[0] in allowed),
+            ),
+            Field("requester.phone", "tel", max_length=20, autocomplete="tel"),
+            Field("requester.email", "email", max_length=254, autocomplete="email"),
+        ),
+    )
+
+
+BIRTH_PAGES = (
+    PROCEDURES_PAGE,
+    _requester_page(Group.BIRTH),
+    Page(
+        "tre",
+        _("Trẻ được khai sinh"),
+        fields=(
+            Field("child.full_name", max_length=100, autocomplete="off"),
+            Field("child.sex", "radio", choices=SEX),
+            Field("child.date_of_birth", "date"),
+            Field("birth.time_of_birth", "time"),
+            Field("child.ethnicity", "select", choices=ETHNICITY),
+            Field("child.nationality", help=NATIONALITY_HELP, max_length=2),
+            Field("birth.place_of_birth_facility", label=_("Nơi sinh (cơ sở y tế)"), max_length=200),
+            Field("birth.place_of_birth_ward", "ward", help=WARD_HELP),
+            Field("birth.hometown", max_length=200),
+            Field(
+                "birth.medical_birth_certificate_number",
+                help=_("In trên giấy chứng sinh do cơ sở y tế cấp."),
+                max_length=30,
+            ),
+        ),
+    ),
+    Page("me", _("Mẹ của trẻ"), fields=_person("mother", with_sex=False), fixed={"mother.sex": "female"}),
+    Page(
+        "cha",
+        _("Cha của trẻ"),
+        _("Không bắt buộc. Để trống cả trang nếu không khai thông tin người cha."),
+        fields=_person("father", with_sex=False),
+        fixed={"father.sex": "male"},
+        optional_section="father",
+    ),
+    Page(
+        "thuong-tru",
+        _("Đăng ký thường trú cho trẻ"),
+        fields=(
+            Field("residence.address", max_length=300),
+            Field("residence.ward_code", "ward", label=_("Xã, phường"), help=WARD_HELP),
+            Field("residence.household_head_full_name", max_length=100),
+            Field("residence.household_head_id_number", help=ID_HELP, max_length=12),
+            Field("residence.relationship_to_head", label=_("Quan hệ của trẻ với chủ hộ"), max_length=50),
+            Field(
+                "residence.owner_consent",
+                "consent",
+                label=_("Chủ hộ, chủ sở hữu chỗ ở đồng ý cho trẻ đăng ký thường trú"),
+            ),
+            Field(
+                "residence.collective_household",
+                "flag",
+                label=_("Chỗ ở là hộ tập thể (ký túc xá, doanh trại…)"),
+            ),
+        ),
+        when_procedures=("permanent_residence",),
+    ),
+    Page(
+        "bhyt",
+        _("Thẻ bảo hiểm y tế cho trẻ"),
+        _("Miễn phí cho trẻ dưới 6 tuổi; liên thông chỉ cấp thẻ lần đầu."),
+        fields=(
+            Field("health_insurance.primary_care_facility", max_length=200),
+            Field("health_insurance.first_card", "yesno", label=_("Đây là lần đầu cấp thẻ cho trẻ")),
+        ),
+        when_procedures=("health_insurance",),
+    ),
+    Page(
+        "can-cuoc",
+        _("Thẻ căn cước cho trẻ"),
+        _("Trẻ dưới 6 tuổi không phải chụp ảnh, lấy vân tay; thẻ cấp từ Cơ sở dữ liệu quốc gia về dân cư."),
+        fields=(
+            Field("child_id_card.delivery_method", "radio", choices=tuple(DeliveryMethod.choices)),
+            Field(
+                "child_id_card.delivery_address", max_length=300, help=_("Chỉ khi chọn gửi qua bưu chính.")
+            ),
+        ),
+        when_procedures=("child_id_card",),
+    ),
+)
+
+
+def _survivor_fields() -> tuple[Field, ...]:
+    fields: list[Field] = []
+    for index in range(SURVIVOR_ROWS):
+        prefix = f"funeral_allowance.survivor_benefit.survivors.{index}"
+        fields += [
+            Field(f"{prefix}.full_name", max_length=100),
+            Field(f"{prefix}.date_of_birth", "date"),
+            Field(f"{prefix}.id_number", help=ID_HELP, max_length=12),
+            Field(f"{prefix}.relationship", "select", choices=tuple(Relationship.choices)),
+        ]
+    return tuple(fields)
+
+
+DEATH_PAGES = (
+    PROCEDURES_PAGE,
+    _requester_page(Group.DEATH),
+    Page(
+        "nguoi-mat",
+        _("Người đã mất"),
+        fields=(
+            *_person("deceased", with_residence=False),
+            Field("death.last_residence_address", max_length=300),
+            Field("death.ward_code", "ward", label=_("Xã, phường nơi cư trú cuối cùng"), help=WARD_HELP),
+            Field("death.date_of_death", "date"),
+            Field("death.time_of_death", "time"),
+            Field("death.place_of_death", max_length=300),
+            Field("death.cause_of_death", max_length=300),
+        ),
+    ),
+    Page(
+        "giay-bao-tu",
+        _("Giấy báo tử"),
+        _("Do bệnh viện, cơ sở y tế hoặc cơ quan có thẩm quyền cấp."),
+        fields=(
+            Field("death.death_notice_number", max_length=30),
+            Field("death.death_notice_issuer", max_length=200),
+            Field("death.death_notice_date", "date"),
+        ),
+    ),
+    Page(
+        "mai-tang",
+        _("Mai táng phí, hỗ trợ chi phí mai táng"),
+        _("Người tham gia, hưởng bảo hiểm xã hội: mai táng phí bằng 10 lần mức lương cơ sở."),
+        fields=(
+            Field("funeral_allowance.regime", "radio", choices=tuple(Regime.choices)),
+            Field("funeral_allowance.beneficiary.full_name", label=_("Họ tên người nhận"), max_length=100),
+            Field("funeral_allowance.beneficiary.date_of_birth", "date", label=_("Ngày sinh người nhận")),
+            Field(
+                "funeral_allowance.beneficiary.id_number",
+                label=_("Số định danh người nhận"),
+                help=ID_HELP,
+                max_length=12,
+            ),
+            Field(
+                "funeral_allowance.beneficiary.relationship",
+                "select",
+                label=_("Quan hệ với người đã mất"),
+                choices=tuple(Relationship.choices),
+            ),
+            Field(
+                "funeral_allowance.bank_account.bank_code",
+                label=_("Mã ngân hàng"),
+                help=_("Ví dụ: VCB, BIDV, AGRIBANK."),
+                max_length=20,
+            ),
+            Field("funeral_allowance.bank_account.account_number", max_length=20),
+            Field("funeral_allowance.bank_account.account_holder", max_length=100),
+        ),
+        when_procedures=("funeral_allowance",),
+    ),
+    Page(
+        "tro-cap-tuat",
+        _("Trợ cấp tuất"),
+        _(
+            "Chỉ giải quyết liên thông khi người mất tham gia, hưởng bảo hiểm xã hội. "
+            "Kê khai tối đa 3 thân nhân; dòng để trống được bỏ qua."
+        ),
+        fields=(
+            Field(
+                "funeral_allowance.survivor_benefit.requested",
+                "flag",
+                label=_("Đề nghị giải quyết trợ cấp tuất"),
+            ),
+            Field(
+                "funeral_allowance.survivor_benefit.preferred_form",
+                "radio",
+                choices=tuple(PreferredForm.choices),
+            ),
+            *_survivor_fields(),
+        ),
+        when_procedures=("funeral_allowance",),
+    ),
+)
+PAGES = {Group.BIRTH: BIRTH_PAGES, Group.DEATH: DEATH_PAGES}
+ATTACHMENTS_SLUG = "giay-to"
+ATTACHMENT_KINDS = {
+    Group.BIRTH: (
+        AttachmentKind.MEDICAL_BIRTH_CERTIFICATE,
+        AttachmentKind.OWNER_CONSENT,
+        AttachmentKind.RELATIONSHIP_PROOF,
+        AttachmentKind.OTHER,
+    ),
+    Group.DEATH: (AttachmentKind.DEATH_NOTICE, AttachmentKind.RELATIONSHIP_PROOF, AttachmentKind.OTHER),
+}
+
+
+def pages_for(group: str, procedures: list[str]) -> list[Page]:
+    chosen = set(procedures or ())
+    return [p for p in PAGES[group] if not p.when_procedures or chosen & set(p.when_procedures)]
+
+
+def page_by_slug(group: str, slug: str) -> Page | None:
+    return next((p for p in PAGES[group] if p.slug == slug), None)
+
+
+def page_of_path(group: str, path: str) -> Page | None:
+    """The page holding a field (or, for a section path like "mother", its first field)."""
+    for page in PAGES[group]:
+        if any(f.path == path or f.path.startswith(path + ".") for f in page.fields):
+            return page
+    return None
+
+
+def fields_under(group: str, paths: set[str]) -> list[Field]:
+    """Every form field a supplement request opens: a path names one field or a whole section."""
+    out = []
+    for page in PAGES[group]:
+        for f in page.fields:
+            if any(f.path == p or f.path.startswith(p + ".") for p in paths):
+                out.append(f)
+    return out
+
+
+# --- reading and writing values -----------------------------------------------------------------
+
+
+def value_at(data: Any, path: str) -> Any:
+    current = data
+    for part in path.split("."):
+        if isinstance(current, list) and part.isdigit():
+            index = int(part)
+            current = current[index] if index < len(current) else None
+        elif isinstance(current, dict):
+            current = current.get(part)
+        else:
+            return None
+    return current
+
+
+def shown_value(value: Any, kind: str) -> str:
+    """A stored value as the form shows it."""
+    if value is None:
+        return ""
+    if kind in ("flag", "consent"):
+        return "on" if value else ""
+    if kind == "yesno":
+        return "yes" if value else "no"
+    if kind == "date" and hasattr(value, "isoformat"):
+        return value.isoformat()
+    if kind == "time" and hasattr(value, "strftime"):
+        return value.strftime("%H:%M")
+    return str(value)
+
+
+def _set(target: dict, path: str, value: Any) -> None:
+    parts = path.split(".")
+    current: Any = target
+    for part in parts[:-1]:
+        current = current.setdefault(part, {})  # list rows are collected by index ("0"), see _listify
+    current[parts[-1]] = value
+
+
+def _raw_value(post, f: Field) -> Any:
+    if f.kind == "flag":
+        return post.get(f.path) == "on"
+    if f.kind == "consent":
+        return True if post.get(f.path) == "on" else None
+    if f.kind == "yesno":
+        return {"yes": True, "no": False}.get(post.get(f.path, ""))
+    value = (post.get(f.path) or "").strip()
+    return value or None
+
+
+def _listify(data: dict) -> dict:
+    """Turn {"survivors": {"0": {...}, "2": {...}}} into a list, dropping rows left entirely blank."""
+    for key, value in list(data.items()):
+        if isinstance(value, dict):
+            if value and all(k.isdigit() for k in value):
+                rows = [value[k] for k in sorted(value, key=int)]
+                data[key] = [_listify(r) for r in rows if any(v not in (None, "") for v in r.values())]
+            else:
+                data[key] = _listify(value)
+    return data
+
+
+def parse(post, fields, *, page: Page | None = None) -> tuple[dict, dict[str, list[str]]]:
+    """The partial declaration the posted fields describe (strings, not yet validated), and messages
+    for what cannot even be read (a ward typed that matches none or several)."""
+    data: dict = {}
+    errors: dict[str, list[str]] = {}
+    for f in fields:
+        if f.kind == "ward":
+            code = (post.get(f.path) or "").strip()
+            text = (post.get(f"{f.path}__text") or "").strip()
+            value = code if code.isdigit() and text else ward_resolve(text)
+            if text and value is None:
+                errors[f.path] = ["Không tìm thấy xã, phường này; hãy gõ tên và chọn trong danh sách gợi ý."]
+                continue
+            _set(data, f.path, value)
+            continue
+        _set(data, f.path, _raw_value(post, f))
+    if page is not None:
+        section = page.optional_section
+        if section and all(v in (None, "") for v in (data.get(section) or {}).values()):
+            data[section] = None
+        elif page.fixed:
+            for path, value in page.fixed.items():
+                _set(data, path, value)
+    return _listify(data), errors
+
+
+def flatten_errors(detail: Any, prefix: str = "") -> dict[str, list[str]]:
+    """DRF's nested errors as {dotted path: [messages]}; errors of a whole object keep its path."""
+    out: dict[str, list[str]] = {}
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            name = prefix if key in ("non_field_errors",) else (f"{prefix}.{key}" if prefix else str(key))
+            for path, messages in flatten_errors(value, name).items():
+                out.setdefault(path, []).extend(messages)
+    elif isinstance(detail, list):
+        if all(isinstance(item, str | ErrorDetail) for item in detail):
+            out[prefix] = [str(item) for item in detail]
+        else:
+            for index, item in enumerate(detail):
+                for path, messages in flatten_errors(item, f"{prefix}.{index}").items():
+                    out.setdefault(path, []).extend(messages)
+    elif detail:
+        out[prefix] = [str(detail)]
+    return out
+
+
+def _drop(data: dict, path: str) -> None:
+    parts = path.split(".")
+    current: Any = data
+    for part in parts[:-1]:
+        if isinstance(current, list) and part.isdigit() and int(part) < len(current):
+            current = current[int(part)]
+        elif isinstance(current, dict) and isinstance(current.get(part), dict | list):
+            current = current[part]
+        else:
+            return
+    if isinstance(current, dict):
+        current.pop(parts[-1], None)
+    elif isinstance(current, list) and parts[-1].isdigit() and int(parts[-1]) < len(current):
+        current.pop(int(parts[-1]))
+
+
+def validate_keeping_valid(data: dict, *, group: str) -> tuple[dict, dict[str, list[str]]]:
+    """Validated values of everything that passed, and the messages of what did not, by path. A value
+    that fails is left out (its stored value stays) rather than refusing the whole page."""
+    errors: dict[str, list[str]] = {}
+    for _attempt in range(4):
+        serializer = DeclarationSerializer(data=data, context={"group": group})
+        if serializer.is_valid():
+            validated = {k: v for k, v in serializer.validated_data.items() if k != "group"}
+            return validated, errors
+        found = flatten_errors(serializer.errors)
+        for path, messages in found.items():
+            errors.setdefault(path, []).extend(m for m in messages if m not in errors.get(path, []))
+            _drop(data, path)
+    return {}, errors
