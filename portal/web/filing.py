@@ -13,6 +13,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.accounts.constants import Role
@@ -346,6 +347,24 @@ def attachments(request, key):
     )
 
 
+def _upload_answer(request, bundle: Bundle, *, error: str | None, attachment=None, status_code=400, back=""):
+    done = (
+        "" if error else f"Đã tải lên {attachment.get_kind_display().lower()} ({attachment.size // 1024} KB)."
+    )
+    if _wants_json(request):
+        if error:
+            return JsonResponse({"errors": {"file": error}}, status=status_code)
+        return JsonResponse({"message": done, "kind": attachment.kind, "size": attachment.size}, status=201)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, done)
+    if back == "bo-sung":
+        return redirect("web:supplement", key=bundle.public_id)
+    return redirect("web:filing-attachments", key=bundle.public_id)
+
+
+@csrf_exempt  # checked in _upload_checked, once the size limit is in place: the check reads the body
 @login_required(login_url=CITIZEN_LOGIN)
 @require_POST
 def upload(request, key):
@@ -353,59 +372,40 @@ def upload(request, key):
     script (which shows progress) and redirects back when the browser posted the form itself."""
     _citizen(request)
     bundle = own_bundle(request, key)
-    back, kind, upload_file = "", "", None
     limit = settings.ATTACHMENT_MAX_BYTES
     too_big = f"Tệp vượt quá dung lượng cho phép (tối đa {limit // (1024 * 1024)} MB)."
-    error = None
     try:
         declared = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         declared = 0
     if declared > limit + 64 * 1024:
-        error = too_big
-    else:
-        request.upload_handlers = [LimitedUploadHandler(limit), *request.upload_handlers]
-        try:
-            upload_file = request.FILES.get("file")
-            kind = request.POST.get("kind", "")
-            back = request.POST.get("back", "")
-        except (PayloadTooLarge, RequestDataTooBig):
-            error = too_big
-    if error is None:
-        if kind not in AttachmentKind.values:
-            error = "Loại giấy tờ không hợp lệ."
-        elif upload_file is None or not upload_file.size:
-            error = "Vui lòng chọn tệp cần tải lên."
-    attachment = None
-    if error is None:
-        try:
-            attachment = services.attachment_add(
-                bundle=bundle, actor=request.user, kind=kind, upload=upload_file
-            )
-        except ValidationFailed as exc:
-            error = " ".join(m for found in exc.errors.values() for m in found)
-        except (TransitionRefused, NotPermitted) as exc:
-            error = str(exc)
-    if _wants_json(request):
-        if error:
-            return JsonResponse({"errors": {"file": error}}, status=413 if error == too_big else 400)
-        return JsonResponse(
-            {
-                "message": (
-                    f"Đã tải lên {attachment.get_kind_display().lower()} ({attachment.size // 1024} KB)."
-                ),
-                "kind": attachment.kind,
-                "size": attachment.size,
-            },
-            status=201,
-        )
-    if error:
-        messages.error(request, error)
-    else:
-        messages.success(request, f"Đã tải lên {attachment.get_kind_display().lower()}.")
-    if back == "bo-sung":
-        return redirect("web:supplement", key=bundle.public_id)
-    return redirect("web:filing-attachments", key=bundle.public_id)
+        return _upload_answer(request, bundle, error=too_big, status_code=413)
+    request.upload_handlers = [LimitedUploadHandler(limit), *request.upload_handlers]
+    try:
+        return _upload_checked(request, bundle)
+    except (PayloadTooLarge, RequestDataTooBig):
+        return _upload_answer(request, bundle, error=too_big, status_code=413)
+
+
+@csrf_protect
+def _upload_checked(request, bundle: Bundle):
+    kind, upload_file, back = (
+        request.POST.get("kind", ""),
+        request.FILES.get("file"),
+        request.POST.get("back", ""),
+    )
+    if kind not in AttachmentKind.values:
+        return _upload_answer(request, bundle, error="Loại giấy tờ không hợp lệ.", back=back)
+    if upload_file is None or not upload_file.size:
+        return _upload_answer(request, bundle, error="Vui lòng chọn tệp cần tải lên.", back=back)
+    try:
+        attachment = services.attachment_add(bundle=bundle, actor=request.user, kind=kind, upload=upload_file)
+    except ValidationFailed as exc:
+        error = " ".join(m for found in exc.errors.values() for m in found)
+        return _upload_answer(request, bundle, error=error, back=back)
+    except (TransitionRefused, NotPermitted) as exc:
+        return _upload_answer(request, bundle, error=str(exc), status_code=409, back=back)
+    return _upload_answer(request, bundle, error=None, attachment=attachment, back=back)
 
 
 # --- review, submission and receipt ------------------------------------------------------------

@@ -4,7 +4,9 @@ import os
 from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 
+from interconnect.mock_agencies import behaviour
 from tests.conftest import require_tool
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
@@ -37,15 +39,42 @@ def browser():
         os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
-@pytest.fixture
-def page(browser, request):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
+def _page(browser, request, **context_options):
+    context = browser.new_context(locale="vi-VN", **context_options)
     page = context.new_page()
     page.set_default_timeout(15000)
     yield page
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
     context.close()
+
+
+@pytest.fixture
+def page(browser, request):
+    yield from _page(browser, request, viewport={"width": 1280, "height": 900})
+
+
+@pytest.fixture
+def phone(browser, request):
+    """A 390 × 844 touch screen, as most citizens file."""
+    yield from _page(browser, request, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+
+
+@pytest.fixture
+def site(live_server, settings, divisions, tmp_path):
+    settings.SITE_URL = live_server.url
+    settings.AGENCIES = {
+        code: {**agency, "base_url": f"{live_server.url}/mock-agencies/{code}"}
+        for code, agency in django_settings.AGENCIES.items()
+    }
+    settings.INTERCONNECT = {**django_settings.INTERCONNECT, "backoff_base": 0.05, "backoff_cap": 0.2}
+    settings.SIGNING = {
+        **django_settings.SIGNING,
+        "pki_dir": tmp_path,
+        "trust_roots": [str(tmp_path / "root.pem")],
+    }
+    behaviour.set_knobs({})
+    return live_server
 
 
 def serious_accessibility_violations(page) -> list[str]:

@@ -1,7 +1,6 @@
 """The clerk's and the leader's journeys in a real browser."""
 
 import pytest
-from django.conf import settings as django_settings
 
 from interconnect.mock_agencies import behaviour
 from registrations.models import Bundle, Step
@@ -14,23 +13,6 @@ from tests.signing.test_signing import registered_with_personal_id
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PASSWORD = "mat-khau-thu-nghiem"
-
-
-@pytest.fixture
-def site(live_server, settings, divisions, tmp_path):
-    settings.SITE_URL = live_server.url
-    settings.AGENCIES = {
-        code: {**agency, "base_url": f"{live_server.url}/mock-agencies/{code}"}
-        for code, agency in django_settings.AGENCIES.items()
-    }
-    settings.INTERCONNECT = {**django_settings.INTERCONNECT, "backoff_base": 0.05, "backoff_cap": 0.2}
-    settings.SIGNING = {
-        **django_settings.SIGNING,
-        "pki_dir": tmp_path,
-        "trust_roots": [str(tmp_path / "root.pem")],
-    }
-    behaviour.set_knobs({})
-    return live_server
 
 
 def sign_in(page, site, user):
