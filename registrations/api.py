@@ -225,6 +225,17 @@ class BundleViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def handle_exception(self, exc):
         return _problem_for(exc) or super().handle_exception(exc)
 
+    def initialize_request(self, request, *args, **kwargs):
+        drf_request = super().initialize_request(request, *args, **kwargs)
+        if self.action == "attachments":
+            # Whatever the length header says, stop reading once the file passes the limit. Set
+            # before anything reads the body: a session client's CSRF check parses it.
+            request.upload_handlers = [
+                LimitedUploadHandler(settings.ATTACHMENT_MAX_BYTES),
+                *request.upload_handlers,
+            ]
+        return drf_request
+
     def _bundle(self) -> Bundle:
         """The bundle named in the URL, if the caller may see it (404 otherwise). Services re-read it
         under a lock, so this is a light read."""
@@ -373,8 +384,6 @@ class BundleViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             declared = 0
         if declared > limit + 64 * 1024:
             raise PayloadTooLarge()
-        # …and, whatever the header says, stop reading once the file passes the limit.
-        request._request.upload_handlers = [LimitedUploadHandler(limit), *request._request.upload_handlers]
         bundle = selectors.BundleKey(self.kwargs["key"])
         data = _valid(AttachmentUploadSerializer, request.data)
         attachment = services.attachment_add(

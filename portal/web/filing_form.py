@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import ErrorDetail
 
@@ -52,7 +53,7 @@ class Field:
 
     @property
     def shown_label(self) -> str:
-        return str(self.label or FIELD_LABELS.get(self.name, self.name))
+        return str(self.label or gettext(FIELD_LABELS.get(self.name, self.name)))
 
     @property
     def html_id(self) -> str:

@@ -4,66 +4,68 @@ from __future__ import annotations
 
 from datetime import date, time
 
+from django.utils.translation import gettext, gettext_noop
+
 from portal.common.identifiers import mask_personal_id
 from registrations.constants import ETHNICITIES, DeliveryMethod, PreferredForm, Regime, Relationship, Sex
 
 FIELD_LABELS = {
-    "full_name": "Họ, chữ đệm, tên",
-    "date_of_birth": "Ngày sinh",
-    "sex": "Giới tính",
-    "ethnicity": "Dân tộc",
-    "nationality": "Quốc tịch",
-    "id_number": "Số định danh cá nhân",
-    "residence_address": "Nơi cư trú",
-    "ward_code": "Mã xã, phường",
-    "relationship": "Quan hệ",
-    "phone": "Điện thoại",
-    "email": "Email",
-    "time_of_birth": "Giờ sinh",
-    "place_of_birth_facility": "Nơi sinh",
-    "place_of_birth_ward": "Xã, phường nơi sinh",
-    "hometown": "Quê quán",
-    "medical_birth_certificate_number": "Số giấy chứng sinh",
-    "address": "Địa chỉ",
-    "household_head_full_name": "Chủ hộ",
-    "household_head_id_number": "Số định danh chủ hộ",
-    "relationship_to_head": "Quan hệ với chủ hộ",
-    "owner_consent": "Chủ hộ đồng ý",
-    "collective_household": "Hộ tập thể",
-    "primary_care_facility": "Nơi khám chữa bệnh ban đầu",
-    "first_card": "Cấp thẻ lần đầu",
-    "delivery_method": "Cách nhận thẻ",
-    "delivery_address": "Địa chỉ nhận thẻ",
-    "last_residence_address": "Nơi cư trú cuối cùng",
-    "date_of_death": "Ngày chết",
-    "time_of_death": "Giờ chết",
-    "place_of_death": "Nơi chết",
-    "cause_of_death": "Nguyên nhân chết",
-    "death_notice_number": "Số giấy báo tử",
-    "death_notice_issuer": "Nơi cấp giấy báo tử",
-    "death_notice_date": "Ngày cấp giấy báo tử",
-    "regime": "Chế độ",
-    "bank_code": "Ngân hàng",
-    "account_number": "Số tài khoản",
-    "account_holder": "Chủ tài khoản",
-    "requested": "Đề nghị hưởng tuất",
-    "preferred_form": "Hình thức hưởng",
+    "full_name": gettext_noop("Họ, chữ đệm, tên"),
+    "date_of_birth": gettext_noop("Ngày sinh"),
+    "sex": gettext_noop("Giới tính"),
+    "ethnicity": gettext_noop("Dân tộc"),
+    "nationality": gettext_noop("Quốc tịch"),
+    "id_number": gettext_noop("Số định danh cá nhân"),
+    "residence_address": gettext_noop("Nơi cư trú"),
+    "ward_code": gettext_noop("Mã xã, phường"),
+    "relationship": gettext_noop("Quan hệ"),
+    "phone": gettext_noop("Điện thoại"),
+    "email": gettext_noop("Email"),
+    "time_of_birth": gettext_noop("Giờ sinh"),
+    "place_of_birth_facility": gettext_noop("Nơi sinh"),
+    "place_of_birth_ward": gettext_noop("Xã, phường nơi sinh"),
+    "hometown": gettext_noop("Quê quán"),
+    "medical_birth_certificate_number": gettext_noop("Số giấy chứng sinh"),
+    "address": gettext_noop("Địa chỉ"),
+    "household_head_full_name": gettext_noop("Chủ hộ"),
+    "household_head_id_number": gettext_noop("Số định danh chủ hộ"),
+    "relationship_to_head": gettext_noop("Quan hệ với chủ hộ"),
+    "owner_consent": gettext_noop("Chủ hộ đồng ý"),
+    "collective_household": gettext_noop("Hộ tập thể"),
+    "primary_care_facility": gettext_noop("Nơi khám chữa bệnh ban đầu"),
+    "first_card": gettext_noop("Cấp thẻ lần đầu"),
+    "delivery_method": gettext_noop("Cách nhận thẻ"),
+    "delivery_address": gettext_noop("Địa chỉ nhận thẻ"),
+    "last_residence_address": gettext_noop("Nơi cư trú cuối cùng"),
+    "date_of_death": gettext_noop("Ngày chết"),
+    "time_of_death": gettext_noop("Giờ chết"),
+    "place_of_death": gettext_noop("Nơi chết"),
+    "cause_of_death": gettext_noop("Nguyên nhân chết"),
+    "death_notice_number": gettext_noop("Số giấy báo tử"),
+    "death_notice_issuer": gettext_noop("Nơi cấp giấy báo tử"),
+    "death_notice_date": gettext_noop("Ngày cấp giấy báo tử"),
+    "regime": gettext_noop("Chế độ"),
+    "bank_code": gettext_noop("Ngân hàng"),
+    "account_number": gettext_noop("Số tài khoản"),
+    "account_holder": gettext_noop("Chủ tài khoản"),
+    "requested": gettext_noop("Đề nghị hưởng tuất"),
+    "preferred_form": gettext_noop("Hình thức hưởng"),
 }
 SECTION_LABELS = {
-    "requester": "Người yêu cầu",
-    "child": "Trẻ được khai sinh",
-    "mother": "Mẹ",
-    "father": "Cha",
-    "birth": "Thông tin khai sinh",
-    "residence": "Đăng ký thường trú",
-    "health_insurance": "Bảo hiểm y tế",
-    "child_id_card": "Thẻ căn cước cho trẻ",
-    "deceased": "Người chết",
-    "death": "Thông tin khai tử",
-    "funeral_allowance": "Mai táng phí, trợ cấp tuất",
-    "beneficiary": "Người nhận trợ cấp",
-    "bank_account": "Tài khoản nhận",
-    "survivor_benefit": "Trợ cấp tuất",
+    "requester": gettext_noop("Người yêu cầu"),
+    "child": gettext_noop("Trẻ được khai sinh"),
+    "mother": gettext_noop("Mẹ"),
+    "father": gettext_noop("Cha"),
+    "birth": gettext_noop("Thông tin khai sinh"),
+    "residence": gettext_noop("Đăng ký thường trú"),
+    "health_insurance": gettext_noop("Bảo hiểm y tế"),
+    "child_id_card": gettext_noop("Thẻ căn cước cho trẻ"),
+    "deceased": gettext_noop("Người chết"),
+    "death": gettext_noop("Thông tin khai tử"),
+    "funeral_allowance": gettext_noop("Mai táng phí, trợ cấp tuất"),
+    "beneficiary": gettext_noop("Người nhận trợ cấp"),
+    "bank_account": gettext_noop("Tài khoản nhận"),
+    "survivor_benefit": gettext_noop("Trợ cấp tuất"),
 }
 CHOICES = {
     **dict(Sex.choices),
@@ -110,14 +112,16 @@ def declaration_sections(
                     if mask_ids and name.endswith("id_number")
                     else display(name, value)
                 )
-                rows.append((f"{prefix}{name}", FIELD_LABELS.get(name, name), shown))
+                rows.append((f"{prefix}{name}", gettext(FIELD_LABELS.get(name, name)), shown))
         out.append((key, title, rows))
         for name, value in nested:
-            walk(f"{key}.{name}", SECTION_LABELS.get(name.split()[0], name), value, f"{prefix}{name}.")
+            walk(
+                f"{key}.{name}", gettext(SECTION_LABELS.get(name.split()[0], name)), value, f"{prefix}{name}."
+            )
 
     for key, value in declaration.items():
         if isinstance(value, dict):
-            walk(key, SECTION_LABELS.get(key, key), value, f"{key}.")
+            walk(key, gettext(SECTION_LABELS.get(key, key)), value, f"{key}.")
     return out
 
 

@@ -267,3 +267,23 @@ def test_bad_addresses_and_methods_answer_problems(client, method, path, body):
         else getattr(client, method)(path)
     )
     assert_problem(response)
+
+
+def test_a_browser_session_uploads_through_the_api_with_its_csrf_token_and_the_size_limit(
+    citizen, draft_key, settings
+):
+    settings.ATTACHMENT_MAX_BYTES = 1024
+    browser = APIClient(enforce_csrf_checks=True)
+    browser.force_login(citizen)
+    browser.get("/ho-so-cua-toi/")  # sets the CSRF cookie, as any page does
+    token = browser.cookies["csrftoken"].value
+    url = f"/api/v1/bundles/{draft_key}/attachments/"
+    small = {"kind": "medical_birth_certificate", "file": _upload("scan.pdf", PDF)}
+    assert browser.post(url, small, format="multipart").status_code == 403  # no token, no upload
+    small = {"kind": "medical_birth_certificate", "file": _upload("scan.pdf", PDF)}
+    assert browser.post(url, small, format="multipart", HTTP_X_CSRFTOKEN=token).status_code == 201
+    big = {"kind": "medical_birth_certificate", "file": _upload("big.pdf", PDF + b"0" * 4096)}
+    response = browser.post(url, big, format="multipart", HTTP_X_CSRFTOKEN=token)
+    assert response.status_code == 413
+    assert_problem(response)
+    assert Attachment.objects.count() == 1

@@ -228,3 +228,11 @@ def test_nobody_else_reaches_a_citizens_draft(cast, client):
             reverse("web:filing-attachments", args=[bundle.public_id]),
         ):
             assert client.get(url).status_code == 404, (other.role, url)
+
+
+def test_the_form_speaks_english_when_asked(cast, client, settings):
+    client.force_login(cast.citizen)
+    bundle = start(client, "khai-sinh", ["health_insurance"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("web:filing-page", args=[bundle.public_id, "me"])).content.decode()
+    assert "The child&#x27;s mother" in page and "Full name" in page and "Save and continue" in page
