@@ -9,6 +9,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.constants import Role
 from portal.accounts.signals import user_stream
@@ -17,35 +18,66 @@ from portal.audit.services import audit_record
 from portal.common.identifiers import mask_personal_id
 from registrations import selectors
 from registrations.declaration import declaration_of
-from registrations.models import Bundle
+from registrations.models import PROCEDURE_LABELS, Bundle
 from signing.models import Extract
 
 from .labels import declaration_sections, result_rows
 
 PLAIN = {
-    "waiting": "Chờ bước trước hoàn thành.",
-    "pending": "Đang chờ gửi sang cơ quan.",
-    "sending": "Đang gửi sang cơ quan.",
-    "accepted": "Cơ quan đã tiếp nhận, đang giải quyết.",
-    "done": "Đã có kết quả.",
-    "rejected": "Cơ quan chưa giải quyết được; cán bộ UBND sẽ xử lý và liên hệ Anh/Chị.",
-    "dead": "Chưa gửi được sang cơ quan; cán bộ UBND đang xử lý.",
+    "waiting": _("Chờ bước trước hoàn thành."),
+    "pending": _("Đang chờ gửi sang cơ quan."),
+    "sending": _("Đang gửi sang cơ quan."),
+    "accepted": _("Cơ quan đã tiếp nhận, đang giải quyết."),
+    "done": _("Đã có kết quả."),
+    "rejected": _("Cơ quan chưa giải quyết được; cán bộ UBND sẽ xử lý và liên hệ Anh/Chị."),
+    "dead": _("Chưa gửi được sang cơ quan; cán bộ UBND đang xử lý."),
 }
 
 STATE_PLAIN = {
-    "draft": "Hồ sơ chưa nộp; Anh/Chị có thể tiếp tục khai.",
-    "submitted": "Đã nộp, đang chờ cán bộ UBND xã, phường tiếp nhận.",
-    "in_review": "Cán bộ UBND đang kiểm tra hồ sơ.",
+    "draft": _("Hồ sơ chưa nộp; Anh/Chị có thể tiếp tục khai."),
+    "submitted": _("Đã nộp, đang chờ cán bộ UBND xã, phường tiếp nhận."),
+    "in_review": _("Cán bộ UBND đang kiểm tra hồ sơ."),
     "awaiting_citizen": (
-        "Cần Anh/Chị trả lời: cán bộ đề nghị bổ sung, hồ sơ tạm dừng cho đến khi Anh/Chị gửi bổ sung."
+        _("Cần Anh/Chị trả lời: cán bộ đề nghị bổ sung, hồ sơ tạm dừng cho đến khi Anh/Chị gửi bổ sung.")
     ),
-    "registered": "Đã đăng ký vào sổ; đang chờ các cơ quan và lãnh đạo ký trích lục.",
-    "signed": "Trích lục đã ký số; đang chờ các cơ quan còn lại trả kết quả.",
-    "completed": "Tất cả thủ tục đã có kết quả.",
-    "partially_completed": "Một số thủ tục đã có kết quả; thủ tục còn lại cán bộ sẽ hướng dẫn Anh/Chị.",
-    "rejected": "Hồ sơ bị từ chối; xem lý do bên dưới.",
-    "withdrawn": "Anh/Chị đã rút hồ sơ.",
+    "registered": _("Đã đăng ký vào sổ; đang chờ các cơ quan và lãnh đạo ký trích lục."),
+    "signed": _("Trích lục đã ký số; đang chờ các cơ quan còn lại trả kết quả."),
+    "completed": _("Tất cả thủ tục đã có kết quả."),
+    "partially_completed": _("Một số thủ tục đã có kết quả; thủ tục còn lại cán bộ sẽ hướng dẫn Anh/Chị."),
+    "rejected": _("Hồ sơ bị từ chối; xem lý do bên dưới."),
+    "withdrawn": _("Anh/Chị đã rút hồ sơ."),
 }
+
+# The bundle's history as a family reads it; internal events (leases, retries) are left out.
+TIMELINE_LABELS = {
+    "bundle.submit": _("Anh/Chị đã nộp hồ sơ"),
+    "bundle.accept": _("UBND xã, phường tiếp nhận hồ sơ"),
+    "bundle.request_supplement": _("Cán bộ đề nghị bổ sung hồ sơ"),
+    "bundle.resubmit": _("Anh/Chị đã gửi bổ sung"),
+    "bundle.register": _("Đã đăng ký vào sổ hộ tịch"),
+    "bundle.issue_without_personal_id": _("Trích lục được cấp trước khi có số định danh"),
+    "bundle.sign": _("Lãnh đạo UBND đã ký số trích lục"),
+    "bundle.complete": _("Tất cả thủ tục đã hoàn thành"),
+    "bundle.close_partially": _("Hồ sơ kết thúc, một số thủ tục chưa có kết quả"),
+    "bundle.reject": _("Hồ sơ bị từ chối"),
+    "bundle.withdraw": _("Anh/Chị đã rút hồ sơ"),
+    "step.accepted": _("{procedure}: cơ quan đã tiếp nhận"),
+    "step.done": _("{procedure}: đã có kết quả"),
+    "step.rejected": _("{procedure}: cơ quan chưa giải quyết được"),
+}
+
+
+def _timeline(bundle: Bundle) -> list[tuple]:
+    events = AuditEvent.objects.filter(stream=f"bundle:{bundle.public_id}", action__in=TIMELINE_LABELS)
+    return [
+        (
+            event.occurred_at,
+            str(TIMELINE_LABELS[event.action]).format(
+                procedure=PROCEDURE_LABELS.get(event.data.get("procedure", ""), "")
+            ),
+        )
+        for event in events.order_by("seq")
+    ]
 
 
 def own_bundle(request, key) -> Bundle:
@@ -75,6 +107,7 @@ def _context(bundle: Bundle) -> dict:
     return {
         "bundle": bundle,
         "state_note": STATE_PLAIN.get(bundle.state, ""),
+        "timeline": _timeline(bundle),
         "steps": steps,
         "supplement": supplement,
         "now": now,

@@ -91,23 +91,3 @@ def test_the_accessibility_check_does_find_a_serious_violation(site, page):
     assert serious_accessibility_violations(page) == []
     page.evaluate("document.querySelector('main').insertAdjacentHTML('beforeend', '<button></button>')")
     assert any(v.startswith("button-name") for v in serious_accessibility_violations(page))
-
-
-def test_the_citizens_status_page_shows_a_step_turning_done_without_a_reload(site, page):
-    cast = Cast()
-    bundle = build("registered", cast)
-    page.context.add_cookies([_session_cookie(site, cast.citizen)])
-    page.goto(f"{site.url}/ho-so-cua-toi/{bundle.public_id}/")
-    assert serious_accessibility_violations(page) == []
-    card = page.locator("li.card").filter(has_text="Cấp số định danh cá nhân")
-    assert "Đang chờ gửi sang cơ quan." in card.inner_text()
-    drain()
-    card.get_by_text("Đã có kết quả.").wait_for(timeout=15000)  # the page refreshed itself
-
-
-def _session_cookie(site, user) -> dict:
-    from django.test import Client
-
-    client = Client()
-    client.force_login(user)
-    return {"name": "sessionid", "value": client.cookies["sessionid"].value, "url": site.url}

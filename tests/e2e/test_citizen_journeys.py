@@ -12,6 +12,7 @@ from registrations import services
 from registrations.models import Bundle
 from tests.e2e.conftest import serious_accessibility_violations
 from tests.factories import valid_personal_id
+from tests.interconnect.conftest import drain
 from tests.registrations.helpers import PDF
 from tests.registrations.states import Cast, build
 
@@ -312,4 +313,49 @@ def test_bad_entries_get_a_vietnamese_message_by_the_field_and_nothing_typed_is_
     bundle = Bundle.objects.get(owner__id_number_hmac__isnull=False, state="draft")
     assert not bundle.attachments.exists()
     assert bundle.people.get(role="child").full_name == "Nguyễn Ngọc Ánh"
+    assert journey.findings == {}
+
+
+def test_the_status_page_shows_a_step_turning_done_while_it_stays_open(journey):
+    identity = DEMO_CITIZENS[2]
+    cast = Cast()
+    cast.citizen = citizen_from_eid(
+        id_number=identity["id_number"],
+        full_name=identity["full_name"],
+        date_of_birth=identity["date_of_birth"],
+        sex=identity["sex"],
+    )
+    bundle = build("registered", cast)
+    journey.sign_in(identity)
+    journey.page.goto(f"{journey.site.url}/ho-so-cua-toi/{bundle.public_id}/")
+    journey.scan()
+    card = journey.page.locator("li.card").filter(has_text="Cấp số định danh cá nhân")
+    assert "Đang chờ gửi sang cơ quan." in card.inner_text()
+    drain()  # the mock police answer while the page stays open
+    card.get_by_text("Đã có kết quả.").wait_for(timeout=15000)  # refreshed without a reload
+    assert "Số định danh cá nhân" in card.inner_text()  # the result itself, in words
+    journey.scan()
+    assert journey.findings == {}
+
+
+def test_a_draft_is_saved_while_typing_and_picked_up_again_with_the_keyboard_only(journey):
+    journey.sign_in(DEMO_CITIZENS[0])
+    journey.start("khai-sinh", ["Cấp thẻ bảo hiểm y tế cho trẻ em dưới 6 tuổi"])
+    ward = journey.page.locator("#f-registration-ward")
+    ward.fill("truong vinh")
+    journey.page.get_by_role("option", name=WARD[1]).wait_for()
+    ward.press("ArrowDown")
+    ward.press("Enter")
+    assert ward.input_value() == WARD[1]
+    journey.page.get_by_text("Đã tự động lưu bản nháp").wait_for()
+    draft_url = journey.page.url
+    journey.page.goto(draft_url.replace("/thu-tuc/", "/tre/"))
+    journey.page.locator("#f-child-full-name").fill("Nguyễn Ngọc Ánh")
+    journey.page.keyboard.press("Tab")
+    journey.page.get_by_text("Đã tự động lưu bản nháp").wait_for()
+    journey.page.goto(f"{journey.site.url}/ho-so-cua-toi/")
+    journey.page.get_by_role("link", name="Bản nháp — tiếp tục khai").click()
+    assert journey.page.locator("#f-registration-ward").input_value() == WARD[1]
+    journey.page.goto(draft_url.replace("/thu-tuc/", "/tre/"))
+    assert journey.page.locator("#f-child-full-name").input_value() == "Nguyễn Ngọc Ánh"
     assert journey.findings == {}

@@ -74,3 +74,26 @@ def test_results_are_shown_in_words(db):
         "Số tiền": "23.400.000 đồng",
         "Trợ cấp tuất — Hình thức": "Hằng tháng",
     }
+
+
+def test_a_done_steps_result_is_on_the_status_page(cast, client):
+    from registrations import services
+    from registrations.models import Step
+    from tests.factories import valid_personal_id
+
+    bundle = build("registered", cast)
+    child = bundle.people.get(role="child")
+    number = valid_personal_id(date_of_birth=child.date_of_birth, sex=child.sex)
+    step = Step.objects.get(bundle=bundle, procedure="personal_id")
+    services.step_record_result(step=step, result={"personal_id": number})
+    client.force_login(cast.citizen)
+    page = client.get(reverse("web:status", args=[bundle.public_id])).content.decode()
+    assert f"<dt>Số định danh cá nhân</dt><dd>{number}</dd>" in page
+    timeline = page[page.index("Diễn biến hồ sơ") :]
+    order = [
+        "Anh/Chị đã nộp hồ sơ",
+        "UBND xã, phường tiếp nhận hồ sơ",
+        "Đã đăng ký vào sổ hộ tịch",
+        "Cấp số định danh cá nhân: đã có kết quả",
+    ]
+    assert [timeline.index(text) for text in order] == sorted(timeline.index(text) for text in order)
