@@ -6,6 +6,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from portal.accounts.api import ObtainTokenView
+from portal.dashboard.views import DashboardApiView
 from portal.divisions.views import ward_suggestions
 from portal.health import views as health
 
@@ -16,6 +17,7 @@ admin.site.index_title = "Quản trị nghiệp vụ"
 api_v1 = [
     path("auth/token/", ObtainTokenView.as_view(), name="auth-token"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("dashboard/", DashboardApiView.as_view(), name="dashboard"),
     path("", include("interconnect.urls")),
     path("", include("registrations.urls")),
 ]
@@ -32,6 +34,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="openapi-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="openapi-schema"), name="openapi-docs"),
     path("", include("signing.urls")),
+    path("", include("portal.dashboard.urls")),
     path("", include("portal.web.urls")),
 ]
 

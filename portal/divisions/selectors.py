@@ -67,3 +67,15 @@ def ward_resolve(text: str) -> int | None:
         return exact[0]
     matches = ward_search(text, limit=2)
     return matches[0][0] if len(matches) == 1 else None
+
+
+_provinces: dict[str, object] = {"map": {}, "loaded_at": 0.0}
+
+
+def province_of(ward_code: int) -> int | None:
+    """The province of a ward, from a per-process map (wards do not move between provinces)."""
+    mapping: dict[int, int] = _provinces["map"]  # type: ignore[assignment]
+    if ward_code not in mapping:
+        mapping.update(Ward.objects.values_list("code", "province_id"))
+        _provinces["loaded_at"] = time.monotonic()
+    return mapping.get(ward_code)

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "interconnect",
     # top floor
     "portal.health",
+    "portal.dashboard",
     "portal.web",
 ]
 

@@ -1,0 +1,221 @@
+"""The dashboard's figures, read from the daily roll-ups (flows over a date range) and from the few
+open rows of the bundle and step tables (what is waiting right now). No personal data is ever read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, QuerySet, Sum
+
+from portal.accounts.constants import Role
+from portal.divisions.models import Province, Ward
+from registrations.models import Bundle, Step
+
+from . import rules
+from .models import WardDay
+
+BACKLOG_STATES = ("submitted", "in_review", "awaiting_citizen", "registered", "signed")
+RANKING_COLUMNS = ("received", "completed", "on_time_rate", "median_days", "late_share", "overdue")
+
+
+@dataclass(frozen=True)
+class Filters:
+    start: date
+    end: date
+    province: int | None  # None: the whole country (administrators only)
+    ward: int | None = None
+    group: str | None = None
+
+
+def province_scope(user) -> int | None:
+    """The province a user may see: their own for provincial staff, any (None) for an administrator."""
+    if user.role == Role.ADMIN or user.is_superuser:
+        return None
+    if user.role == Role.PROVINCE_STAFF and user.province_id:
+        return user.province_id
+    raise PermissionDenied("Trang số liệu dành cho cán bộ cấp tỉnh và quản trị.")
+
+
+def _rows(filters: Filters) -> QuerySet[WardDay]:
+    rows = WardDay.objects.filter(day__gte=filters.start, day__lte=filters.end)
+    if filters.province is not None:
+        rows = rows.filter(province_id=filters.province)
+    if filters.ward is not None:
+        rows = rows.filter(ward_id=filters.ward)
+    if filters.group:
+        rows = rows.filter(group=filters.group)
+    return rows
+
+
+def _sums(columns) -> dict:
+    return {c: Sum(c) for c in columns}
+
+
+def _buckets(row: dict, prefix: str, size: int) -> list[int]:
+    return [row.get(f"{prefix}{i}") or 0 for i in range(size)]
+
+
+def _bundle_figures(row: dict) -> dict:
+    received, completed = row.get("received") or 0, row.get("completed") or 0
+    registered = row.get("registered") or 0
+    processing = _buckets(row, "processing_d", rules.PROCESSING_BUCKETS)
+    return {
+        "received": received,
+        "completed": completed,
+        "registered": registered,
+        "on_time": row.get("completed_on_time") or 0,
+        "on_time_rate": _share(row.get("completed_on_time") or 0, completed),
+        "late_share": _share(row.get("registered_late") or 0, registered),
+        "median_days": rules.percentile_from_buckets(processing, 0.5),
+        "p90_days": rules.percentile_from_buckets(processing, 0.9),
+        "processing": processing,
+    }
+
+
+def _share(part: int, whole: int) -> float | None:
+    return None if whole == 0 else part / whole
+
+
+def _step_figures(row: dict) -> dict:
+    done, failed = row.get("steps_done") or 0, row.get("steps_failed") or 0
+    latency = _buckets(row, "latency_b", rules.LATENCY_BUCKETS)
+    p50, p95 = rules.percentile_from_buckets(latency, 0.5), rules.percentile_from_buckets(latency, 0.95)
+    return {
+        "done": done,
+        "failed": failed,
+        "success_rate": _share(done, done + failed),
+        "retries": row.get("retries") or 0,
+        "p50_seconds": None if p50 is None else rules.latency_upper_seconds(p50),
+        "p95_seconds": None if p95 is None else rules.latency_upper_seconds(p95),
+        "p95_open": p95 == rules.LATENCY_BUCKETS - 1,
+    }
+
+
+def flows(filters: Filters) -> dict:
+    """Received, completed, on-time and processing-time figures over the range, overall, by group,
+    by procedure, by agency and per day."""
+    rows = _rows(filters)
+    whole = rows.filter(procedure="", agency="")
+    totals = _bundle_figures(whole.aggregate(**_sums(rules.BUNDLE_COLUMNS)))
+    by_group = {
+        row["group"]: _bundle_figures(row)
+        for row in whole.values("group").annotate(**_sums(rules.BUNDLE_COLUMNS)).order_by("group")
+    }
+    by_procedure = [
+        {"group": row["group"], "procedure": row["procedure"], "received": row["r"], "completed": row["c"]}
+        for row in rows.filter(agency="")
+        .exclude(procedure="")
+        .values("group", "procedure")
+        .annotate(r=Sum("received"), c=Sum("completed"))
+        .order_by("group", "procedure")
+    ]
+    agencies = [
+        {"agency": row["agency"], "procedure": row["procedure"], **_step_figures(row)}
+        for row in rows.exclude(agency="")
+        .values("agency", "procedure")
+        .annotate(**_sums(rules.STEP_COLUMNS))
+        .order_by("agency", "procedure")
+    ]
+    trend = [
+        {"day": row["day"], "received": row["r"] or 0, "completed": row["c"] or 0}
+        for row in whole.values("day").annotate(r=Sum("received"), c=Sum("completed")).order_by("day")
+    ]
+    return {
+        "totals": totals,
+        "by_group": by_group,
+        "by_procedure": by_procedure,
+        "agencies": agencies,
+        "trend": _fill_days(trend, filters.start, filters.end),
+    }
+
+
+def _fill_days(trend: list[dict], start: date, end: date) -> list[dict]:
+    """One point per day of the range (at most a year of points), zero where nothing happened."""
+    by_day = {point["day"]: point for point in trend}
+    days = (end - start).days + 1
+    if days > 366:
+        return trend
+    out = []
+    for offset in range(days):
+        day = date.fromordinal(start.toordinal() + offset)
+        out.append(by_day.get(day, {"day": day, "received": 0, "completed": 0}))
+    return out
+
+
+def _live_bundles(filters: Filters) -> QuerySet[Bundle]:
+    bundles = Bundle.objects.filter(state__in=BACKLOG_STATES)
+    if filters.province is not None:
+        bundles = bundles.filter(ward__province_id=filters.province)
+    if filters.ward is not None:
+        bundles = bundles.filter(ward_id=filters.ward)
+    if filters.group:
+        bundles = bundles.filter(group=filters.group)
+    return bundles
+
+
+def waiting(filters: Filters, *, now: datetime) -> dict:
+    """What is open right now: backlog by state, overdue bundles, steps waiting for an agency's
+    callback and steps that need a person (dead or rejected). Open rows are a small share of all."""
+    bundles = _live_bundles(filters)
+    backlog = dict(bundles.values_list("state").annotate(n=Count("pk")).order_by())
+    steps = Step.objects.filter(bundle__in=bundles).exclude(agency=rules.INTERNAL_AGENCY)
+    step_states = dict(
+        steps.filter(state__in=("accepted", "dead", "rejected"))
+        .values_list("state")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {
+        "backlog": {state: backlog.get(state, 0) for state in BACKLOG_STATES},
+        "backlog_total": sum(backlog.values()),
+        "overdue": bundles.filter(due_at__lt=now).count(),
+        "awaiting_callback": step_states.get("accepted", 0),
+        "dead": step_states.get("dead", 0),
+        "rejected": step_states.get("rejected", 0),
+    }
+
+
+def ward_ranking(filters: Filters, *, now: datetime, order: str = "on_time_rate") -> list[dict]:
+    """Every ward of the scope with its figures, best first by ``order`` (wards without data last)."""
+    rows = (
+        _rows(filters)
+        .filter(procedure="", agency="")
+        .values("ward_id")
+        .annotate(**_sums(rules.BUNDLE_COLUMNS))
+    )
+    figures = {row["ward_id"]: _bundle_figures(row) for row in rows}
+    overdue = dict(
+        _live_bundles(filters)
+        .filter(due_at__lt=now)
+        .values_list("ward_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    wards = Ward.objects.all()
+    if filters.province is not None:
+        wards = wards.filter(province_id=filters.province)
+    if filters.ward is not None:
+        wards = wards.filter(code=filters.ward)
+    names = dict(Province.objects.values_list("code", "name"))
+    table = []
+    for code, name, province in wards.values_list("code", "name", "province_id"):
+        row = figures.get(code) or _bundle_figures({})
+        table.append(
+            {
+                "ward": code,
+                "name": name,
+                "province": names.get(province, ""),
+                **{k: row[k] for k in ("received", "completed", "on_time_rate", "median_days", "late_share")},
+                "overdue": overdue.get(code, 0),
+            }
+        )
+    if order not in RANKING_COLUMNS:
+        order = "on_time_rate"
+    # Higher is better except for processing days, late registrations and overdue bundles.
+    lower_is_better = order in ("median_days", "late_share", "overdue")
+    present = [r for r in table if r[order] is not None]
+    missing = [r for r in table if r[order] is None]
+    present.sort(key=lambda r: (r[order], -r["received"]) if lower_is_better else (-r[order], -r["received"]))
+    return present + sorted(missing, key=lambda r: r["name"])

@@ -1,0 +1,99 @@
+"""Writing the roll-ups: apply a row's change as one UPSERT per touched key (counters only ever move
+by the difference, never read-modify-write), and rebuild everything from the raw tables."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, timedelta
+
+from django.db import connection, transaction
+
+from portal.divisions.selectors import province_of
+from portal.workcalendar.services import overrides_between
+from registrations.models import Bundle, Step
+
+from . import rules
+from .models import WardDay
+
+_KEY_COLUMNS = ("ward_id", "province_id", "day", "group", "procedure", "agency")
+_CONFLICT = ("ward_id", "day", "group", "procedure", "agency")
+
+
+def rollups_apply(delta: rules.Contribution) -> None:
+    """Add ``delta`` to the ward-day rows in one statement, creating rows as needed. Counters only move
+    by the difference (``count = count + excluded.count``), so concurrent changes never overwrite each
+    other and no row is read first."""
+    if not delta:
+        return
+    quote = connection.ops.quote_name
+    table = quote(WardDay._meta.db_table)
+    columns = [*_KEY_COLUMNS, *rules.COLUMNS]
+    values: list = []
+    for (ward, day, group, procedure, agency), counts in sorted(delta.items()):
+        values += [ward, province_of(ward) or 0, day, group, procedure, agency]
+        values += [counts.get(c, 0) for c in rules.COLUMNS]
+    touched = sorted({c for counts in delta.values() for c in counts})
+    row = f"({', '.join(['%s'] * len(columns))})"
+    # Every name comes from rules.COLUMNS and the model; only values are parameters.
+    sql = (
+        f"INSERT INTO {table} ({', '.join(quote(c) for c in columns)}) "  # noqa: S608 - names only
+        f"VALUES {', '.join([row] * len(delta))} "
+        f"ON CONFLICT ({', '.join(quote(c) for c in _CONFLICT)}) DO UPDATE SET "
+        + ", ".join(f"{quote(c)} = {table}.{quote(c)} + excluded.{quote(c)}" for c in touched)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+
+
+def calendar_window(*days: date | None) -> dict[date, str]:
+    """The calendar overrides around the given days (enough for any processing time)."""
+    known = [d for d in days if d is not None]
+    if not known:
+        return {}
+    return overrides_between(min(known) - timedelta(days=7), max(known) + timedelta(days=7))
+
+
+@transaction.atomic
+def rollups_rebuild(*, batch_size: int = 5000) -> int:
+    """Throw the roll-ups away and sum every bundle's and step's contribution again. Returns the number
+    of ward-day rows written."""
+    WardDay.objects.all().delete()
+    overrides = overrides_between(date(2000, 1, 1), date(2100, 1, 1))
+    total: rules.Contribution = {}
+    bundles = Bundle.objects.exclude(submitted_at=None).values(*rules.BUNDLE_FIELDS)
+    for row in bundles.iterator(chunk_size=batch_size):
+        rules.merge(total, rules.bundle_contribution(row, overrides))
+    steps = (
+        Step.objects.filter(state__in=("done", "dead", "rejected"))
+        .exclude(agency=rules.INTERNAL_AGENCY)
+        .values(*rules.STEP_FIELDS, "bundle__ward_id", "bundle__group")
+    )
+    for row in steps.iterator(chunk_size=batch_size):
+        rules.merge(
+            total, rules.step_contribution(row, ward=row["bundle__ward_id"], group=row["bundle__group"])
+        )
+    rows = []
+    for (ward, day, group, procedure, agency), counts in total.items():
+        rows.append(
+            WardDay(
+                ward_id=ward,
+                province_id=province_of(ward) or 0,
+                day=day,
+                group=group,
+                procedure=procedure,
+                agency=agency,
+                **{c: n for c, n in counts.items() if n},
+            )
+        )
+    WardDay.objects.bulk_create(rows, batch_size=batch_size)
+    return len(rows)
+
+
+def rollups_snapshot() -> dict[tuple, Counter]:
+    """Every non-zero counter, keyed like the contributions (for comparing with a rebuild)."""
+    out: dict[tuple, Counter] = {}
+    for row in WardDay.objects.values("ward_id", "day", "group", "procedure", "agency", *rules.COLUMNS):
+        counts = Counter({c: row[c] for c in rules.COLUMNS if row[c]})
+        if counts:
+            out[(row["ward_id"], row["day"], row["group"], row["procedure"], row["agency"])] = counts
+    return out

@@ -1,0 +1,198 @@
+"""The provincial dashboard: a page, its CSV export and the same figures as JSON. Scoped to the
+province of the signed-in staff member (administrators choose any); no personal data in any of them."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from portal.audit.services import audit_record
+from portal.common.problems import problem_response
+from registrations.constants import Agency, BundleState, Group
+from registrations.models import PROCEDURE_LABELS
+
+from . import selectors
+from .charts import trend_svg
+from .forms import DashboardFilterForm
+
+STAFF_LOGIN = "accounts:staff-login"
+
+
+def _form(request, params: dict) -> tuple[DashboardFilterForm, int | None]:
+    """The filters as given (the last 30 days when no period is chosen), within the user's scope."""
+    province = selectors.province_scope(request.user)
+    return DashboardFilterForm(params, province=province), province
+
+
+def duration(seconds: int | None) -> str:
+    if seconds is None:
+        return "—"
+    if seconds < 60:
+        return f"≤ {seconds} giây"
+    if seconds < 3600:
+        return f"≤ {round(seconds / 60)} phút"
+    if seconds < 86400:
+        return f"≤ {round(seconds / 3600)} giờ"
+    return f"≤ {round(seconds / 86400)} ngày"
+
+
+def _labelled(flows: dict) -> dict:
+    agencies = dict(Agency.choices)
+    for row in flows["agencies"]:
+        row["agency_label"] = agencies.get(row["agency"], row["agency"])
+        row["procedure_label"] = PROCEDURE_LABELS.get(row["procedure"], row["procedure"])
+        row["p50_label"] = duration(row["p50_seconds"])
+        row["p95_label"] = "> 6 ngày" if row["p95_open"] else duration(row["p95_seconds"])
+    for row in flows["by_procedure"]:
+        row["procedure_label"] = PROCEDURE_LABELS.get(row["procedure"], row["procedure"])
+        row["group_label"] = dict(Group.choices).get(row["group"], row["group"])
+    return flows
+
+
+@login_required(login_url=STAFF_LOGIN)
+def dashboard(request):
+    form, _province = _form(request, request.GET.dict())
+    if not form.is_valid():
+        return render(request, "dashboard/index.html", {"form": form}, status=400)
+    filters, now = form.filters(), timezone.now()
+    ranking = selectors.ward_ranking(filters, now=now, order=form.order())
+    flows = _labelled(selectors.flows(filters))
+    waiting = selectors.waiting(filters, now=now)
+    states = dict(BundleState.choices)
+    query = request.GET.copy()
+    query.pop("xep", None)
+    query.pop("trang", None)
+    return render(
+        request,
+        "dashboard/index.html",
+        {
+            "form": form,
+            "filters": filters,
+            "flows": flows,
+            "waiting": waiting,
+            "backlog": [(states[s], n) for s, n in waiting["backlog"].items()],
+            "ranking": Paginator(ranking, 50).get_page(request.GET.get("trang")),
+            "order": form.order(),
+            "query": query.urlencode(),
+            "chart": trend_svg(flows["trend"]),
+        },
+    )
+
+
+RANKING_HEADER = [
+    "ma_xa",
+    "ten_xa",
+    "tinh",
+    "tiep_nhan",
+    "hoan_thanh",
+    "ty_le_dung_han",
+    "trung_vi_ngay",
+    "ty_le_dang_ky_muon",
+    "qua_han",
+]
+
+
+def _percent(value: float | None) -> str:
+    return "" if value is None else f"{value * 100:.1f}"
+
+
+@login_required(login_url=STAFF_LOGIN)
+def export_csv(request):
+    form, _province = _form(request, request.GET.dict())
+    if not form.is_valid():
+        return HttpResponse("Bộ lọc không hợp lệ.", status=400, content_type="text/plain; charset=utf-8")
+    filters = form.filters()
+    ranking = selectors.ward_ranking(filters, now=timezone.now(), order=form.order())
+    audit_record(
+        stream=f"user:{request.user.pk}",
+        action="dashboard.export",
+        actor=request.user,
+        object_type="dashboard",
+        data={"start": filters.start, "end": filters.end, "province": filters.province, "rows": len(ranking)},
+    )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="so-lieu-{filters.start:%Y%m%d}-{filters.end:%Y%m%d}.csv"'
+    )
+    response.write("\ufeff")  # so spreadsheet software reads the Vietnamese letters as UTF-8
+    writer = csv.writer(response)
+    writer.writerow(RANKING_HEADER)
+    for row in ranking:
+        writer.writerow(
+            [
+                row["ward"],
+                row["name"],
+                row["province"],
+                row["received"],
+                row["completed"],
+                _percent(row["on_time_rate"]),
+                "" if row["median_days"] is None else row["median_days"],
+                _percent(row["late_share"]),
+                row["overdue"],
+            ]
+        )
+    return response
+
+
+def _jsonable(value):
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+class DashboardApiView(APIView):
+    """The dashboard's figures as JSON, with the page's filters (no personal data)."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("ky", str, enum=["hom-nay", "7-ngay", "30-ngay", "tuy-chon"]),
+            OpenApiParameter("tu", OpenApiTypes.DATE),
+            OpenApiParameter("den", OpenApiTypes.DATE),
+            OpenApiParameter("tinh", int),
+            OpenApiParameter("xa", int),
+            OpenApiParameter("nhom", str, enum=["birth", "death"]),
+            OpenApiParameter("xep", str, enum=list(selectors.RANKING_COLUMNS)),
+        ],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def get(self, request):
+        try:
+            form, _province = _form(request, request.query_params.dict())
+        except PermissionDenied as exc:
+            return problem_response(status_code=403, detail=str(exc))
+        if not form.is_valid():
+            errors = {name: [str(m) for m in messages] for name, messages in form.errors.items()}
+            return problem_response(status_code=400, detail="Bộ lọc không hợp lệ.", errors=errors)
+        filters, now = form.filters(), timezone.now()
+        flows = selectors.flows(filters)
+        return Response(
+            _jsonable(
+                {
+                    "filters": {
+                        "start": filters.start,
+                        "end": filters.end,
+                        "province": filters.province,
+                        "ward": filters.ward,
+                        "group": filters.group,
+                    },
+                    **flows,
+                    "waiting": selectors.waiting(filters, now=now),
+                    "wards": selectors.ward_ranking(filters, now=now, order=form.order()),
+                }
+            )
+        )

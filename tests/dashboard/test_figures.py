@@ -1,0 +1,202 @@
+"""Every dashboard figure against a small data set computed by hand, with a holiday in the middle."""
+
+from datetime import date, datetime
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from portal.dashboard import selectors
+from portal.dashboard.selectors import Filters
+from portal.workcalendar.models import CalendarOverride
+from portal.workcalendar.rules import VIETNAM
+from registrations import services
+from registrations.models import Bundle, Step
+from tests.factories import HA_NOI, NGHE_AN, WARD_A, WARD_B, UserFactory, valid_personal_id
+from tests.registrations.helpers import birth_declaration, death_declaration
+from tests.registrations.states import Cast, _send, build
+
+pytestmark = pytest.mark.usefixtures("divisions")
+
+
+def at(day: int, hour: int, month: int = 9) -> datetime:
+    return datetime(2026, month, day, hour, 0, tzinfo=VIETNAM)
+
+
+def finish(bundle: Bundle, cast: Cast) -> None:
+    """Accept, register, receive the personal ID number, sign and let every agency answer, now."""
+    services.bundle_accept(bundle=bundle, actor=cast.clerk)
+    services.bundle_register(bundle=bundle, actor=cast.clerk)
+    child = bundle.people.get(role="child")
+    pid = Step.objects.get(bundle=bundle, procedure="personal_id")
+    _send(pid)
+    services.step_record_result(
+        step=pid, result={"personal_id": valid_personal_id(date_of_birth=child.date_of_birth, sex=child.sex)}
+    )
+    services.bundle_sign(bundle=bundle, actor=cast.leader)
+    for step in Step.objects.filter(bundle=bundle).exclude(state="done"):
+        _send(step)
+        services.step_record_result(step=step, result={"ok": True})
+
+
+@pytest.fixture
+def data_set(db):
+    """A–E as described in each line; 22/09/2026 (a Tuesday) is declared a holiday."""
+    CalendarOverride.objects.create(date=date(2026, 9, 22), kind="day_off", reason="Nghỉ bù (thử nghiệm)")
+    cast_a, cast_b = Cast(), Cast()
+    cast_b.clerk.ward_id = cast_b.leader.ward_id = WARD_B
+    cast_b.clerk.save()
+    cast_b.leader.save()
+    bundles = {}
+    # A: ward A, submitted Mon 14/09 10:00, completed Wed 16/09 → 2 working days, on time.
+    with time_machine.travel(at(14, 10), tick=False):
+        bundles["A"] = build("submitted", cast_a, birth_declaration(child_born=date(2026, 9, 4)))
+    with time_machine.travel(at(16, 11), tick=False):
+        finish(bundles["A"], cast_a)
+    # B: ward A, submitted Fri 18/09 16:00 (after 15:00: counts from Mon 21/09), completed Thu 24/09 →
+    # 23 and 24 only (22 is the holiday) = 2 working days, on time.
+    with time_machine.travel(at(18, 16), tick=False):
+        bundles["B"] = build("submitted", cast_a, birth_declaration(child_born=date(2026, 9, 10)))
+    with time_machine.travel(at(24, 9), tick=False):
+        finish(bundles["B"], cast_a)
+    # C: ward B, child born 70 days earlier (late registration), submitted Mon 14/09 09:00, completed
+    # Mon 21/09 → 15, 16, 17, 18, 21 = 5 working days, late.
+    with time_machine.travel(at(14, 9), tick=False):
+        bundles["C"] = build("submitted", cast_b, birth_declaration(ward=WARD_B, child_born=date(2026, 7, 6)))
+    with time_machine.travel(at(21, 10), tick=False):
+        finish(bundles["C"], cast_b)
+    # D: a death in ward A, submitted Tue 15/09, still in review.
+    with time_machine.travel(at(15, 9), tick=False):
+        bundles["D"] = build("in_review", cast_a, death_declaration(died=date(2026, 9, 13)))
+    # E: ward A, registered Tue 15/09; its personal-ID step went dead on Wed 16/09.
+    with time_machine.travel(at(15, 10), tick=False):
+        bundles["E"] = build("registered", cast_a, birth_declaration(child_born=date(2026, 9, 1)))
+    with time_machine.travel(at(16, 8), tick=False):
+        pid = Step.objects.get(bundle=bundles["E"], procedure="personal_id")
+        _send(pid)
+        pid.refresh_from_db()
+        services.step_mark_dead(step_id=pid.pk, attempt=pid.attempts, error="Không kết nối được")
+    return bundles
+
+
+WHOLE_RANGE = Filters(start=date(2026, 9, 14), end=date(2026, 9, 25), province=NGHE_AN)
+NOW = at(30, 9)
+
+
+def test_volumes_on_time_rates_and_processing_time_match_the_hand_count(data_set):
+    flows = selectors.flows(WHOLE_RANGE)
+    totals = flows["totals"]
+    assert (totals["received"], totals["registered"], totals["completed"], totals["on_time"]) == (5, 4, 3, 2)
+    assert totals["on_time_rate"] == pytest.approx(2 / 3)
+    assert totals["processing"][:6] == [0, 0, 2, 0, 0, 1]
+    assert (totals["median_days"], totals["p90_days"]) == (2, 5)
+    assert totals["late_share"] == pytest.approx(1 / 4)
+    assert flows["by_group"]["birth"]["received"] == 4 and flows["by_group"]["death"]["received"] == 1
+    assert flows["by_group"]["birth"]["completed"] == 3 and flows["by_group"]["death"]["completed"] == 0
+    procedures = {
+        (r["group"], r["procedure"]): (r["received"], r["completed"]) for r in flows["by_procedure"]
+    }
+    assert procedures[("birth", "health_insurance")] == (4, 3)
+    assert procedures[("death", "funeral_allowance")] == (1, 0)
+    trend = {p["day"]: (p["received"], p["completed"]) for p in flows["trend"]}
+    assert trend[date(2026, 9, 14)] == (2, 0) and trend[date(2026, 9, 15)] == (2, 0)
+    assert trend[date(2026, 9, 16)] == (0, 1) and trend[date(2026, 9, 18)] == (1, 0)
+    assert trend[date(2026, 9, 21)] == (0, 1) and trend[date(2026, 9, 24)] == (0, 1)
+    assert len(flows["trend"]) == 12
+
+
+def test_a_narrower_range_counts_only_its_days(data_set):
+    flows = selectors.flows(Filters(start=date(2026, 9, 21), end=date(2026, 9, 25), province=NGHE_AN))
+    assert (flows["totals"]["received"], flows["totals"]["completed"]) == (0, 2)
+    assert flows["totals"]["on_time_rate"] == pytest.approx(1 / 2)
+
+
+def test_agency_sync_health_counts_done_failed_and_latency(data_set):
+    rows = {(r["agency"], r["procedure"]): r for r in selectors.flows(WHOLE_RANGE)["agencies"]}
+    police = rows[("police", "personal_id")]
+    assert (police["done"], police["failed"], police["retries"]) == (3, 1, 0)
+    assert police["success_rate"] == pytest.approx(3 / 4)
+    assert police["p50_seconds"] == 2  # answered within the same second in this data set
+    assert rows[("social_insurance", "health_insurance")]["done"] == 3
+    assert ("civil_status", "birth_registration") not in rows  # the clerk's own step is not agency sync
+
+
+def test_open_work_backlog_and_overdue(data_set):
+    with time_machine.travel(NOW, tick=False):
+        waiting = selectors.waiting(WHOLE_RANGE, now=NOW)
+    assert waiting["backlog"]["in_review"] == 1 and waiting["backlog"]["registered"] == 1
+    assert waiting["backlog_total"] == 2 and waiting["overdue"] == 2 and waiting["dead"] == 1
+
+
+def test_the_ward_ranking_orders_by_the_chosen_figure(data_set):
+    ranking = selectors.ward_ranking(WHOLE_RANGE, now=NOW, order="on_time_rate")
+    assert [r["ward"] for r in ranking[:2]] == [WARD_A, WARD_B]
+    first, second = ranking[0], ranking[1]
+    assert (first["received"], first["completed"], first["on_time_rate"], first["median_days"]) == (
+        4,
+        2,
+        1.0,
+        2,
+    )
+    assert (second["received"], second["completed"], second["on_time_rate"], second["late_share"]) == (
+        1,
+        1,
+        0.0,
+        1.0,
+    )
+    assert len(ranking) == 130  # every ward of Nghệ An is listed, those without data last
+    by_days = selectors.ward_ranking(WHOLE_RANGE, now=NOW, order="median_days")
+    assert by_days[0]["ward"] == WARD_A
+
+
+def test_staff_of_another_province_see_none_of_it_in_the_page_the_csv_or_the_api(data_set, client):
+    outsider = UserFactory(province_staff=True, province_id=HA_NOI)
+    insider = UserFactory(province_staff=True)
+    params = {"ky": "tuy-chon", "tu": "2026-09-14", "den": "2026-09-25"}
+    client.force_login(outsider)
+    api = client.get(reverse("api:dashboard"), {**params, "tinh": NGHE_AN}).json()
+    assert api["filters"]["province"] == HA_NOI and api["totals"]["received"] == 0
+    assert all(w["received"] == 0 for w in api["wards"])
+    csv_text = client.get(reverse("dashboard:export"), params).content.decode()
+    assert "Trường Vinh" not in csv_text and "Hoàn Kiếm" in csv_text
+    page = client.get(reverse("dashboard:index"), params).content.decode()
+    assert "Trường Vinh" not in page
+    refused = client.get(reverse("api:dashboard"), {**params, "xa": WARD_A})
+    assert refused.status_code == 400 and "xa" in refused.json()["errors"]
+    client.force_login(insider)
+    api = client.get(reverse("api:dashboard"), params).json()
+    assert api["totals"]["received"] == 5
+    csv_lines = client.get(reverse("dashboard:export"), params).content.decode().splitlines()
+    assert csv_lines[1].split(",")[:5] == [str(WARD_A), "Phường Trường Vinh", "Nghệ An", "4", "2"]
+
+
+def test_only_provincial_staff_and_administrators_open_the_dashboard(db, client):
+    for user, expected in (
+        (UserFactory(citizen=True), 403),
+        (UserFactory(clerk=True), 403),
+        (UserFactory(province_staff=True), 200),
+        (UserFactory(admin=True), 200),
+    ):
+        client.force_login(user)
+        assert client.get(reverse("dashboard:index")).status_code == expected, user.role
+        assert client.get(reverse("api:dashboard")).status_code == expected, user.role
+    client.logout()
+    assert client.get(reverse("dashboard:index")).status_code == 302
+    assert client.get(reverse("api:dashboard")).status_code in (401, 403)
+
+
+def test_no_personal_data_reaches_the_figures(data_set, client):
+    client.force_login(UserFactory(province_staff=True))
+    params = {"ky": "tuy-chon", "tu": "2026-09-14", "den": "2026-09-25"}
+    bodies = [
+        client.get(reverse("api:dashboard"), params).content.decode(),
+        client.get(reverse("dashboard:export"), params).content.decode(),
+        client.get(reverse("dashboard:index"), params).content.decode(),
+    ]
+    for bundle in data_set.values():
+        for person in bundle.people.all():
+            for body in bodies:
+                assert person.full_name not in body
+                assert not person.id_number or person.id_number not in body
+        for body in bodies:
+            assert bundle.code not in body
