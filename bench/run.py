@@ -6,6 +6,9 @@ Cases (run all, or one with BENCH=name):
   pipeline  steps per second through relay → Celery worker → mock agencies, against a no-op task on
             the same broker; register→personal ID and sign→completed latency
   signing   extracts rendered and signed per second on one core
+  queue     the clerk's queue page over 10,000 bundles of one ward
+  dashboard dashboard requests over five years of roll-ups for all 3,321 wards, and the rebuild of the
+            roll-ups from a million synthetic bundles (BENCH_DASHBOARD_BUNDLES, BENCH_DASHBOARD_YEARS)
   memory    peak RSS of a web worker and a Celery worker (measured during the cases above)
 
 Everything targets 127.0.0.1 and is bounded in count and time. Results: bench/results/latest.json.
@@ -700,6 +703,68 @@ def case_queue(results: dict) -> None:
     }
 
 
+def case_dashboard(results: dict) -> None:
+    """Dashboard requests over five years of roll-ups for all 3,321 wards (server time, in-process),
+    and the rebuild of the roll-ups from a million synthetic bundles."""
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+
+    from portal.accounts.models import User
+    from portal.dashboard.models import WardDay
+    from portal.dashboard.services import rollups_rebuild
+
+    years = int(os.environ.get("BENCH_DASHBOARD_YEARS", "5"))
+    started = time.perf_counter()
+    call_command("generate_synthetic", rollups_only=years, batch=200_000)
+    seed_seconds = time.perf_counter() - started
+    rows = WardDay.objects.count()
+    staff = User.objects.get_or_create(
+        username="bench-province", defaults={"role": "province_staff", "province_id": 40}
+    )[0]
+    admin = User.objects.get_or_create(username="bench-admin", defaults={"role": "admin"})[0]
+    requests = {
+        "province_30_days_page": (staff, "/so-lieu/?ky=30-ngay"),
+        "province_365_days_api": (staff, "/api/v1/dashboard/?ky=tuy-chon&tu={y1}&den={today}"),
+        "province_30_days_csv": (staff, "/so-lieu/xuat.csv?ky=30-ngay"),
+        "country_30_days_api": (admin, "/api/v1/dashboard/?ky=30-ngay"),
+    }
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    figures: dict = {
+        "setup": f"{rows:,} ward-day rows: {years} years for every ward",
+        "seed_and_province_totals_seconds": round(seed_seconds, 1),
+    }
+    for name, (user, url) in requests.items():
+        url = url.format(today=today.isoformat(), y1=today.replace(year=today.year - 1).isoformat())
+        client = Client(HTTP_HOST="127.0.0.1")
+        client.force_login(user)
+        assert client.get(url).status_code == 200, url
+        timings = []
+        for _ in range(ROUNDS * 10):
+            begun = time.perf_counter()
+            response = client.get(url)
+            timings.append((time.perf_counter() - begun) * 1000)
+            assert response.status_code == 200
+        timings.sort()
+        figures[f"{name}_ms"] = {
+            "p50": round(timings[len(timings) // 2], 1),
+            "p95": round(timings[int(len(timings) * 0.95) - 1], 1),
+        }
+    bundles = int(os.environ.get("BENCH_DASHBOARD_BUNDLES", "1000000"))
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE interconnect_attempt, registrations_step CASCADE")
+    begun = time.perf_counter()
+    call_command("generate_synthetic", bundles=bundles, days=365, no_rebuild=True, batch=10_000)
+    figures["synthetic_bundles"] = bundles
+    figures["generate_seconds"] = round(time.perf_counter() - begun, 1)
+    begun = time.perf_counter()
+    figures["rebuild_rows"] = rollups_rebuild(batch_size=20_000)
+    figures["rebuild_seconds"] = round(time.perf_counter() - begun, 1)
+    results["dashboard"] = figures
+
+
 # --- report ---------------------------------------------------------------------------------------
 
 
@@ -767,15 +832,12 @@ def main() -> None:
         ("signing", case_signing),
         ("pipeline", case_pipeline),
         ("queue", case_queue),
+        ("dashboard", case_dashboard),
     )
     for name, case in cases:
         if name in wanted:
             print(f"… {name}", flush=True)
             case(results)
-    results["pending_cases"] = {
-        "queue_page": "added with the back-office issue",
-        "dashboard": "added with the dashboard issue",
-    }
     results["seconds"] = round(time.time() - started, 1)
     out = ROOT / "bench" / "results" / "latest.json"
     out.write_text(json.dumps(results, indent=2, ensure_ascii=False))

@@ -16,6 +16,8 @@ class WardDay(models.Model):
     group = models.CharField("nhóm", max_length=5)
     procedure = models.CharField("thủ tục", max_length=40, blank=True)  # "" for the bundle as a whole
     agency = models.CharField("cơ quan", max_length=20, blank=True)  # "" except for agency step figures
+    # When a change last reached the row: the province totals are refreshed from rows changed since.
+    touched_at = models.DateTimeField("cập nhật lúc", db_index=True)
 
     class Meta:
         verbose_name = "số liệu ngày theo xã"
@@ -31,5 +33,41 @@ class WardDay(models.Model):
         return f"{self.ward_id} {self.day:%d/%m/%Y} {self.group} {self.procedure or '—'}"
 
 
-for _column in COLUMNS:
-    WardDay.add_to_class(_column, models.IntegerField(default=0))
+class ProvinceDay(models.Model):
+    """The same figures summed over a province's wards, so province- and country-wide pages read a few
+    thousand rows instead of every ward's. Derived: refreshed from the ward rows by a periodic job
+    (and by ``rebuild_rollups``); never written by a request, so it is never a hot row."""
+
+    province_id = models.PositiveSmallIntegerField("mã tỉnh")
+    day = models.DateField("ngày")
+    group = models.CharField("nhóm", max_length=5)
+    procedure = models.CharField("thủ tục", max_length=40, blank=True)
+    agency = models.CharField("cơ quan", max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = "số liệu ngày theo tỉnh"
+        verbose_name_plural = "số liệu ngày theo tỉnh"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["province_id", "day", "group", "procedure", "agency"],
+                name="dashboard_provinceday_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.province_id} {self.day:%d/%m/%Y} {self.group} {self.procedure or '—'}"
+
+
+class RefreshMark(models.Model):
+    """Up to when the province totals are known to include every ward row change."""
+
+    name = models.CharField(max_length=40, primary_key=True)
+    refreshed_to = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.refreshed_to:%d/%m/%Y %H:%M:%S}"
+
+
+for _model in (WardDay, ProvinceDay):
+    for _column in COLUMNS:
+        _model.add_to_class(_column, models.IntegerField(default=0))

@@ -14,7 +14,7 @@ from portal.divisions.models import Province, Ward
 from registrations.models import Bundle, Step
 
 from . import rules
-from .models import WardDay
+from .models import ProvinceDay, WardDay
 
 BACKLOG_STATES = ("submitted", "in_review", "awaiting_citizen", "registered", "signed")
 RANKING_COLUMNS = ("received", "completed", "on_time_rate", "median_days", "late_share", "overdue")
@@ -38,8 +38,10 @@ def province_scope(user) -> int | None:
     raise PermissionDenied("Trang số liệu dành cho cán bộ cấp tỉnh và quản trị.")
 
 
-def _rows(filters: Filters) -> QuerySet[WardDay]:
-    rows = WardDay.objects.filter(day__gte=filters.start, day__lte=filters.end)
+def _rows(filters: Filters, *, by_ward: bool = False) -> QuerySet:
+    """Province totals unless a ward is chosen or wards are compared (the ward ranking)."""
+    model = WardDay if (by_ward or filters.ward is not None) else ProvinceDay
+    rows = model.objects.filter(day__gte=filters.start, day__lte=filters.end)
     if filters.province is not None:
         rows = rows.filter(province_id=filters.province)
     if filters.ward is not None:
@@ -180,7 +182,7 @@ def waiting(filters: Filters, *, now: datetime) -> dict:
 def ward_ranking(filters: Filters, *, now: datetime, order: str = "on_time_rate") -> list[dict]:
     """Every ward of the scope with its figures, best first by ``order`` (wards without data last)."""
     rows = (
-        _rows(filters)
+        _rows(filters, by_ward=True)
         .filter(procedure="", agency="")
         .values("ward_id")
         .annotate(**_sums(rules.BUNDLE_COLUMNS))

@@ -7,15 +7,17 @@ from collections import Counter
 from datetime import date, timedelta
 
 from django.db import connection, transaction
+from django.db.models import Sum
+from django.utils import timezone
 
 from portal.divisions.selectors import province_of
 from portal.workcalendar.services import overrides_between
 from registrations.models import Bundle, Step
 
 from . import rules
-from .models import WardDay
+from .models import ProvinceDay, RefreshMark, WardDay
 
-_KEY_COLUMNS = ("ward_id", "province_id", "day", "group", "procedure", "agency")
+_KEY_COLUMNS = ("ward_id", "province_id", "day", "group", "procedure", "agency", "touched_at")
 _CONFLICT = ("ward_id", "day", "group", "procedure", "agency")
 
 
@@ -28,9 +30,10 @@ def rollups_apply(delta: rules.Contribution) -> None:
     quote = connection.ops.quote_name
     table = quote(WardDay._meta.db_table)
     columns = [*_KEY_COLUMNS, *rules.COLUMNS]
+    now = timezone.now()
     values: list = []
     for (ward, day, group, procedure, agency), counts in sorted(delta.items()):
-        values += [ward, province_of(ward) or 0, day, group, procedure, agency]
+        values += [ward, province_of(ward) or 0, day, group, procedure, agency, now]
         values += [counts.get(c, 0) for c in rules.COLUMNS]
     touched = sorted({c for counts in delta.values() for c in counts})
     row = f"({', '.join(['%s'] * len(columns))})"
@@ -40,6 +43,7 @@ def rollups_apply(delta: rules.Contribution) -> None:
         f"VALUES {', '.join([row] * len(delta))} "
         f"ON CONFLICT ({', '.join(quote(c) for c in _CONFLICT)}) DO UPDATE SET "
         + ", ".join(f"{quote(c)} = {table}.{quote(c)} + excluded.{quote(c)}" for c in touched)
+        + f", {quote('touched_at')} = excluded.{quote('touched_at')}"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, values)
@@ -58,6 +62,7 @@ def rollups_rebuild(*, batch_size: int = 5000) -> int:
     """Throw the roll-ups away and sum every bundle's and step's contribution again. Returns the number
     of ward-day rows written."""
     WardDay.objects.all().delete()
+    now = timezone.now()
     overrides = overrides_between(date(2000, 1, 1), date(2100, 1, 1))
     total: rules.Contribution = {}
     bundles = Bundle.objects.exclude(submitted_at=None).values(*rules.BUNDLE_FIELDS)
@@ -82,10 +87,12 @@ def rollups_rebuild(*, batch_size: int = 5000) -> int:
                 group=group,
                 procedure=procedure,
                 agency=agency,
+                touched_at=now,
                 **{c: n for c, n in counts.items() if n},
             )
         )
     WardDay.objects.bulk_create(rows, batch_size=batch_size)
+    provinces_refresh(full=True)
     return len(rows)
 
 
@@ -97,3 +104,55 @@ def rollups_snapshot() -> dict[tuple, Counter]:
         if counts:
             out[(row["ward_id"], row["day"], row["group"], row["procedure"], row["agency"])] = counts
     return out
+
+
+# --- province totals ----------------------------------------------------------------------------
+
+_GROUPING = ("province_id", "day", "group", "procedure", "agency")
+# Ward rows are re-read from a little before the last refresh: a transaction that began earlier may
+# commit a row stamped before the mark. Recomputing a province-day is idempotent, so overlap is free.
+REFRESH_OVERLAP = timedelta(minutes=5)
+
+
+def _recompute(province: int, days: list[date]) -> None:
+    ProvinceDay.objects.filter(province_id=province, day__in=days).delete()
+    sums = (
+        WardDay.objects.filter(province_id=province, day__in=days)
+        .values(*_GROUPING)
+        .annotate(**{f"{c}__sum": Sum(c) for c in rules.COLUMNS})
+    )
+    ProvinceDay.objects.bulk_create(
+        [
+            ProvinceDay(**{k: row[k] for k in _GROUPING}, **{c: row[f"{c}__sum"] for c in rules.COLUMNS})
+            for row in sums
+        ],
+        batch_size=2000,
+    )
+
+
+@transaction.atomic
+def provinces_refresh(*, full: bool = False) -> int:
+    """Bring the province totals up to date with the ward rows changed since the last refresh (all of
+    them with ``full``). One refresher at a time; returns the number of province-days recomputed."""
+    started = timezone.now()
+    mark, created = RefreshMark.objects.select_for_update().get_or_create(
+        name="provinces", defaults={"refreshed_to": started}
+    )
+    changed = WardDay.objects.all()
+    if not (full or created):
+        changed = changed.filter(touched_at__gte=mark.refreshed_to - REFRESH_OVERLAP)
+    by_province: dict[int, list[date]] = {}
+    for province, day in changed.values_list("province_id", "day").distinct():
+        by_province.setdefault(province, []).append(day)
+    if full or created:
+        ProvinceDay.objects.all().delete()
+    for province, days in by_province.items():
+        for start in range(0, len(days), 500):
+            _recompute(province, days[start : start + 500])
+    mark.refreshed_to = started
+    mark.save(update_fields=["refreshed_to"])
+    return sum(len(days) for days in by_province.values())
+
+
+def provinces_refreshed_to():
+    return RefreshMark.objects.filter(name="provinces").values_list("refreshed_to", flat=True).first()

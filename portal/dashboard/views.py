@@ -25,6 +25,7 @@ from registrations.models import PROCEDURE_LABELS
 from . import selectors
 from .charts import trend_svg
 from .forms import DashboardFilterForm
+from .services import provinces_refreshed_to
 
 STAFF_LOGIN = "accounts:staff-login"
 
@@ -86,6 +87,7 @@ def dashboard(request):
             "order": form.order(),
             "query": query.urlencode(),
             "chart": trend_svg(flows["trend"]),
+            "refreshed_to": provinces_refreshed_to(),
         },
     )
 

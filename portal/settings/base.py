@@ -275,6 +275,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     "interconnect-reconcile": {"task": "interconnect.tasks.reconcile", "schedule": 60.0},
     "supplement-deadlines": {"task": "registrations.tasks.process_supplement_deadlines", "schedule": 15 * 60},
+    "dashboard-provinces": {
+        "task": "portal.dashboard.tasks.refresh_provinces",
+        "schedule": env.float("DASHBOARD_REFRESH_SECONDS", default=30.0),
+    },
     "audit-seal-yesterday": {
         "task": "portal.audit.tasks.seal_previous_day",
         "schedule": crontab(hour=0, minute=5),

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from portal.dashboard import selectors
 from portal.dashboard.selectors import Filters
+from portal.dashboard.services import provinces_refresh
 from portal.workcalendar.models import CalendarOverride
 from portal.workcalendar.rules import VIETNAM
 from registrations import services
@@ -76,6 +77,7 @@ def data_set(db):
         _send(pid)
         pid.refresh_from_db()
         services.step_mark_dead(step_id=pid.pk, attempt=pid.attempts, error="Không kết nối được")
+    provinces_refresh()  # what the periodic job does
     return bundles
 
 
@@ -103,6 +105,17 @@ def test_volumes_on_time_rates_and_processing_time_match_the_hand_count(data_set
     assert trend[date(2026, 9, 16)] == (0, 1) and trend[date(2026, 9, 18)] == (1, 0)
     assert trend[date(2026, 9, 21)] == (0, 1) and trend[date(2026, 9, 24)] == (0, 1)
     assert len(flows["trend"]) == 12
+
+
+def test_a_ward_filter_reads_the_ward_rows_and_agrees_with_the_province_totals(data_set):
+    ward_a = selectors.flows(
+        Filters(start=date(2026, 9, 14), end=date(2026, 9, 25), province=NGHE_AN, ward=WARD_A)
+    )
+    ward_b = selectors.flows(
+        Filters(start=date(2026, 9, 14), end=date(2026, 9, 25), province=NGHE_AN, ward=WARD_B)
+    )
+    assert (ward_a["totals"]["received"], ward_b["totals"]["received"]) == (4, 1)
+    assert ward_a["totals"]["completed"] + ward_b["totals"]["completed"] == 3
 
 
 def test_a_narrower_range_counts_only_its_days(data_set):

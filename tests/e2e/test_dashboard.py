@@ -2,6 +2,7 @@
 
 import pytest
 
+from portal.dashboard.services import provinces_refresh
 from tests.e2e.conftest import serious_accessibility_violations
 from tests.e2e.test_backoffice_journeys import sign_in
 from tests.factories import UserFactory
@@ -14,6 +15,7 @@ def test_provincial_staff_read_the_dashboard_and_sort_the_ward_ranking(site, pag
     cast = Cast()
     for state in ("completed", "completed", "registered", "in_review", "submitted"):
         build(state, cast)
+    provinces_refresh()
     staff = UserFactory(province_staff=True)
     sign_in(page, site, staff)
     page.goto(f"{site.url}/so-lieu/")
