@@ -5,7 +5,6 @@ attached; refused under production settings."""
 
 from __future__ import annotations
 
-import io
 import random
 import time
 import uuid
@@ -21,7 +20,7 @@ from portal.accounts.constants import Role
 from portal.accounts.models import User
 from portal.dashboard import rules
 from portal.dashboard.models import WardDay
-from portal.dashboard.services import provinces_refresh, rollups_rebuild
+from portal.dashboard.services import copy_rows, provinces_refresh, rollups_rebuild
 from portal.divisions.models import Ward
 from registrations.models import Bundle, Step
 
@@ -215,27 +214,13 @@ class Command(BaseCommand):
                 )
                 rows += [whole, step]
             if len(rows) >= batch:
-                written += self._write(columns, rows)
+                copy_rows(WardDay, columns, rows)
+                written += len(rows)
                 rows = []
-        written += self._write(columns, rows)
+        copy_rows(WardDay, columns, rows)
+        written += len(rows)
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 cursor.execute(f"ANALYZE {WardDay._meta.db_table}")
         provinces_refresh(full=True)
         return written
-
-    @staticmethod
-    def _write(columns: list[str], rows: list[list]) -> int:
-        if not rows:
-            return 0
-        if connection.vendor != "postgresql":
-            WardDay.objects.bulk_create([WardDay(**dict(zip(columns, row, strict=True))) for row in rows])
-            return len(rows)
-        buffer = io.StringIO()
-        for row in rows:
-            buffer.write("\t".join(v.isoformat() if hasattr(v, "isoformat") else str(v) for v in row) + "\n")
-        buffer.seek(0)
-        names = ", ".join(connection.ops.quote_name(c) for c in columns)
-        with connection.cursor() as cursor:
-            cursor.cursor.copy_expert(f"COPY {WardDay._meta.db_table} ({names}) FROM STDIN", buffer)
-        return len(rows)
