@@ -28,6 +28,7 @@ from .forms import DashboardFilterForm
 from .services import provinces_refreshed_to
 
 STAFF_LOGIN = "accounts:staff-login"
+API_RANKING_PAGE = 200
 
 
 def _form(request, params: dict) -> tuple[DashboardFilterForm, int | None]:
@@ -169,6 +170,7 @@ class DashboardApiView(APIView):
             OpenApiParameter("xa", int),
             OpenApiParameter("nhom", str, enum=["birth", "death"]),
             OpenApiParameter("xep", str, enum=list(selectors.RANKING_COLUMNS)),
+            OpenApiParameter("trang", int, description="Trang của bảng xếp hạng (200 xã, phường mỗi trang)."),
         ],
         responses={200: OpenApiTypes.OBJECT},
     )
@@ -182,6 +184,8 @@ class DashboardApiView(APIView):
             return problem_response(status_code=400, detail="Bộ lọc không hợp lệ.", errors=errors)
         filters, now = form.filters(), timezone.now()
         flows = selectors.flows(filters)
+        wards = Paginator(selectors.ward_ranking(filters, now=now, order=form.order()), API_RANKING_PAGE)
+        page = wards.get_page(request.query_params.get("trang"))
         return Response(
             _jsonable(
                 {
@@ -194,7 +198,8 @@ class DashboardApiView(APIView):
                     },
                     **flows,
                     "waiting": selectors.waiting(filters, now=now),
-                    "wards": selectors.ward_ranking(filters, now=now, order=form.order()),
+                    "wards": list(page),
+                    "wards_page": {"number": page.number, "pages": wards.num_pages, "total": wards.count},
                 }
             )
         )
