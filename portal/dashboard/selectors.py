@@ -42,13 +42,18 @@ def _rows(filters: Filters, *, by_ward: bool = False) -> QuerySet:
     """Province totals unless a ward is chosen or wards are compared (the ward ranking)."""
     model = WardDay if (by_ward or filters.ward is not None) else ProvinceDay
     rows = model.objects.filter(day__gte=filters.start, day__lte=filters.end)
+    return _scoped(rows, filters, province_field="province_id")
+
+
+def _scoped(queryset: QuerySet, filters: Filters, *, province_field: str) -> QuerySet:
+    """Narrowed to the filters' province, ward and group."""
     if filters.province is not None:
-        rows = rows.filter(province_id=filters.province)
+        queryset = queryset.filter(**{province_field: filters.province})
     if filters.ward is not None:
-        rows = rows.filter(ward_id=filters.ward)
+        queryset = queryset.filter(ward_id=filters.ward)
     if filters.group:
-        rows = rows.filter(group=filters.group)
-    return rows
+        queryset = queryset.filter(group=filters.group)
+    return queryset
 
 
 def _sums(columns) -> dict:
@@ -147,14 +152,9 @@ def _fill_days(trend: list[dict], start: date, end: date) -> list[dict]:
 
 
 def _live_bundles(filters: Filters) -> QuerySet[Bundle]:
-    bundles = Bundle.objects.filter(state__in=BACKLOG_STATES)
-    if filters.province is not None:
-        bundles = bundles.filter(ward__province_id=filters.province)
-    if filters.ward is not None:
-        bundles = bundles.filter(ward_id=filters.ward)
-    if filters.group:
-        bundles = bundles.filter(group=filters.group)
-    return bundles
+    return _scoped(
+        Bundle.objects.filter(state__in=BACKLOG_STATES), filters, province_field="ward__province_id"
+    )
 
 
 def waiting(filters: Filters, *, now: datetime) -> dict:

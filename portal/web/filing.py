@@ -4,6 +4,8 @@ the receipt. Answering a supplement request reuses the same fields, opening only
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -45,18 +47,24 @@ def _catalogue(group: str):
     return selectors.catalogue_on(day=timezone.localdate(), group=group)
 
 
-def _required_paths(group: str, chosen: list[str]) -> set[str]:
+def _procedures(group: str, chosen: list[str]) -> list:
+    """Every procedure the bundle will hold (the registration and what it brings, plus the chosen)."""
     catalogue = _catalogue(group)
     codes = rules.full_procedure_list([c for c in chosen if c in catalogue.procedures], catalogue)
-    return {path for code in codes for path in catalogue.procedures[code].required_fields}
+    return [catalogue.procedures[code] for code in codes]
+
+
+def _required_paths(group: str, chosen: list[str]) -> set[str]:
+    return {path for procedure in _procedures(group, chosen) for path in procedure.required_fields}
 
 
 def _procedure_choices(group: str, chosen: list[str]) -> list[dict]:
     """The optional procedures of the catalogue in force, with who may have them, before any typing."""
     catalogue = _catalogue(group)
+    # Age limits come from the catalogue (a decree may change them); the rest explains each service.
     notes = {
-        "health_insurance": "Chỉ cho trẻ dưới 6 tuổi và chỉ cấp thẻ lần đầu.",
-        "child_id_card": "Chỉ cho trẻ dưới 6 tuổi; không cần ảnh, vân tay.",
+        "health_insurance": "Chỉ cấp thẻ lần đầu.",
+        "child_id_card": "Không cần ảnh, vân tay.",
         "permanent_residence": "Không áp dụng khi đăng ký vào hộ tập thể.",
         "residence_removal": "Xoá đăng ký thường trú của người đã mất.",
         "funeral_allowance": "Bảo hiểm xã hội chi trả cho người tham gia, hưởng bảo hiểm xã hội; "
@@ -67,7 +75,16 @@ def _procedure_choices(group: str, chosen: list[str]) -> list[dict]:
         {
             "code": code,
             "name": procedure.name,
-            "note": notes.get(code, ""),
+            "note": " ".join(
+                part
+                for part in (
+                    f"Chỉ cho trẻ dưới {procedure.max_child_age_years} tuổi."
+                    if procedure.max_child_age_years
+                    else "",
+                    notes.get(code, ""),
+                )
+                if part
+            ),
             "limit": procedure.time_limit_days,
             "checked": code in chosen,
         }
@@ -128,16 +145,20 @@ def _neighbours(nav: list[dict], slug: str) -> tuple[dict | None, dict | None]:
     return (nav[index - 1] if index else None), (nav[index + 1] if index + 1 < len(nav) else None)
 
 
-def _open_draft(request, key) -> Bundle:
-    bundle = own_bundle(request, key)
-    if bundle.state != BundleState.DRAFT:
-        raise _NotADraft(bundle)
-    return bundle
+def draft_page(view):
+    """A page of the filing form: the signed-in citizen's own draft, passed to the view; a bundle
+    already submitted goes to its status page instead (the form no longer applies)."""
 
+    @wraps(view)
+    @login_required(login_url=CITIZEN_LOGIN)
+    def wrapper(request, key, *args, **kwargs):
+        _citizen(request)
+        bundle = own_bundle(request, key)
+        if bundle.state != BundleState.DRAFT:
+            return redirect("web:status", key=bundle.public_id)
+        return view(request, bundle, *args, **kwargs)
 
-class _NotADraft(Exception):
-    def __init__(self, bundle: Bundle):
-        self.bundle = bundle
+    return wrapper
 
 
 def _wants_json(request) -> bool:
@@ -229,14 +250,10 @@ def start(request, group_slug: str):
 # --- the pages ---------------------------------------------------------------------------------
 
 
-@login_required(login_url=CITIZEN_LOGIN)
 @require_http_methods(["GET", "POST"])
-def page(request, key, slug: str):
-    _citizen(request)
-    try:
-        bundle = _open_draft(request, key)
-    except _NotADraft as exc:
-        return redirect("web:status", key=exc.bundle.public_id)
+@draft_page
+def page(request, bundle: Bundle, slug: str):
+    key = bundle.public_id
     current = form.page_by_slug(bundle.group, slug)
     if current is None:
         raise Http404
@@ -315,18 +332,11 @@ def _attachment_rows(bundle: Bundle, kinds, required: set[str]) -> list[dict]:
 
 
 def _required_attachments(bundle: Bundle) -> set[str]:
-    catalogue = _catalogue(bundle.group)
-    codes = rules.full_procedure_list([c for c in bundle.procedures if c in catalogue.procedures], catalogue)
-    return {kind for code in codes for kind in catalogue.procedures[code].required_attachments}
+    return {kind for p in _procedures(bundle.group, bundle.procedures) for kind in p.required_attachments}
 
 
-@login_required(login_url=CITIZEN_LOGIN)
-def attachments(request, key):
-    _citizen(request)
-    try:
-        bundle = _open_draft(request, key)
-    except _NotADraft as exc:
-        return redirect("web:status", key=exc.bundle.public_id)
+@draft_page
+def attachments(request, bundle: Bundle):
     nav = _navigation(bundle)
     previous, following = _neighbours(nav, form.ATTACHMENTS_SLUG)
     return render(
@@ -429,14 +439,10 @@ def _problem_links(bundle: Bundle, errors: dict[str, list[str]]) -> list[dict]:
     return out
 
 
-@login_required(login_url=CITIZEN_LOGIN)
 @require_http_methods(["GET", "POST"])
-def review(request, key):
-    _citizen(request)
-    try:
-        bundle = _open_draft(request, key)
-    except _NotADraft as exc:
-        return redirect("web:status", key=exc.bundle.public_id)
+@draft_page
+def review(request, bundle: Bundle):
+    key = bundle.public_id
     confirm_error = ""
     if request.method == "POST":
         if request.POST.get("confirm") != "on":
@@ -453,8 +459,6 @@ def review(request, key):
         bundle = own_bundle(request, key)
     problems = services.bundle_submission_errors(bundle=bundle)
     nav = _navigation(bundle)
-    catalogue = _catalogue(bundle.group)
-    codes = rules.full_procedure_list([c for c in bundle.procedures if c in catalogue.procedures], catalogue)
     return render(
         request,
         "web/filing_review.html",
@@ -465,7 +469,7 @@ def review(request, key):
             "previous": nav[-2],
             "problems": _problem_links(bundle, problems),
             "by_procedure": procedure_sections(
-                declaration_of(bundle), [(code, catalogue.procedures[code]) for code in codes]
+                declaration_of(bundle), [(p.code, p) for p in _procedures(bundle.group, bundle.procedures)]
             ),
             "attachments": bundle.attachments.all(),
             "confirm_error": confirm_error,

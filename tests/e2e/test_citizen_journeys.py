@@ -80,6 +80,18 @@ class Journey:
         return self.page.locator(".receipt .code").inner_text()
 
 
+def cast_for(identity: dict) -> Cast:
+    """The clerks of ward A, and as citizen the account the mock e-ID signs in for ``identity``."""
+    cast = Cast()
+    cast.citizen = citizen_from_eid(
+        id_number=identity["id_number"],
+        full_name=identity["full_name"],
+        date_of_birth=identity["date_of_birth"],
+        sex=identity["sex"],
+    )
+    return cast
+
+
 @pytest.fixture
 def journey(site, phone):
     return Journey(phone, site)
@@ -227,13 +239,7 @@ def test_a_son_files_a_death_bundle_with_funeral_allowance_and_survivor_benefit(
 
 def test_a_supplement_request_is_answered_and_the_bundle_returns_to_the_clerk(journey):
     identity = DEMO_CITIZENS[2]
-    cast = Cast()
-    cast.citizen = citizen_from_eid(
-        id_number=identity["id_number"],
-        full_name=identity["full_name"],
-        date_of_birth=identity["date_of_birth"],
-        sex=identity["sex"],
-    )
+    cast = cast_for(identity)
     bundle = build("in_review", cast)
     services.bundle_request_supplement(
         bundle=bundle,
@@ -318,13 +324,7 @@ def test_bad_entries_get_a_vietnamese_message_by_the_field_and_nothing_typed_is_
 
 def test_the_status_page_shows_a_step_turning_done_while_it_stays_open(journey):
     identity = DEMO_CITIZENS[2]
-    cast = Cast()
-    cast.citizen = citizen_from_eid(
-        id_number=identity["id_number"],
-        full_name=identity["full_name"],
-        date_of_birth=identity["date_of_birth"],
-        sex=identity["sex"],
-    )
+    cast = cast_for(identity)
     bundle = build("registered", cast)
     journey.sign_in(identity)
     journey.page.goto(f"{journey.site.url}/ho-so-cua-toi/{bundle.public_id}/")
