@@ -43,10 +43,15 @@ def _page(browser, request, **context_options):
     context = browser.new_context(locale="vi-VN", **context_options)
     page = context.new_page()
     page.set_default_timeout(15000)
+    # Anything the Content-Security-Policy blocked (an inline script or style slipped into a page).
+    blocked: list[str] = []
+    page.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
+    page.csp_blocked = blocked
     yield page
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
     context.close()
+    assert blocked == [], blocked
 
 
 @pytest.fixture

@@ -91,3 +91,15 @@ def test_the_accessibility_check_does_find_a_serious_violation(site, page):
     assert serious_accessibility_violations(page) == []
     page.evaluate("document.querySelector('main').insertAdjacentHTML('beforeend', '<button></button>')")
     assert any(v.startswith("button-name") for v in serious_accessibility_violations(page))
+
+
+def test_the_policy_check_does_catch_a_blocked_resource(site, page):
+    """Guards the page fixture's Content-Security-Policy check against passing vacuously."""
+    page.goto(f"{site.url}/")
+    page.evaluate(
+        "document.querySelector('main').insertAdjacentHTML('beforeend', "
+        '\'<img alt="" src="http://198.51.100.1/pixel.png">\')'
+    )
+    page.wait_for_timeout(500)
+    assert any("img-src" in message for message in page.csp_blocked)
+    page.csp_blocked.clear()

@@ -29,3 +29,20 @@ def test_provincial_staff_read_the_dashboard_and_sort_the_ward_ranking(site, pag
     first = page.locator("table.ranking tbody tr").first.inner_text()
     assert "Phường Trường Vinh" in first
     assert serious_accessibility_violations(page) == []
+
+
+def test_the_admin_works_under_the_content_security_policy(site, page):
+    """The page fixture fails the test on any script or style the policy blocked."""
+    cast = Cast()
+    bundle = build("submitted", cast)
+    admin = UserFactory(admin=True)
+    sign_in(page, site, admin)
+    for path in (
+        "/quan-tri/",
+        "/quan-tri/registrations/bundle/",
+        f"/quan-tri/registrations/bundle/{bundle.pk}/change/",
+        "/quan-tri/workcalendar/calendaroverride/add/",
+    ):
+        response = page.goto(f"{site.url}{path}")
+        assert response.status == 200, path
+        page.wait_for_load_state("networkidle")
