@@ -20,7 +20,7 @@ from portal.accounts.constants import Role
 from portal.accounts.models import User
 from portal.dashboard import rules
 from portal.dashboard.models import WardDay
-from portal.dashboard.services import copy_rows, provinces_refresh, rollups_rebuild
+from portal.dashboard.services import copy_rows, provinces_refresh, rollups_rebuild, save_all
 from portal.divisions.models import Ward
 from registrations.models import Bundle, Step
 
@@ -117,7 +117,7 @@ class Command(BaseCommand):
                 )
                 plans.append((procedures, state, registered, completed))
             with transaction.atomic():
-                Bundle.objects.bulk_create(bundles, batch_size=options["batch"])
+                save_all(Bundle, bundles)
                 steps, attempts = [], []
                 for bundle, (procedures, state, registered, completed) in zip(bundles, plans, strict=True):
                     for position, code in enumerate(procedures):
@@ -135,7 +135,7 @@ class Command(BaseCommand):
                                 attempts=tries if step_state in ("done", "dead", "rejected") else 0,
                             )
                         )
-                Step.objects.bulk_create(steps, batch_size=options["batch"])
+                save_all(Step, steps)
                 for step in steps:
                     for number in range(1, step.attempts + 1):
                         last = number == step.attempts
@@ -152,7 +152,7 @@ class Command(BaseCommand):
                                 correlation_id=str(uuid.uuid4()),
                             )
                         )
-                Attempt.objects.bulk_create(attempts, batch_size=options["batch"])
+                save_all(Attempt, attempts)
 
     @staticmethod
     def _step_state(rng, state, position, registered, completed):
