@@ -17,6 +17,7 @@ from . import rules
 from .models import ProvinceDay, WardDay
 
 BACKLOG_STATES = ("submitted", "in_review", "awaiting_citizen", "registered", "signed")
+OPEN_STEP_STATES = ("accepted", "dead", "rejected")
 RANKING_COLUMNS = ("received", "completed", "on_time_rate", "median_days", "late_share", "overdue")
 
 
@@ -162,20 +163,27 @@ def waiting(filters: Filters, *, now: datetime) -> dict:
     callback and steps that need a person (dead or rejected). Open rows are a small share of all."""
     bundles = _live_bundles(filters)
     backlog = dict(bundles.values_list("state").annotate(n=Count("pk")).order_by())
-    steps = Step.objects.filter(bundle__in=bundles).exclude(agency=rules.INTERNAL_AGENCY)
-    step_states = dict(
-        steps.filter(state__in=("accepted", "dead", "rejected"))
-        .values_list("state")
-        .annotate(n=Count("pk"))
-        .order_by()
+    steps = Step.objects.filter(bundle__in=bundles, state__in=OPEN_STEP_STATES).exclude(
+        agency=rules.INTERNAL_AGENCY
     )
+    by_agency: dict[tuple[str, str], dict[str, int]] = {}
+    for agency, procedure, state, n in (
+        steps.values_list("agency", "procedure", "state").annotate(n=Count("pk")).order_by()
+    ):
+        by_agency.setdefault((agency, procedure), dict.fromkeys(OPEN_STEP_STATES, 0))[state] = n
+    total = lambda state: sum(counts[state] for counts in by_agency.values())  # noqa: E731
     return {
         "backlog": {state: backlog.get(state, 0) for state in BACKLOG_STATES},
         "backlog_total": sum(backlog.values()),
         "overdue": bundles.filter(due_at__lt=now).count(),
-        "awaiting_callback": step_states.get("accepted", 0),
-        "dead": step_states.get("dead", 0),
-        "rejected": step_states.get("rejected", 0),
+        "awaiting_callback": total("accepted"),
+        "dead": total("dead"),
+        "rejected": total("rejected"),
+        # Per agency and procedure: waiting for its callback, and waiting for a person.
+        "steps_by_agency": [
+            {"agency": agency, "procedure": procedure, **counts}
+            for (agency, procedure), counts in sorted(by_agency.items())
+        ],
     }
 
 

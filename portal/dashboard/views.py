@@ -49,9 +49,18 @@ def duration(seconds: int | None) -> str:
     return f"≤ {round(seconds / 86400)} ngày"
 
 
-def _labelled(flows: dict) -> dict:
+def _labelled(flows: dict, waiting: dict) -> dict:
+    """Labels for the page, and each agency row joined with what that agency holds open right now."""
     agencies = dict(Agency.choices)
+    open_steps = {(r["agency"], r["procedure"]): r for r in waiting["steps_by_agency"]}
+    known = {(r["agency"], r["procedure"]) for r in flows["agencies"]}
+    for key in sorted(set(open_steps) - known):  # open work on a procedure with no result in the range
+        flows["agencies"].append({"agency": key[0], "procedure": key[1], "done": 0, "failed": 0,
+                                  "success_rate": None, "retries": 0, "p50_seconds": None,
+                                  "p95_seconds": None, "p95_open": False})  # fmt: skip
     for row in flows["agencies"]:
+        counts = open_steps.get((row["agency"], row["procedure"]), {})
+        row["open_accepted"], row["open_dead"] = counts.get("accepted", 0), counts.get("dead", 0)
         row["agency_label"] = agencies.get(row["agency"], row["agency"])
         row["procedure_label"] = PROCEDURE_LABELS.get(row["procedure"], row["procedure"])
         row["p50_label"] = duration(row["p50_seconds"])
@@ -69,8 +78,8 @@ def dashboard(request):
         return render(request, "dashboard/index.html", {"form": form}, status=400)
     filters, now = form.filters(), timezone.now()
     ranking = selectors.ward_ranking(filters, now=now, order=form.order())
-    flows = _labelled(selectors.flows(filters))
     waiting = selectors.waiting(filters, now=now)
+    flows = _labelled(selectors.flows(filters), waiting)
     states = dict(BundleState.choices)
     query = request.GET.copy()
     query.pop("xep", None)

@@ -47,6 +47,10 @@ class Field:
     max_length: int | None = None
     autocomplete: str = ""
 
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"unknown field kind {self.kind!r} for {self.path}")
+
     @property
     def name(self) -> str:
         return self.path.rsplit(".", 1)[-1]

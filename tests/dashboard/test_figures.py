@@ -139,6 +139,9 @@ def test_open_work_backlog_and_overdue(data_set):
         waiting = selectors.waiting(WHOLE_RANGE, now=NOW)
     assert waiting["backlog"]["in_review"] == 1 and waiting["backlog"]["registered"] == 1
     assert waiting["backlog_total"] == 2 and waiting["overdue"] == 2 and waiting["dead"] == 1
+    assert waiting["steps_by_agency"] == [
+        {"agency": "police", "procedure": "personal_id", "accepted": 0, "dead": 1, "rejected": 0}
+    ]
 
 
 def test_the_ward_ranking_orders_by_the_chosen_figure(data_set):
