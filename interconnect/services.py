@@ -359,3 +359,11 @@ def replay_dead(*, actor=None) -> int:
         bundle_services.step_replay(step_id=step_id, actor=actor)
         replayed += 1
     return replayed
+
+
+def message_log_purge(*, retention_days: int, now: datetime | None = None) -> int:
+    """The message log is append-only while it is kept; past its retention period it is deleted
+    (the attempts and the steps' own states remain)."""
+    cutoff = (now or timezone.now()) - timedelta(days=retention_days)
+    deleted, _ = MessageLog.objects.filter(created_at__lt=cutoff).delete()
+    return deleted

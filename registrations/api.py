@@ -399,6 +399,11 @@ class BundleViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def attachment_file(self, request, key=None, attachment_id=None):
         bundle = self._bundle()
         attachment = Attachment.objects.get(bundle=bundle, public_id=attachment_id)
+        if attachment.purged_at is not None:
+            return problem_response(
+                status_code=status.HTTP_410_GONE,
+                detail="Bản chụp đã hết thời hạn lưu trữ và đã được xoá; hồ sơ hộ tịch vẫn được lưu.",
+            )
         try:
             handle = attachment.file.open("rb")
         except (OSError, DatabaseError):

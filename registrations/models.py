@@ -552,6 +552,8 @@ class Attachment(models.Model):
     original_name = models.CharField("tên tệp gốc", max_length=200, blank=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    # The scan is deleted when its retention period ends; what it was (kind, size, hash) stays.
+    purged_at = models.DateTimeField("đã xoá tệp lúc", null=True, blank=True)
 
     objects = JurisdictionQuerySet.as_manager()
     jurisdiction = JurisdictionPaths(ward="bundle__ward", owner="bundle__owner")

@@ -919,3 +919,34 @@ def attachment_add(*, bundle: Bundle, actor, kind: str, upload) -> Attachment:
     attachment.file.save(f"{attachment.public_id}.{extension}", upload, save=False)
     attachment.save()
     return attachment
+
+
+# --- retention ----------------------------------------------------------------------------------
+
+CLOSED_STATES = (
+    BundleState.COMPLETED,
+    BundleState.PARTIALLY_COMPLETED,
+    BundleState.REJECTED,
+    BundleState.WITHDRAWN,
+)
+
+
+def attachments_purge(*, retention_days: int, now: datetime | None = None) -> int:
+    """Delete the scans of bundles closed more than ``retention_days`` ago (Decree 13/2023: kept no
+    longer than needed). The civil-status record itself — the bundle, its people, its registration
+    and extract — is permanent and untouched; the attachment row keeps its kind, size and hash."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=retention_days)
+    closed_before = Q(bundle__completed_at__lt=cutoff) | Q(
+        bundle__completed_at=None, bundle__updated_at__lt=cutoff
+    )
+    expired = Attachment.objects.filter(purged_at=None, bundle__state__in=CLOSED_STATES).filter(closed_before)
+    storage = Attachment._meta.get_field("file").storage
+    purged = 0
+    for pk, name in expired.values_list("pk", "file").iterator(chunk_size=500):
+        with transaction.atomic():
+            Attachment.objects.filter(pk=pk).update(purged_at=now, file="")
+            if name:  # the file goes only once the row says so: a crash leaves a file, never a lie
+                transaction.on_commit(lambda name=name: storage.delete(name))
+        purged += 1
+    return purged

@@ -17,6 +17,7 @@ _TITLES = {
     status.HTTP_404_NOT_FOUND: gettext_lazy("Không tìm thấy"),
     status.HTTP_405_METHOD_NOT_ALLOWED: gettext_lazy("Phương thức không được hỗ trợ"),
     status.HTTP_409_CONFLICT: gettext_lazy("Xung đột trạng thái"),
+    status.HTTP_410_GONE: gettext_lazy("Không còn lưu trữ"),
     status.HTTP_415_UNSUPPORTED_MEDIA_TYPE: gettext_lazy("Kiểu dữ liệu không được hỗ trợ"),
     status.HTTP_429_TOO_MANY_REQUESTS: gettext_lazy("Quá nhiều yêu cầu"),
 }

@@ -215,12 +215,11 @@ ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 # The privacy notice a citizen accepts before filing; a new text gets a new version, and each
 # acceptance records the version that was shown.
 PRIVACY_NOTICE_VERSION = "2026-09-01"
-# How long each kind of record is kept (days), shown in the privacy notice. Civil-status records
-# (bundles, people, registrations, extracts) are permanent and have no entry here.
+# How long each kind of record is kept (days), shown in the privacy notice and applied by the daily
+# purge. Civil-status records (bundles, people, registrations, extracts) are permanent: no entry here.
 RETENTION_DAYS = {
     "attachments": env.int("RETENTION_ATTACHMENTS_DAYS", default=5 * 365),
     "message_log": env.int("RETENTION_MESSAGE_LOG_DAYS", default=2 * 365),
-    "notifications": env.int("RETENTION_NOTIFICATIONS_DAYS", default=365),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Cổng liên thông khai sinh, khai tử — API",
@@ -289,6 +288,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "interconnect-reconcile": {"task": "interconnect.tasks.reconcile", "schedule": 60.0},
     "supplement-deadlines": {"task": "registrations.tasks.process_supplement_deadlines", "schedule": 15 * 60},
+    "retention-purge": {"task": "portal.web.tasks.purge_expired", "schedule": crontab(hour=1, minute=30)},
     "dashboard-provinces": {
         "task": "portal.dashboard.tasks.refresh_provinces",
         "schedule": env.float("DASHBOARD_REFRESH_SECONDS", default=30.0),

@@ -1,0 +1,23 @@
+"""Applying the retention periods of settings.RETENTION_DAYS across apps: scans of closed bundles and
+the interconnect message log. Civil-status records are never purged."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+
+from interconnect.services import message_log_purge
+from registrations.services import attachments_purge
+
+logger = logging.getLogger("portal.retention")
+
+
+def purge_expired() -> dict[str, int]:
+    days = settings.RETENTION_DAYS
+    result = {
+        "attachments": attachments_purge(retention_days=days["attachments"]),
+        "message_log": message_log_purge(retention_days=days["message_log"]),
+    }
+    logger.info("portal.retention.purged", extra=result)
+    return result
