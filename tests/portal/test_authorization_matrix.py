@@ -1,0 +1,411 @@
+"""The authorization matrix: every URL pattern the resolver knows, called by every role on its own and
+on a foreign object, with the answer each cell must give. A new URL without a line here fails.
+
+Roles: anonymous; the citizen who owns the objects of ward A and one who owns those of ward B; the
+clerk and leader of ward A and of ward B; provincial staff of Nghệ An (both wards) and of Hà Nội; an
+agency and a hospital API client; an administrator. A cell is (answer on ward A's object, answer on
+ward B's). Every state-changing call runs inside a transaction that is rolled back, so cells do not
+affect each other."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+
+from tests.portal.authz_requests import REQUESTS
+from tests.portal.authz_world import ROLES, World, url_patterns
+from tests.registrations.helpers import PDF
+
+pytestmark = pytest.mark.usefixtures("divisions")
+
+
+def cells(default, **by_role) -> dict[str, tuple[int, int]]:
+    pair = lambda v: v if isinstance(v, tuple) else (v, v)  # noqa: E731
+    return {role: pair(by_role.get(role, default)) for role in ROLES}
+
+
+EXPECTED = {
+    "": cells(200),
+    "api/docs/": cells(200),
+    "api/schema/": cells(200),
+    "api/v1/^bundles/$": cells(200, anonymous=401),
+    "api/v1/^bundles/(?P<key>[^/]+)/$": cells(
+        (200, 404),
+        anonymous=401,
+        other_citizen=(404, 200),
+        other_clerk=(404, 200),
+        other_leader=(404, 200),
+        province=200,
+        other_province=404,
+        agency=404,
+        hospital=404,
+        admin=200,
+    ),
+    "api/v1/^bundles/(?P<key>[^/]+)/accept/$": cells(
+        404,
+        anonymous=401,
+        citizen=(403, 404),
+        other_citizen=(404, 403),
+        clerk=(409, 404),
+        other_clerk=(404, 409),
+        leader=(403, 404),
+        other_leader=(404, 403),
+        province=403,
+        admin=403,
+    ),
+    "api/v1/^bundles/(?P<key>[^/]+)/attachments/$": cells(
+        404, anonymous=401, citizen=(201, 404), other_citizen=(404, 201)
+    ),
+    "api/v1/^bundles/(?P<key>[^/]+)/attachments/(?P<attachment_id>[0-9a-f-]{36})/$": cells(
+        (200, 404),
+        anonymous=401,
+        other_citizen=(404, 200),
+        other_clerk=(404, 200),
+        other_leader=(404, 200),
+        province=200,
+        other_province=404,
+        agency=404,
+        hospital=404,
+        admin=200,
+    ),
+    "api/v1/^bundles/(?P<key>[^/]+)/close-partially/$": cells(
+        404,
+        anonymous=401,
+        citizen=(403, 404),
+        other_citizen=(404, 403),
+        clerk=(409, 404),
+        other_clerk=(404, 409),
+        leader=(403, 404),
+        other_leader=(404, 403),
+        province=403,
+        admin=403,
+    ),
+    "api/v1/^bundles/(?P<key>[^/]+)/decide-correction/$": cells(
+        404,
+        anonymous=401,
+        citizen=(403, 404),
+        other_citizen=(404, 403),
+        clerk=(409, 404),
+        other_clerk=(404, 409),
+        leader=(403, 404),
+        other_leader=(404, 403),
+        province=403,
+        admin=403,
+    ),
+    "api/v1/^bundles/(?P<key>[^/]+)/issue-without-personal-id/$": cells(
+        404,
+        anonymous=401,
+        citizen=(403, 404),
+        other_citizen=(404, 403),
+        clerk=(409, 404),
+        other_clerk=(404, 409),
+        leader=(403, 404),
+        other_leader=(404, 403),
+        province=403,
+        admin=403,
+    ),
+    "api/v1/^bundles/(?P<key>[^/]+)/register/$": cells(
+        404,
+        anonymous=401,
+        citizen=(403, 404),
+        other_citizen=(404, 403),
+        clerk=(200, 404),
+        other_clerk=(404, 200),
+        leader=(403, 404),
+        other_leader=(404, 403),
+        province=403,
+        admin=403,
+    ),
+    "api/v1/^bundles/(?P<key>[^/]+)/reject/$": cells(
+        404,
+        anonymous=401,
+        citizen=(403, 404),
+        other_citizen=(404, 403),
+        clerk=(200, 404),
+        other_clerk=(404, 200),
+        leader=(403, 404),
+        other_leader=(404, 403),
+        province=403,
+        admin=403,
+    ),
+    "api/v1/^bundles/(?P<key>[^/]+)/request-correction/$": cells(
+        404,
+        anonymous=401,
+        citizen=(409, 404),
+        other_citizen=(404, 409),
+        clerk=(409, 404),
+        other_clerk=(404, 409),
+        leader=(403, 404),
+        other_leader=(404, 403),
+        province=403,
+        admin=403,
+    ),
+    "api/v1/^bundles/(?P<key>[^/]+)/request-supplement/$": cells(
+        404,
+        anonymous=401,
+        citizen=(403, 404),
+        other_citizen=(404, 403),
+        clerk=(200, 404),
+        other_clerk=(404, 200),
+        leader=(403, 404),
+        other_leader=(404, 403),
+        province=403,
+        admin=403,
+    ),
+    "api/v1/^bundles/(?P<key>[^/]+)/resubmit/$": cells(
+        404,
+        anonymous=401,
+        citizen=(409, 404),
+        other_citizen=(404, 409),
+        clerk=(403, 404),
+        other_clerk=(404, 403),
+        leader=(403, 404),
+        other_leader=(404, 403),
+        province=403,
+        admin=403,
+    ),
+    "api/v1/^bundles/(?P<key>[^/]+)/submit/$": cells(
+        404, anonymous=401, citizen=(200, 404), other_citizen=(404, 200)
+    ),
+    "api/v1/^bundles/(?P<key>[^/]+)/withdraw/$": cells(
+        404,
+        anonymous=401,
+        citizen=(200, 404),
+        other_citizen=(404, 200),
+        clerk=(403, 404),
+        other_clerk=(404, 403),
+        leader=(403, 404),
+        other_leader=(404, 403),
+        province=403,
+        admin=403,
+    ),
+    "api/v1/auth/token/": cells(401),
+    "api/v1/bundles/<str:key>/steps/<str:procedure>/replay/": cells(
+        404,
+        anonymous=401,
+        citizen=(403, 404),
+        other_citizen=(404, 403),
+        clerk=(409, 404),
+        other_clerk=(404, 409),
+        leader=(403, 404),
+        other_leader=(404, 403),
+        province=403,
+        admin=403,
+    ),
+    "api/v1/dashboard/": cells(403, anonymous=401, province=200, other_province=200, admin=200),
+    "api/v1/interconnect/callbacks/<str:agency>/": cells(401),
+    "api/v1/schema/": cells(200),
+    "can-bo/": cells(200, anonymous=302, citizen=403, other_citizen=403, agency=403, hospital=403),
+    "can-bo/ho-so/": cells(200, anonymous=302, citizen=403, other_citizen=403, agency=403, hospital=403),
+    "can-bo/ho-so/<uuid:key>/": cells(
+        403,
+        anonymous=302,
+        clerk=(200, 404),
+        other_clerk=(404, 200),
+        leader=(200, 404),
+        other_leader=(404, 200),
+        province=200,
+        other_province=404,
+        admin=200,
+    ),
+    "can-bo/ho-so/<uuid:key>/<str:action>/": cells(
+        403,
+        anonymous=302,
+        clerk=(302, 404),
+        other_clerk=(404, 302),
+        leader=(302, 404),
+        other_leader=(404, 302),
+        province=302,
+        other_province=404,
+        admin=302,
+    ),
+    "can-bo/tai-khoan/": cells(403, anonymous=302, province=200, other_province=200, admin=200),
+    "can-bo/tai-khoan/<int:pk>/vo-hieu-hoa/": cells(
+        403, anonymous=302, province=302, other_province=404, admin=302
+    ),
+    "can-bo/tim-kiem/": cells(200, anonymous=302, citizen=403, other_citizen=403, agency=403, hospital=403),
+    "dia-gioi/xa-phuong/": cells(200),
+    "du-lieu-ca-nhan/": cells(404, anonymous=302, citizen=200, other_citizen=200),
+    "du-lieu-ca-nhan/tai-ve/": cells(404, anonymous=302, citizen=200, other_citizen=200),
+    "healthz": cells(200),
+    "ho-so-cua-toi/": cells(404, anonymous=302, citizen=200, other_citizen=200),
+    "ho-so-cua-toi/<uuid:key>/": cells(404, anonymous=302, citizen=(200, 404), other_citizen=(404, 200)),
+    "ho-so-cua-toi/<uuid:key>/bien-nhan/": cells(
+        404, anonymous=302, citizen=(200, 404), other_citizen=(404, 200)
+    ),
+    "ho-so-cua-toi/<uuid:key>/bo-sung/": cells(
+        404, anonymous=302, citizen=(302, 404), other_citizen=(404, 302)
+    ),
+    "ho-so-cua-toi/<uuid:key>/cac-buoc/": cells(
+        404, anonymous=302, citizen=(200, 404), other_citizen=(404, 200)
+    ),
+    "ho-so-cua-toi/<uuid:key>/giay-to/": cells(
+        404, anonymous=302, citizen=(200, 404), other_citizen=(404, 200)
+    ),
+    "ho-so-cua-toi/<uuid:key>/giay-to/tai-len/": cells(
+        404, anonymous=302, citizen=(302, 404), other_citizen=(404, 302)
+    ),
+    "ho-so-cua-toi/<uuid:key>/khai/<slug:slug>/": cells(
+        404, anonymous=302, citizen=(200, 404), other_citizen=(404, 200)
+    ),
+    "ho-so-cua-toi/<uuid:key>/xem-lai/": cells(
+        404, anonymous=302, citizen=(200, 404), other_citizen=(404, 200)
+    ),
+    "i18n/setlang/": cells(302),
+    "ky-so/": cells(
+        404,
+        anonymous=302,
+        citizen=403,
+        other_citizen=403,
+        leader=200,
+        other_leader=200,
+        agency=403,
+        hospital=403,
+    ),
+    "ky-so/<uuid:key>/cap-lai/": cells(
+        404,
+        anonymous=302,
+        citizen=403,
+        other_citizen=403,
+        leader=(302, 404),
+        other_leader=(404, 302),
+        agency=403,
+        hospital=403,
+    ),
+    "ky-so/<uuid:key>/xem-truoc/": cells(
+        404,
+        anonymous=302,
+        citizen=403,
+        other_citizen=403,
+        leader=(200, 404),
+        other_leader=(404, 200),
+        agency=403,
+        hospital=403,
+    ),
+    "metrics": cells(200),
+    "mock-agencies/<str:agency>/requests/": cells(401),
+    "mock-agencies/<str:agency>/requests/<uuid:key>": cells(401),
+    "mock-agencies/_knobs/": cells(200),
+    "mock-vneid/": cells(200),
+    "nop-ho-so/<slug:group_slug>/": cells(404, anonymous=302, citizen=200, other_citizen=200),
+    "readyz": cells(503),
+    "so-lieu/": cells(403, anonymous=302, province=200, other_province=200, admin=200),
+    "so-lieu/xuat.csv": cells(403, anonymous=302, province=200, other_province=200, admin=200),
+    "tai-khoan/dang-nhap/": cells(302, anonymous=200),
+    "tai-khoan/dang-nhap/vneid/": cells(302),
+    "tai-khoan/dang-xuat/": cells(302),
+    "tai-khoan/dat-mat-khau/<uidb64>/<token>/": cells(200),
+    "trich-luc/<str:token>/tai-ve/": cells(
+        404,
+        citizen=(200, 404),
+        other_citizen=(404, 200),
+        clerk=(200, 404),
+        other_clerk=(404, 200),
+        leader=(200, 404),
+        other_leader=(404, 200),
+        province=200,
+        admin=200,
+    ),
+    "verify/<str:token>/": cells(200),
+}
+
+# The Django admin (/quan-tri/): one rule per kind of caller, checked on every admin pattern.
+NOT_STAFF = ("anonymous", "citizen", "other_citizen", "agency", "hospital")
+STAFF = ("clerk", "other_clerk", "leader", "other_leader", "province", "other_province", "admin")
+# Models whose rows only the portal writes (records, logs, loaded data): nobody adds or deletes them
+# here. Sign-in lockout records may be deleted by an administrator (that is how an account is unlocked).
+READ_ONLY = re.compile(
+    r"^quan-tri/(audit/\w+|divisions/\w+|interconnect/(attempt|messagelog)|registrations/(bundle|step|attachment)"
+    r"|signing/(extract|signercertificate))/(add|<path:object_id>/delete)/$"
+    r"|^quan-tri/axes/\w+/add/$"
+)
+
+
+def call(world: World, role: str, route: str, side: str) -> int:
+    method, build, body = REQUESTS[route]
+    path = build(world.objects[side])
+    client = world.client(role)
+    with transaction.atomic():
+        if method == "GET":
+            response = client.get(path)
+        elif method == "UPLOAD":
+            response = client.post(
+                path, {**body, "file": SimpleUploadedFile("x.pdf", PDF, "application/pdf")}
+            )
+        elif path.startswith("/api/"):
+            response = client.post(path, json.dumps(body), content_type="application/json")
+        else:
+            response = client.post(path, body)
+        transaction.set_rollback(True)
+    return response.status_code
+
+
+@pytest.fixture
+def world(db, settings, tmp_path):
+    settings.SIGNING = {**settings.SIGNING, "pki_dir": tmp_path, "trust_roots": [str(tmp_path / "root.pem")]}
+    return World()
+
+
+def test_every_url_pattern_is_in_the_matrix():
+    routes = {route for route, _ in url_patterns() if not route.startswith("quan-tri/")}
+    assert routes - set(EXPECTED) == set(), "new URLs need a line in the authorization matrix"
+    assert set(EXPECTED) - routes == set(), "the matrix lists URLs that no longer exist"
+    assert set(EXPECTED) == set(REQUESTS)
+
+
+def test_every_cell_answers_as_the_matrix_says(world):
+    unexpected = []
+    for route, expected in EXPECTED.items():
+        for role in ROLES:
+            got = (call(world, role, route, "own"), call(world, role, route, "foreign"))
+            if got != expected[role]:
+                unexpected.append(f"{route} as {role}: {got}, expected {expected[role]}")
+    assert not unexpected, "\n".join(unexpected)
+
+
+def _admin_path(route: str, world: World) -> str:
+    """An admin pattern filled in with a real object where it names one."""
+    from django.apps import apps
+
+    path = "/" + route
+    match = re.match(r"quan-tri/(\w+)/(\w+)/", route)
+    pk = 1
+    if match:
+        try:
+            obj = apps.get_model(match.group(1), match.group(2)).objects.order_by("pk").first()
+            pk = obj.pk if obj else 1
+        except LookupError:
+            pass
+    path = re.sub(r"<path:object_id>|<id>", str(pk), path)
+    path = re.sub(r"\^\(\?P<app_label>[^)]*\)/\$$", "registrations/", path)
+    path = path.replace("(?P<url>.*)$", "khong-co/")
+    return re.sub(r"<path:content_type_id>", "1", path)
+
+
+def test_the_admin_lets_in_staff_only_and_never_edits_records(world):
+    unexpected = []
+    routes = [route for route, _ in url_patterns() if route.startswith("quan-tri/")]
+    assert len(routes) > 100
+    for route in routes:
+        path = _admin_path(route, world)
+        for role in NOT_STAFF + STAFF:
+            with transaction.atomic():
+                status = world.client(role).get(path).status_code
+                transaction.set_rollback(True)
+            if role in NOT_STAFF:
+                allowed = {200} if route == "quan-tri/login/" else {302}
+            elif READ_ONLY.match(route):
+                allowed = {403}
+            elif role == "admin":
+                allowed = {200, 302} | ({404} if "khong-co" in path or "/r/" in path else set())
+                allowed |= {405} if route == "quan-tri/logout/" else set()  # logging out is a POST
+                allowed |= {403} if route == "quan-tri/autocomplete/" else set()  # needs its parameters
+            else:
+                allowed = {200, 302, 403, 404, 405}
+            if status not in allowed:
+                unexpected.append(f"{path} as {role}: {status}, expected one of {sorted(allowed)}")
+    assert not unexpected, "\n".join(unexpected)
