@@ -20,7 +20,7 @@ from portal.audit.models import AuditEvent
 from portal.common.problems import problem_response
 
 from . import selectors, services
-from .constants import BundleState, StepState
+from .constants import BundleState, Group, StepState
 from .declaration import declaration_of
 from .exceptions import NotPermitted, TransitionRefused, ValidationFailed
 from .models import Attachment, Bundle
@@ -210,10 +210,15 @@ class BundleViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def get_queryset(self):
         queryset = selectors.bundles_for(self.request.user).select_related("ward")
         params = self.request.query_params
-        for name in ("state", "group"):
-            if params.get(name):
+        # A filter that is present must be valid, even when empty: "?ward=" is a mistake, not "all".
+        for name, allowed in (("state", BundleState.values), ("group", Group.values)):
+            if name in params:
+                if params[name] not in allowed:
+                    raise exceptions.ValidationError(
+                        {name: [f"Giá trị không hợp lệ; chọn một trong: {', '.join(allowed)}."]}
+                    )
                 queryset = queryset.filter(**{name: params[name]})
-        if params.get("ward"):
+        if "ward" in params:
             if not params["ward"].isdigit():
                 raise exceptions.ValidationError({"ward": ["Mã xã, phường phải là số."]})
             queryset = queryset.filter(ward_id=int(params["ward"]))

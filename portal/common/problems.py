@@ -36,14 +36,41 @@ def problem_response(*, status_code: int, detail: str, errors: dict | None = Non
     return response
 
 
+def flatten_errors(detail, prefix: str = "") -> dict[str, list[str]]:
+    """Nested serializer errors as {dotted path: [messages]}, the shape the API declares and the one
+    the declaration, the completeness rules and supplement requests use ("mother.id_number");
+    messages about a whole object keep the object's path, list items their index."""
+    out: dict[str, list[str]] = {}
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            name = (
+                prefix
+                if key == "non_field_errors" and prefix
+                else (f"{prefix}.{key}" if prefix else str(key))
+            )
+            for path, messages in flatten_errors(value, name).items():
+                out.setdefault(path, []).extend(messages)
+    elif isinstance(detail, list):
+        if all(not isinstance(item, dict | list) for item in detail):
+            out[prefix or "non_field_errors"] = [str(item) for item in detail]
+        else:
+            for index, item in enumerate(detail):
+                for path, messages in flatten_errors(
+                    item, f"{prefix}.{index}" if prefix else str(index)
+                ).items():
+                    out.setdefault(path, []).extend(messages)
+    elif detail:
+        out[prefix or "non_field_errors"] = [str(detail)]
+    return out
+
+
 def problem_exception_handler(exc, context):
     response = exception_handler(exc, context)
     if response is None:
         return None  # an unexpected error: Django's 500 handling and logging take over
     errors = None
     if isinstance(exc, exceptions.ValidationError):
-        data = exc.detail
-        errors = data if isinstance(data, dict) else {"non_field_errors": data}
+        errors = flatten_errors(exc.detail)
         detail = _("Vui lòng kiểm tra các trường được nêu.")
     else:
         detail = str(getattr(exc, "detail", exc))

@@ -32,3 +32,12 @@ class ProblemAwareAutoSchema(AutoSchema):
                 ),
             )
         return responses
+
+
+def strict_request_bodies(result, generator, request, public):
+    """Request bodies refuse unknown keys (a typo must not lose data): say so in the schema, so clients
+    and fuzzers know an extra key is an error, not something ignored."""
+    for name, component in result.get("components", {}).get("schemas", {}).items():
+        if name.endswith("Request") and component.get("type") == "object":
+            component.setdefault("additionalProperties", False)
+    return result

@@ -230,6 +230,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "portal.common.schema.strict_request_bodies",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "AttachmentKindEnum": "registrations.constants.AttachmentKind",
         "RelationshipEnum": "registrations.constants.Relationship",

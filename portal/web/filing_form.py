@@ -12,8 +12,8 @@ from typing import Any
 
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from rest_framework.exceptions import ErrorDetail
 
+from portal.common.problems import flatten_errors
 from portal.divisions.selectors import ward_resolve
 from registrations.constants import (
     ETHNICITY_CHOICES,
@@ -424,26 +424,6 @@ def parse(post, fields, *, page: Page | None = None) -> tuple[dict, dict[str, li
             for path, value in page.fixed.items():
                 _set(data, path, value)
     return _listify(data), errors
-
-
-def flatten_errors(detail: Any, prefix: str = "") -> dict[str, list[str]]:
-    """DRF's nested errors as {dotted path: [messages]}; errors of a whole object keep its path."""
-    out: dict[str, list[str]] = {}
-    if isinstance(detail, dict):
-        for key, value in detail.items():
-            name = prefix if key in ("non_field_errors",) else (f"{prefix}.{key}" if prefix else str(key))
-            for path, messages in flatten_errors(value, name).items():
-                out.setdefault(path, []).extend(messages)
-    elif isinstance(detail, list):
-        if all(isinstance(item, str | ErrorDetail) for item in detail):
-            out[prefix] = [str(item) for item in detail]
-        else:
-            for index, item in enumerate(detail):
-                for path, messages in flatten_errors(item, f"{prefix}.{index}").items():
-                    out.setdefault(path, []).extend(messages)
-    elif detail:
-        out[prefix] = [str(detail)]
-    return out
 
 
 def _drop(data: dict, path: str) -> None:
