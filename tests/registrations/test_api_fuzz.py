@@ -7,7 +7,9 @@ characters, a ward that does not exist), and must."""
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
@@ -18,9 +20,18 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", get_wsgi_application(
 
 @pytest.fixture
 def token(db, divisions):
+    """A citizen's API token. Requests go straight to the WSGI application, which closes the database
+    connection after each one; the test's transaction must outlive them, as Django's test client
+    arranges for its own requests."""
     from rest_framework.authtoken.models import Token
 
-    return Token.objects.create(user=UserFactory(citizen=True)).key
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield Token.objects.create(user=UserFactory(citizen=True)).key
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()
