@@ -35,8 +35,14 @@ AGENCY = {
     "health_insurance": "social_insurance",
     "funeral_allowance": "social_insurance",
 }
-STATES = [("completed", 70), ("signed", 8), ("registered", 6), ("in_review", 5), ("submitted", 4),
-          ("awaiting_citizen", 3), ("rejected", 2), ("withdrawn", 1), ("partially_completed", 1)]  # fmt: skip
+# A bundle is open for days, not months: those filed in the last ten days are in every state, older
+# ones have closed (as at a real portal, where the open work is a few days' filings).
+RECENT_STATES = [
+    ("completed", 30), ("signed", 15), ("registered", 15), ("in_review", 15), ("submitted", 12),
+    ("awaiting_citizen", 8), ("rejected", 2), ("withdrawn", 2), ("partially_completed", 1),
+]  # fmt: skip
+CLOSED_STATES = [("completed", 93), ("partially_completed", 2), ("rejected", 3), ("withdrawn", 2)]
+RECENT_DAYS = 10
 
 
 class Command(BaseCommand):
@@ -85,15 +91,16 @@ class Command(BaseCommand):
 
     def _bundles(self, rng: random.Random, wards, options) -> None:
         owner, now, total = self._owner(), timezone.now(), options["bundles"]
-        names, weights = zip(*STATES, strict=True)
         run = uuid.uuid4().hex[:6].upper()
         for offset in range(0, total, options["batch"]):
             bundles, plans = [], []
             for number in range(offset, min(offset + options["batch"], total)):
                 ward, _province = rng.choice(wards)
                 group = "birth" if rng.random() < 0.72 else "death"
+                age = rng.uniform(0, options["days"])
+                submitted = now - timedelta(days=age)
+                names, weights = zip(*(RECENT_STATES if age < RECENT_DAYS else CLOSED_STATES), strict=True)
                 state = rng.choices(names, weights)[0]
-                submitted = now - timedelta(days=rng.uniform(0, options["days"]))
                 registered = submitted + timedelta(hours=rng.uniform(1, 30))
                 completed = registered + timedelta(days=rng.uniform(0.5, 7))
                 procedures = BIRTH if group == "birth" else DEATH
