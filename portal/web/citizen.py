@@ -17,11 +17,11 @@ from portal.audit.models import AuditEvent
 from portal.audit.services import audit_record
 from portal.common.identifiers import mask_personal_id
 from registrations import selectors
-from registrations.declaration import declaration_of
 from registrations.models import PROCEDURE_LABELS, Bundle
 from signing.models import Extract
 
 from .labels import declaration_sections, result_rows
+from .selectors import personal_data_of
 
 PLAIN = {
     "waiting": _("Chờ bước trước hoàn thành."),
@@ -134,52 +134,11 @@ def status_fragment(request, key):
     return render(request, "web/status_steps.html", _context(own_bundle(request, key)))
 
 
-def _personal_data(user) -> dict:
-    """Everything the portal holds about the signed-in citizen, in one place (Decree 13/2023, Art. 14):
-    the account, the consents given, sign-ins, and the bundles they filed with their declarations."""
-    bundles = selectors.bundle_detail_queryset(user).filter(owner=user).order_by("-created_at")[:200]
-    events = list(AuditEvent.objects.filter(stream=user_stream(user.pk)).order_by("-seq")[:200])
-    return {
-        "account": {
-            "full_name": user.full_name,
-            "date_of_birth": user.date_of_birth,
-            "sex": user.get_sex_display() if user.sex else "",
-            "id_number": user.id_number or "",
-            "email": user.email,
-            "phone": user.phone,
-            "eid_verified_at": user.eid_verified_at,
-            "joined_at": user.date_joined,
-        },
-        "consents": [
-            {"at": e.occurred_at, "version": e.data.get("version"), "purpose": e.data.get("purpose")}
-            for e in events
-            if e.action == "privacy.accept"
-        ],
-        "sign_ins": [
-            {"at": e.occurred_at, "action": e.action} for e in events if e.action.startswith("auth.")
-        ],
-        "bundles": [
-            {
-                "code": b.code,
-                "state": b.get_state_display(),
-                "created_at": b.created_at,
-                "declaration": declaration_of(b),
-                "attachments": [
-                    {"kind": a.get_kind_display(), "size": a.size, "uploaded_at": a.uploaded_at}
-                    for a in b.attachments.all()
-                ],
-                "results": {s.procedure: s.result for s in b.steps.all() if s.state == "done" and s.result},
-            }
-            for b in bundles
-        ],
-    }
-
-
 @login_required(login_url="accounts:citizen-login")
 def personal_data(request):
     if request.user.role != Role.CITIZEN:
         raise Http404
-    data = _personal_data(request.user)
+    data = personal_data_of(request.user)
     data["account"]["id_number"] = mask_personal_id(data["account"]["id_number"])
     for bundle in data["bundles"]:
         bundle["sections"] = declaration_sections(bundle["declaration"], mask_ids=True)
@@ -191,7 +150,7 @@ def personal_data_download(request):
     """The same data as a JSON file the citizen keeps; recorded in their own audit stream."""
     if request.user.role != Role.CITIZEN:
         raise Http404
-    data = _personal_data(request.user)
+    data = personal_data_of(request.user)
     audit_record(
         stream=user_stream(request.user.pk),
         action="personal_data.export",
