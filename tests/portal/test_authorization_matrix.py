@@ -28,6 +28,14 @@ def cells(default, **by_role) -> dict[str, tuple[int, int]]:
     return {role: pair(by_role.get(role, default)) for role in ROLES}
 
 
+def owner_and_staff_read(*, anonymous: int) -> dict[str, tuple[int, int]]:
+    """Something of one ward's bundle that its owner, its ward's clerk and leader, the province's staff
+    and administrators may read; for everyone else it does not exist."""
+    own = {f"{prefix}{role}": pair for role in ("citizen", "clerk", "leader")
+           for prefix, pair in (("", (200, 404)), ("other_", (404, 200)))}  # fmt: skip
+    return cells(404, anonymous=anonymous, province=200, admin=200, **own)
+
+
 def bundle_action(**answers: int) -> dict[str, tuple[int, int]]:
     """An action on a ward's bundle through the API. Those who may take it (``answers``: clerk=409…)
     get that answer on their own ward's bundle; everyone else who can see the bundle gets 403; a
@@ -43,33 +51,13 @@ EXPECTED = {
     "api/docs/": cells(200),
     "api/schema/": cells(200),
     "api/v1/^bundles/$": cells(200, anonymous=401),
-    "api/v1/^bundles/(?P<key>[^/]+)/$": cells(
-        (200, 404),
-        anonymous=401,
-        other_citizen=(404, 200),
-        other_clerk=(404, 200),
-        other_leader=(404, 200),
-        province=200,
-        other_province=404,
-        agency=404,
-        hospital=404,
-        admin=200,
-    ),
+    "api/v1/^bundles/(?P<key>[^/]+)/$": owner_and_staff_read(anonymous=401),
     "api/v1/^bundles/(?P<key>[^/]+)/accept/$": bundle_action(clerk=409),
     "api/v1/^bundles/(?P<key>[^/]+)/attachments/$": cells(
         404, anonymous=401, citizen=(201, 404), other_citizen=(404, 201)
     ),
-    "api/v1/^bundles/(?P<key>[^/]+)/attachments/(?P<attachment_id>[0-9a-f-]{36})/$": cells(
-        (200, 404),
-        anonymous=401,
-        other_citizen=(404, 200),
-        other_clerk=(404, 200),
-        other_leader=(404, 200),
-        province=200,
-        other_province=404,
-        agency=404,
-        hospital=404,
-        admin=200,
+    "api/v1/^bundles/(?P<key>[^/]+)/attachments/(?P<attachment_id>[0-9a-f-]{36})/$": owner_and_staff_read(
+        anonymous=401
     ),
     "api/v1/^bundles/(?P<key>[^/]+)/close-partially/$": bundle_action(clerk=409),
     "api/v1/^bundles/(?P<key>[^/]+)/decide-correction/$": bundle_action(clerk=409),
@@ -188,17 +176,7 @@ EXPECTED = {
     "tai-khoan/dang-nhap/vneid/": cells(302),
     "tai-khoan/dang-xuat/": cells(302),
     "tai-khoan/dat-mat-khau/<uidb64>/<token>/": cells(200),
-    "trich-luc/<str:token>/tai-ve/": cells(
-        404,
-        citizen=(200, 404),
-        other_citizen=(404, 200),
-        clerk=(200, 404),
-        other_clerk=(404, 200),
-        leader=(200, 404),
-        other_leader=(404, 200),
-        province=200,
-        admin=200,
-    ),
+    "trich-luc/<str:token>/tai-ve/": owner_and_staff_read(anonymous=404),
     "verify/<str:token>/": cells(200),
 }
 
