@@ -6,6 +6,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from portal.accounts.api import ObtainTokenView
+from portal.accounts.views import admin_login
 from portal.dashboard.views import DashboardApiView
 from portal.divisions.views import ward_suggestions
 from portal.health import views as health
@@ -13,6 +14,7 @@ from portal.health import views as health
 admin.site.site_header = "Quản trị — Cổng dịch vụ công liên thông"
 admin.site.site_title = "Quản trị cổng liên thông"
 admin.site.index_title = "Quản trị nghiệp vụ"
+admin.site.login = admin_login
 
 api_v1 = [
     path("auth/token/", ObtainTokenView.as_view(), name="auth-token"),

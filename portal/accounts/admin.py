@@ -1,8 +1,14 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .admin_mixins import JurisdictionAdminMixin
 from .models import User
+from .services import second_factor_reset
+
+# Authenticator secrets are never shown or edited in the admin; a lost phone is handled by the
+# reset action on the account, which is audited.
+admin.site.unregister(TOTPDevice)
 
 
 @admin.register(User)
@@ -27,6 +33,17 @@ class UserAdmin(JurisdictionAdminMixin, DjangoUserAdmin):
         (None, {"fields": ("username", "usable_password", "password1", "password2")}),
         ("Vai trò và đơn vị", {"fields": ("full_name", "email", "role", "ward", "province")}),
     )
+
+    actions = ["reset_second_factor"]
+
+    @admin.action(description="Xoá thiết bị xác thực hai bước (thiết lập lại ở lần đăng nhập sau)")
+    def reset_second_factor(self, request, queryset):
+        if not request.user.is_superuser:
+            self.message_user(request, "Chỉ quản trị hệ thống được làm việc này.", messages.ERROR)
+            return
+        for user in queryset:
+            second_factor_reset(user=user, actor=request.user)
+        self.message_user(request, f"Đã xoá thiết bị xác thực của {queryset.count()} tài khoản.")
 
     @admin.display(description="số định danh")
     def masked_id_number(self, obj):

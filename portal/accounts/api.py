@@ -10,13 +10,21 @@ from rest_framework.views import APIView
 from portal.common.problems import problem_response
 
 from .constants import Role
-from .rules import may_sign_in_with_password
+from .rules import may_sign_in_with_password, second_factor_asked
+from .services import second_factor_verify, totp_device_of
 
 
 class TokenRequestSerializer(serializers.Serializer):
     username = serializers.CharField(label="Tên đăng nhập", max_length=150)
     password = serializers.CharField(
         label="Mật khẩu", max_length=256, trim_whitespace=False, style={"input_type": "password"}
+    )
+    otp = serializers.RegexField(
+        r"^\d{6}$",
+        required=False,
+        label="Mã xác thực hai bước",
+        help_text="Bắt buộc với tài khoản đã bật xác thực hai bước (lãnh đạo, cán bộ tỉnh, quản trị).",
+        error_messages={"invalid": "Mã xác thực gồm đúng 6 chữ số."},
     )
 
 
@@ -38,6 +46,7 @@ class ObtainTokenView(APIView):
         serializer = TokenRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         # Passing the request lets django-axes count failures and lock the username.
+        code = serializer.validated_data.pop("otp", "")
         user = authenticate(request._request, **serializer.validated_data)
         allowed = user is not None and (
             may_sign_in_with_password(user)
@@ -48,5 +57,28 @@ class ObtainTokenView(APIView):
             return problem_response(
                 status_code=status.HTTP_401_UNAUTHORIZED, detail="Tên đăng nhập hoặc mật khẩu không đúng."
             )
+        device = totp_device_of(user=user)
+        if second_factor_asked(user, has_device=device is not None):
+            # A token is as strong as a session: the same code is asked. An account that has not set up
+            # its authenticator does so at the staff sign-in page first.
+            if device is None:
+                return problem_response(
+                    status_code=status.HTTP_401_UNAUTHORIZED,
+                    detail=(
+                        "Tài khoản cần thiết lập xác thực hai bước: hãy đăng nhập trên trang cán bộ trước."
+                    ),
+                )
+            if not code:
+                return problem_response(
+                    status_code=status.HTTP_401_UNAUTHORIZED,
+                    detail="Cần mã xác thực hai bước.",
+                    errors={"otp": ["Nhập mã 6 chữ số từ ứng dụng xác thực."]},
+                )
+            if not second_factor_verify(user=user, device=device, code=code):
+                return problem_response(
+                    status_code=status.HTTP_401_UNAUTHORIZED,
+                    detail="Mã xác thực không đúng hoặc đã dùng.",
+                    errors={"otp": ["Mã xác thực không đúng hoặc đã dùng."]},
+                )
         token, _ = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})

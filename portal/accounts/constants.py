@@ -21,3 +21,6 @@ WARD_ROLES = frozenset({Role.WARD_CLERK, Role.WARD_LEADER})
 PROVINCE_ROLES = frozenset({Role.PROVINCE_STAFF})
 # Roles that work in the back office (and may open the Django admin for their jurisdiction).
 BACK_OFFICE_ROLES = WARD_ROLES | PROVINCE_ROLES | {Role.ADMIN}
+# Roles that must confirm a sign-in with a one-time code (TOTP): they sign extracts, see a whole
+# province, or administer the portal. Clerks may turn it on for themselves.
+SECOND_FACTOR_ROLES = frozenset({Role.WARD_LEADER, Role.PROVINCE_STAFF, Role.ADMIN})

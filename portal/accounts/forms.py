@@ -33,3 +33,19 @@ class MockEidForm(forms.Form):
             (str(index), f"{identity['full_name']} — sinh ngày {identity['date_of_birth']:%d/%m/%Y}")
             for index, identity in enumerate(identities)
         ]
+
+
+class SecondFactorForm(forms.Form):
+    code = forms.CharField(
+        label="Mã xác thực (6 chữ số)",
+        max_length=12,
+        help_text="Mở ứng dụng xác thực trên điện thoại và nhập mã đang hiển thị.",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+        error_messages={"required": "Vui lòng nhập mã xác thực."},
+    )
+
+    def clean_code(self):
+        code = "".join(self.cleaned_data["code"].split())
+        if not (code.isdigit() and len(code) == 6):
+            raise forms.ValidationError("Mã xác thực gồm đúng 6 chữ số.")
+        return code

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
-from .constants import BACK_OFFICE_ROLES, WARD_ROLES, Role
+from .constants import BACK_OFFICE_ROLES, SECOND_FACTOR_ROLES, WARD_ROLES, Role
 
 IMPORTABLE_ROLES = frozenset(WARD_ROLES)
 USERNAME_MAX = 150
@@ -23,6 +23,16 @@ def can_use_back_office(user) -> bool:
 def may_sign_in_with_password(user) -> bool:
     """Staff sign in with a password; citizens go through e-ID; systems use API tokens only."""
     return user.role in BACK_OFFICE_ROLES or user.is_superuser
+
+
+def second_factor_required(user) -> bool:
+    """Leaders, provincial staff and administrators confirm every password sign-in with a code."""
+    return user.role in SECOND_FACTOR_ROLES or user.is_superuser
+
+
+def second_factor_asked(user, *, has_device: bool) -> bool:
+    """A code is asked of those who must give one, and of any clerk who chose to turn it on."""
+    return has_device or second_factor_required(user)
 
 
 def staff_row_errors(row: dict[str, str], *, ward_exists, username_taken) -> list[str]:

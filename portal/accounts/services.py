@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal.audit.services import audit_record
 from portal.common.crypto import lookup_hmac
@@ -203,3 +204,61 @@ def privacy_notice_accept(*, user: User, purpose: str) -> None:
         object_id=settings.PRIVACY_NOTICE_VERSION,
         data={"purpose": purpose, "version": settings.PRIVACY_NOTICE_VERSION},
     )
+
+
+# --- second factor (TOTP) -------------------------------------------------------------------------
+
+SECOND_FACTOR_DEVICE_NAME = "Ứng dụng xác thực"
+
+
+def totp_device_of(*, user: User) -> TOTPDevice | None:
+    """The user's confirmed authenticator, if they have set one up."""
+    return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+
+
+def totp_enrolment_start(*, user: User) -> TOTPDevice:
+    """An unconfirmed authenticator to scan; the same one is shown again until a code confirms it,
+    so reloading the page does not invalidate what the user already scanned."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name=SECOND_FACTOR_DEVICE_NAME, confirmed=False)
+    return device
+
+
+def second_factor_verify(*, user: User, device: TOTPDevice, code: str) -> bool:
+    """Check a six-digit code (spaces allowed). A first good code confirms a new authenticator.
+    django-otp refuses codes already used and slows down repeated failures; each outcome is audited."""
+    code = "".join(code.split())
+    verified = code.isdigit() and len(code) == device.digits and device.verify_token(code)
+    enrolled = verified and not device.confirmed
+    if enrolled:
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    audit_record(
+        stream=user_stream(user.pk),
+        action=(
+            "auth.second_factor_enrolled"
+            if enrolled
+            else "auth.second_factor_passed"
+            if verified
+            else "auth.second_factor_failed"
+        ),
+        actor=user,
+        object_type="user",
+        object_id=user.pk,
+    )
+    return verified
+
+
+def second_factor_reset(*, user: User, actor: User) -> None:
+    """An administrator removes a lost authenticator; the user sets up a new one at next sign-in."""
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).delete()
+        audit_record(
+            stream=user_stream(user.pk),
+            action="auth.second_factor_reset",
+            actor=actor,
+            object_type="user",
+            object_id=user.pk,
+        )

@@ -19,7 +19,7 @@ def user_stream(user_id) -> str:
 
 @receiver(user_logged_in)
 def _signed_in(sender, request, user, **kwargs):
-    method = "eid" if user.role == "citizen" else "password"
+    method = getattr(request, "sign_in_method", None) or ("eid" if user.role == "citizen" else "password")
     audit_record(
         stream=user_stream(user.pk),
         action="auth.sign_in",

@@ -171,8 +171,10 @@ REQUESTS = {
     "so-lieu/": ("GET", lambda o: "/so-lieu/", None),
     "so-lieu/xuat.csv": ("GET", lambda o: "/so-lieu/xuat.csv", None),
     "tai-khoan/dang-nhap/": ("GET", lambda o: "/tai-khoan/dang-nhap/", None),
+    "tai-khoan/dang-nhap/ma-xac-thuc/": ("GET", lambda o: "/tai-khoan/dang-nhap/ma-xac-thuc/", None),
     "tai-khoan/dang-nhap/vneid/": ("GET", lambda o: "/tai-khoan/dang-nhap/vneid/", None),
     "tai-khoan/dang-xuat/": ("POST", lambda o: "/tai-khoan/dang-xuat/", {}),
+    "tai-khoan/xac-thuc-hai-buoc/": ("GET", lambda o: "/tai-khoan/xac-thuc-hai-buoc/", None),
     "tai-khoan/dat-mat-khau/<uidb64>/<token>/": (
         "GET",
         lambda o: f"/tai-khoan/dat-mat-khau/{urlsafe_base64_encode(str(o['staff'].pk).encode())}/sai-ma/",

@@ -33,6 +33,10 @@ class Command(BaseCommand):
             self.stdout.write(" | ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)))
             if index == 0:
                 self.stdout.write("-+-".join("-" * w for w in widths))
+        self.stdout.write(
+            "Lãnh đạo, cán bộ tỉnh và quản trị: lần đăng nhập đầu tiên thiết lập ứng dụng xác thực (mã QR), "
+            "sau đó mỗi lần đăng nhập nhập thêm mã 6 chữ số."
+        )
         if bundles:
             self.stdout.write(
                 "Hồ sơ mẫu: " + ", ".join(f"{b.code} ({b.get_state_display()})" for b in bundles)
