@@ -18,6 +18,8 @@ class CallbackView(APIView):
 
     authentication_classes = []
     permission_classes = [AllowAny]
+    # Limited per agency inside the service, after the signature is checked, not per address.
+    throttle_classes = []
 
     @extend_schema(
         request=inline_serializer(
@@ -44,7 +46,8 @@ class CallbackView(APIView):
                 services.callback_receive(agency=agency, body=request.body, headers=request.headers)
             )
         except services.CallbackRefused as refused:
-            return problem_response(status_code=refused.status_code, detail=refused.detail)
+            headers = {"Retry-After": str(refused.retry_after)} if refused.retry_after else None
+            return problem_response(status_code=refused.status_code, detail=refused.detail, headers=headers)
 
 
 class ReplayView(APIView):

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from portal.common.ratelimit import rate_exceeded
 from registrations import selectors as bundle_selectors
 from registrations import services as bundle_services
 from registrations.constants import StepState
@@ -228,8 +229,8 @@ def relay_claim() -> list[tuple[int, int]]:
 
 
 class CallbackRefused(Exception):
-    def __init__(self, status_code: int, detail: str):
-        self.status_code, self.detail = status_code, detail
+    def __init__(self, status_code: int, detail: str, *, retry_after: int | None = None):
+        self.status_code, self.detail, self.retry_after = status_code, detail, retry_after
         super().__init__(detail)
 
 
@@ -261,6 +262,12 @@ def callback_receive(*, agency: str, body: bytes, headers) -> dict:
     )
     if problem:
         raise CallbackRefused(401, f"Chữ ký không hợp lệ: {problem}.")
+    # Counted only once the signature holds: an unsigned flood cannot spend an agency's budget.
+    wait = rate_exceeded(scope="agency", ident=agency)
+    if wait is not None:
+        raise CallbackRefused(
+            429, f"Cơ quan gửi quá nhiều phản hồi; thử lại sau {wait} giây.", retry_after=wait
+        )
     try:
         message = json.loads(body)
         key = uuid.UUID(str(message["idempotency_key"]))

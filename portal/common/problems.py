@@ -72,6 +72,10 @@ def problem_exception_handler(exc, context):
     if isinstance(exc, exceptions.ValidationError):
         errors = flatten_errors(exc.detail)
         detail = _("Vui lòng kiểm tra các trường được nêu.")
+    elif isinstance(exc, exceptions.Throttled):
+        detail = _("Quá nhiều yêu cầu trong thời gian ngắn. Vui lòng thử lại sau %(seconds)s giây.") % {
+            "seconds": exc.wait or 1
+        }
     else:
         detail = str(getattr(exc, "detail", exc))
     headers = {k: v for k, v in response.items() if k in ("WWW-Authenticate", "Retry-After", "Allow")}

@@ -210,6 +210,7 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "portal.common.problems.problem_exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": ["portal.common.ratelimit.PerUserThrottle"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
 }
@@ -272,6 +273,32 @@ else:
         "socket_timeout": 5,
     }
 REDIS_URL = env.str("REDIS_URL", default="")
+# The shared cache holds request counters (and nothing that cannot be lost). Without Redis (the
+# embedded first run) each process counts on its own.
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "portal",
+        }
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+if REDIS_URL:
+    # Short timeouts: with Redis down a request waits at most this long before going on unlimited.
+    CACHES["default"]["OPTIONS"] = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
+RATE_LIMIT_CACHE = "default"
+# Requests per window: "user" per signed-in account on the API, "anon" per address, "agency" per
+# agency on the callback endpoint (counted after the signature is checked, so nobody can spend an
+# agency's budget for it), "hospital" per medical facility on the certificate intake.
+RATE_LIMITS = {
+    "user": env.str("RATE_LIMIT_USER", default="240/min"),
+    "anon": env.str("RATE_LIMIT_ANON", default="60/min"),
+    "agency": env.str("RATE_LIMIT_AGENCY", default="6000/min"),
+    "hospital": env.str("RATE_LIMIT_HOSPITAL", default="1200/min"),
+}
 # Deployments (and the test suite) sharing one broker keep apart by queue name.
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="celery")
 CELERY_TASK_IGNORE_RESULT = True
