@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip -q --disable-pip-version-check
 
-.PHONY: run test setup lint format check-migrations messages ci clean bench
+.PHONY: run test setup lint format check-migrations messages ci clean bench backup restore
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -47,6 +47,15 @@ messages: $(VENV)/.installed
 
 ci:
 	.ci/run
+
+## Back up the database and the private files into var/backups/<time>/ (or TO=<new folder>).
+backup: $(VENV)/.installed
+	$(PY) manage.py backup $(if $(TO),--to "$(TO)")
+
+## Restore FROM=<backup folder> into the fresh, empty database DATABASE_URL names, then check it.
+restore: $(VENV)/.installed
+	@test -n "$(FROM)" || { echo "Cần FROM=<thư mục bản sao lưu>, ví dụ make restore FROM=var/backups/20261129-0100"; exit 2; }
+	$(PY) manage.py restore --from "$(FROM)"
 
 clean:
 	rm -rf $(VENV) var
