@@ -31,6 +31,14 @@ class BundleState(models.TextChoices):
 OPEN_STATES = (BundleState.DRAFT, BundleState.SUBMITTED, BundleState.IN_REVIEW, BundleState.AWAITING_CITIZEN)
 # Bundles in these states count for duplicate and uniqueness rules.
 LIVE_STATES = tuple(s for s in BundleState.values if s not in (BundleState.REJECTED, BundleState.WITHDRAWN))
+# Submitted and not yet finished: the work in progress of wards and agencies (drafts are the citizen's).
+IN_PROGRESS_STATES = (
+    BundleState.SUBMITTED,
+    BundleState.IN_REVIEW,
+    BundleState.AWAITING_CITIZEN,
+    BundleState.REGISTERED,
+    BundleState.SIGNED,
+)
 REGISTERED_STATES = (
     BundleState.REGISTERED,
     BundleState.SIGNED,
@@ -47,6 +55,11 @@ class StepState(models.TextChoices):
     DONE = "done", "Hoàn thành"
     REJECTED = "rejected", "Cơ quan từ chối"
     DEAD = "dead", "Gửi thất bại"
+
+
+# Steps that move only when someone else acts: accepted (the agency's callback), rejected or dead (a
+# person must fix and replay).
+STEP_OUTSTANDING_STATES = (StepState.ACCEPTED, StepState.DEAD, StepState.REJECTED)
 
 
 class PersonRole(models.TextChoices):

@@ -18,8 +18,10 @@ from portal.common.text import fold_accents
 
 from .constants import (
     ETHNICITY_CHOICES,
+    IN_PROGRESS_STATES,
     LIVE_STATES,
     OPEN_STATES,
+    STEP_OUTSTANDING_STATES,
     Agency,
     AttachmentKind,
     Book,
@@ -241,6 +243,15 @@ class Bundle(ConcurrentTransitionMixin, models.Model):
         indexes = [
             models.Index(fields=["ward", "state", "due_at"]),
             models.Index(fields=["owner", "-created_at"]),
+            # Work in progress is a small, steady share of all bundles (a few days' intake), while the
+            # finished ones grow for ever: counts of backlog and overdue bundles read this partial
+            # index alone, whatever the history (PostgreSQL; SQLite uses it as a plain index).
+            models.Index(
+                fields=["ward", "state", "due_at"],
+                include=["id", "group"],
+                condition=Q(state__in=IN_PROGRESS_STATES),
+                name="bundle_in_progress_idx",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -485,6 +496,13 @@ class Step(ConcurrentTransitionMixin, models.Model):
                 fields=["next_attempt_at"], condition=Q(state=StepState.PENDING), name="step_due_idx"
             ),
             models.Index(fields=["lease_until"], condition=Q(state=StepState.SENDING), name="step_lease_idx"),
+            # Steps waiting for an agency's callback or for a person, per bundle.
+            models.Index(
+                fields=["bundle"],
+                include=["agency", "procedure", "state"],
+                condition=Q(state__in=STEP_OUTSTANDING_STATES),
+                name="step_outstanding_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -37,6 +37,14 @@ class WardDay(models.Model):
                 condition=models.Q(procedure="", agency=""),
                 name="dashboard_wardday_whole_day",
             ),
+            # The same within one province: a province's ranking over a year reads its own entries
+            # only, not every province's in that range.
+            models.Index(
+                fields=["province_id", "day", "ward"],
+                include=list(BUNDLE_COLUMNS),
+                condition=models.Q(procedure="", agency=""),
+                name="dashboard_wardday_prov_whole",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -63,6 +71,8 @@ class ProvinceDay(models.Model):
                 name="dashboard_provinceday_key",
             )
         ]
+        # Country-wide reads select by day across provinces.
+        indexes = [models.Index(fields=["day"], name="dashboard_provinceday_day")]
 
     def __str__(self) -> str:
         return f"{self.province_id} {self.day:%d/%m/%Y} {self.group} {self.procedure or '—'}"
