@@ -199,11 +199,7 @@ def ward_ranking(filters: Filters, *, now: datetime, order: str = "on_time_rate"
     )
     figures = {row["ward_id"]: _bundle_figures(row) for row in rows}
     overdue = dict(
-        _live_bundles(filters)
-        .filter(due_at__lt=now)
-        .values_list("ward_id")
-        .annotate(n=Count("*"))
-        .order_by()
+        _live_bundles(filters).filter(due_at__lt=now).values_list("ward_id").annotate(n=Count("*")).order_by()
     )
     wards = Ward.objects.all()
     if filters.province is not None:

@@ -1,3 +1,6 @@
+import sys
+
+from django.db import InterfaceError, OperationalError
 from django.http import JsonResponse
 from django.shortcuts import render
 
@@ -17,10 +20,15 @@ def staff_home(request):
     return render(request, "web/staff_home.html")
 
 
-def _api_problem(status: int, title: str, detail: str) -> JsonResponse:
+# A database that cannot be reached (or a transaction it broke off) is temporary: the client is told to
+# try again, not that the portal is broken. Whatever the request was doing was rolled back with it.
+UNAVAILABLE_RETRY_SECONDS = 30
+
+
+def _api_problem(status: int, title: str, detail: str, *, headers: dict | None = None) -> JsonResponse:
     """Errors raised before any API view runs (an unknown path, a crash) still answer the API's way."""
     body = {"type": "about:blank", "title": title, "status": status, "detail": detail}
-    return JsonResponse(body, status=status, content_type=PROBLEM_CONTENT_TYPE)
+    return JsonResponse(body, status=status, content_type=PROBLEM_CONTENT_TYPE, headers=headers)
 
 
 def forbidden(request, exception=None):
@@ -36,8 +44,27 @@ def not_found(request, exception=None):
 
 
 def server_error(request):
+    # Django calls this inside its exception handler, so the exception is at hand.
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        return service_unavailable(request)
     if request.path.startswith(API_PREFIX):
         return _api_problem(
             500, "Lỗi máy chủ", "Đã có lỗi; yêu cầu chưa được thực hiện. Vui lòng thử lại sau."
         )
     return render(request, "500.html", status=500)
+
+
+def service_unavailable(request):
+    headers = {"Retry-After": str(UNAVAILABLE_RETRY_SECONDS)}
+    if request.path.startswith(API_PREFIX):
+        return _api_problem(
+            503,
+            "Tạm thời gián đoạn",
+            "Cơ sở dữ liệu tạm thời không truy cập được; yêu cầu chưa được thực hiện và không có gì được "
+            f"lưu dở. Vui lòng gửi lại sau khoảng {UNAVAILABLE_RETRY_SECONDS} giây.",
+            headers=headers,
+        )
+    # Rendered without the base layout: it would ask the database for the signed-in user.
+    response = render(request, "503.html", {"retry": UNAVAILABLE_RETRY_SECONDS}, status=503)
+    response["Retry-After"] = headers["Retry-After"]
+    return response
