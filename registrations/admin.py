@@ -3,6 +3,7 @@ from django.contrib import admin
 from portal.accounts.admin_mixins import JurisdictionAdminMixin, ReadOnlyAdminMixin, RoleAdminMixin
 
 from .models import Attachment, Bundle, CatalogueVersion, GroupRule, Procedure, Step
+from .services import personal_data_viewed
 
 
 class ProcedureInline(admin.TabularInline):
@@ -65,6 +66,13 @@ class BundleAdmin(JurisdictionAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).exclude(state="draft")
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        bundle = self.get_object(request, object_id) if response.status_code == 200 else None
+        if bundle is not None:
+            personal_data_viewed(bundle=bundle, actor=request.user, what="admin")
+        return response
 
 
 @admin.register(Step)

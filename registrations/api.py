@@ -266,7 +266,9 @@ class BundleViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return response
 
     def retrieve(self, request, key=None):
-        return self._detail(selectors.bundle_get(user=request.user, key=key))
+        bundle = selectors.bundle_get(user=request.user, key=key)
+        services.personal_data_viewed(bundle=bundle, actor=request.user, what="api_detail")
+        return self._detail(bundle)
 
     def partial_update(self, request, key=None):
         bundle = self._bundle()
@@ -409,6 +411,7 @@ class BundleViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
                 status_code=status.HTTP_410_GONE,
                 detail="Bản chụp đã hết thời hạn lưu trữ và đã được xoá; hồ sơ hộ tịch vẫn được lưu.",
             )
+        services.personal_data_viewed(bundle=bundle, actor=request.user, what=f"attachment:{attachment.kind}")
         try:
             handle = attachment.file.open("rb")
         except (OSError, DatabaseError):

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 from portal.accounts.constants import Role
 from portal.web.decorators import back_office_required
 from registrations import selectors as bundle_selectors
+from registrations import services as bundle_services
 
 from . import services
 from .forms import BatchSignForm, VerifyUploadForm
@@ -76,6 +77,7 @@ def queue(request):
 def preview(request, key: str):
     _leader_only(request)
     bundle = get_object_or_404(bundle_selectors.bundles_awaiting_signature(request.user), public_id=key)
+    bundle_services.personal_data_viewed(bundle=bundle, actor=request.user, what="extract_preview")
     response = HttpResponse(
         services.extract_preview(bundle=bundle, leader=request.user), content_type="application/pdf"
     )
@@ -106,6 +108,7 @@ def download(request, token: str):
     if not request.user.is_authenticated:
         raise Http404
     extract = get_object_or_404(Extract, token=token, bundle__in=bundle_selectors.bundles_for(request.user))
+    bundle_services.personal_data_viewed(bundle=extract.bundle, actor=request.user, what="extract")
     response = FileResponse(
         extract.pdf.open("rb"),
         content_type="application/pdf",

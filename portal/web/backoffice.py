@@ -45,7 +45,9 @@ def queue(request):
 @back_office_required
 def search(request):
     text = request.GET.get("q", "")
-    results = selectors.search(request.user, text)[:50] if text else []
+    results = list(selectors.search(request.user, text)[:50]) if text else []
+    if text:
+        services.personal_data_searched(actor=request.user, results=len(results))
     return render(request, "web/search.html", {"text": text, "results": results})
 
 
@@ -59,6 +61,7 @@ def _case(request, key: str) -> Bundle:
 @back_office_required
 def case(request, key: str):
     bundle = _case(request, key)
+    services.personal_data_viewed(bundle=bundle, actor=request.user, what="case")
     declaration = declaration_of(bundle)
     timeline = AuditEvent.objects.filter(stream=f"bundle:{bundle.public_id}").order_by("seq")
     personal_id = next((s for s in bundle.steps.all() if s.procedure == "personal_id"), None)

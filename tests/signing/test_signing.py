@@ -332,3 +332,45 @@ def test_with_a_timestamp_authority_configured_the_signature_is_pades_b_t(cast, 
     assert status.bottom_line
     assert status.timestamp_validity is not None and status.timestamp_validity.valid
     assert status.timestamp_validity.trusted
+
+
+def test_every_staff_look_at_a_familys_data_is_on_record_and_the_owners_are_not(cast, client):
+    """Decree 13/2023: the case page, the API detail, a scan, the extract preview and the signed PDF,
+    each opened by staff, leave one event in that staff member's stream naming the bundle; a search
+    records how many bundles it showed, never what was typed."""
+    from portal.audit.models import AuditEvent
+
+    bundle = registered_with_personal_id(cast)
+    scan = bundle.attachments.first()
+
+    def views_by(user) -> list[tuple[str, str]]:
+        return list(
+            AuditEvent.objects.filter(stream=f"user:{user.pk}", action="personal_data.view")
+            .order_by("seq")
+            .values_list("object_id", "data__what")
+        )
+
+    client.force_login(cast.clerk)
+    assert client.get(f"/can-bo/ho-so/{bundle.public_id}/").status_code == 200
+    assert client.get(f"/api/v1/bundles/{bundle.code}/").status_code == 200
+    assert client.get(f"/api/v1/bundles/{bundle.code}/attachments/{scan.public_id}/").status_code == 200
+    search = client.get("/can-bo/tim-kiem/", {"q": bundle.people.get(role="mother").id_number})
+    assert search.status_code == 200
+    assert views_by(cast.clerk) == [
+        (bundle.code, "case"),
+        (bundle.code, "api_detail"),
+        (bundle.code, f"attachment:{scan.kind}"),
+    ]
+    searched = AuditEvent.objects.get(stream=f"user:{cast.clerk.pk}", action="personal_data.search")
+    assert searched.data == {"results": 1}
+
+    client.force_login(cast.leader)
+    assert client.get(f"/ky-so/{bundle.public_id}/xem-truoc/").status_code == 200
+    extract = services.bundle_sign_extract(bundle=bundle, leader=cast.leader)
+    assert client.get(f"/trich-luc/{extract.token}/tai-ve/").status_code == 200
+    assert views_by(cast.leader) == [(bundle.code, "extract_preview"), (bundle.code, "extract")]
+
+    client.force_login(cast.citizen)
+    assert client.get(f"/api/v1/bundles/{bundle.code}/").status_code == 200
+    assert client.get(f"/trich-luc/{extract.token}/tai-ve/").status_code == 200
+    assert views_by(cast.citizen) == []
