@@ -26,7 +26,7 @@ from portal.divisions.models import Ward
 from .constants import Role
 from .models import User
 from .rules import staff_row_errors
-from .signals import user_stream
+from .signals import account_event, user_stream
 
 STAFF_CSV_COLUMNS = ("username", "full_name", "email", "role", "ward_code", "title", "phone")
 
@@ -235,19 +235,10 @@ def second_factor_verify(*, user: User, device: TOTPDevice, code: str) -> bool:
         device.confirmed = True
         device.save(update_fields=["confirmed"])
         TOTPDevice.objects.filter(user=user, confirmed=False).delete()
-    audit_record(
-        stream=user_stream(user.pk),
-        action=(
-            "auth.second_factor_enrolled"
-            if enrolled
-            else "auth.second_factor_passed"
-            if verified
-            else "auth.second_factor_failed"
-        ),
-        actor=user,
-        object_type="user",
-        object_id=user.pk,
-    )
+    if enrolled:
+        account_event(user=user, action="auth.second_factor_enrolled")
+    else:
+        account_event(user=user, action=f"auth.second_factor_{'passed' if verified else 'failed'}")
     return verified
 
 
@@ -255,10 +246,4 @@ def second_factor_reset(*, user: User, actor: User) -> None:
     """An administrator removes a lost authenticator; the user sets up a new one at next sign-in."""
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
-        audit_record(
-            stream=user_stream(user.pk),
-            action="auth.second_factor_reset",
-            actor=actor,
-            object_type="user",
-            object_id=user.pk,
-        )
+        account_event(user=user, action="auth.second_factor_reset", actor=actor)

@@ -17,29 +17,29 @@ def user_stream(user_id) -> str:
     return f"user:{user_id}"
 
 
+def account_event(*, user, action: str, actor=None, data: dict | None = None) -> None:
+    """One event about an account, in that account's stream (by the account itself unless an
+    ``actor`` such as an administrator acted on it)."""
+    audit_record(
+        stream=user_stream(user.pk),
+        action=action,
+        actor=actor or user,
+        object_type="user",
+        object_id=user.pk,
+        data=data,
+    )
+
+
 @receiver(user_logged_in)
 def _signed_in(sender, request, user, **kwargs):
     method = getattr(request, "sign_in_method", None) or ("eid" if user.role == "citizen" else "password")
-    audit_record(
-        stream=user_stream(user.pk),
-        action="auth.sign_in",
-        actor=user,
-        object_type="user",
-        object_id=user.pk,
-        data={"method": method},
-    )
+    account_event(user=user, action="auth.sign_in", data={"method": method})
 
 
 @receiver(user_logged_out)
 def _signed_out(sender, request, user, **kwargs):
     if user is not None:
-        audit_record(
-            stream=user_stream(user.pk),
-            action="auth.sign_out",
-            actor=user,
-            object_type="user",
-            object_id=user.pk,
-        )
+        account_event(user=user, action="auth.sign_out")
 
 
 @receiver(user_login_failed)

@@ -54,6 +54,16 @@ def fresh_database(tmp_path):
     admin.close()
 
 
+@pytest.fixture
+def backed_up(divisions, files_on_disk, tmp_path) -> Path:
+    """One submitted bundle (with its scan and audit events), backed up."""
+    if connection.vendor == "postgresql":
+        require_tool("pg_dump")
+    build("submitted", Cast())
+    call_command("backup", to=str(tmp_path / "backup"))
+    return tmp_path / "backup"
+
+
 def restore(source: Path, database_url: str, var_dir: Path) -> subprocess.CompletedProcess:
     """`manage.py restore` as an operator runs it: another process, pointed at the fresh database."""
     env = {
@@ -119,34 +129,22 @@ def test_a_backup_restores_into_a_fresh_database_with_every_row_file_and_audit_l
     assert Bundle.objects.count() == 4  # the live database was never touched
 
 
-def test_a_damaged_backup_is_refused_before_anything_is_restored(
-    divisions, files_on_disk, fresh_database, tmp_path
-):
-    if connection.vendor == "postgresql":
-        require_tool("pg_dump")
-    build("submitted", Cast())
-    call_command("backup", to=str(tmp_path / "backup"))
-    dump = next(p for p in (tmp_path / "backup").iterdir() if p.name.startswith("database."))
+def test_a_damaged_backup_is_refused_before_anything_is_restored(backed_up, fresh_database, tmp_path):
+    dump = next(p for p in backed_up.iterdir() if p.name.startswith("database."))
     with dump.open("r+b") as handle:
         handle.seek(dump.stat().st_size // 2)
         handle.write(b"\x00garbled\x00")
-    result = restore(tmp_path / "backup", fresh_database, tmp_path / "restored-var")
+    result = restore(backed_up, fresh_database, tmp_path / "restored-var")
     assert result.returncode != 0
     assert "không khớp mã băm" in result.stderr
     assert not (tmp_path / "restored-var" / "private").exists()
 
 
-def test_a_restore_that_differs_from_its_manifest_says_where(
-    divisions, files_on_disk, fresh_database, tmp_path
-):
-    if connection.vendor == "postgresql":
-        require_tool("pg_dump")
-    build("submitted", Cast())
-    call_command("backup", to=str(tmp_path / "backup"))
-    manifest_path = tmp_path / "backup" / "manifest.json"
+def test_a_restore_that_differs_from_its_manifest_says_where(backed_up, fresh_database, tmp_path):
+    manifest_path = backed_up / "manifest.json"
     manifest = json.loads(manifest_path.read_text())
     manifest["rows"]["registrations_bundle"] += 1  # as if a bundle had been lost on the way
     manifest_path.write_text(json.dumps(manifest))
-    result = restore(tmp_path / "backup", fresh_database, tmp_path / "restored-var")
+    result = restore(backed_up, fresh_database, tmp_path / "restored-var")
     assert result.returncode != 0
     assert "bảng registrations_bundle: 1 dòng, bản sao lưu có 2" in result.stderr
