@@ -17,12 +17,12 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from portal.common import signatures
 from portal.common.ratelimit import rate_exceeded
 from registrations import selectors as bundle_selectors
 from registrations import services as bundle_services
 from registrations.constants import StepState
 
-from . import signatures
 from .adapters import PayloadError, adapter_for
 from .models import Attempt, CallbackReceipt, Direction, MessageLog, Outcome
 

@@ -3,6 +3,11 @@ from django.db import models
 from portal.accounts.constants import Sex  # noqa: F401 - one definition for every person on the portal
 
 
+class CertificateKind(models.TextChoices):
+    BIRTH = "birth", "Giấy chứng sinh"
+    DEATH = "death", "Giấy báo tử"
+
+
 class Group(models.TextChoices):
     BIRTH = "birth", "Nhóm thủ tục khai sinh"
     DEATH = "death", "Nhóm thủ tục khai tử"

@@ -15,7 +15,16 @@ from portal.common.crypto import lookup_hmac
 from portal.common.text import fold_accents
 
 from .constants import LIVE_STATES, Group, PersonRole
-from .models import Attachment, Bundle, CatalogueVersion, GroupRule, Person, Procedure, Step
+from .models import (
+    Attachment,
+    Bundle,
+    CatalogueVersion,
+    GroupRule,
+    MedicalCertificate,
+    Person,
+    Procedure,
+    Step,
+)
 
 
 @dataclass(frozen=True)
@@ -329,3 +338,12 @@ def search(user, text: str) -> QuerySet[Bundle]:
     if "-" in text and text[:2].isdigit():
         return queryset.filter(code__startswith=text)
     return queryset.filter(people__full_name_folded__contains=fold_accents(text)).distinct()
+
+
+def certificates_of(*, facility, kind: str):
+    """A facility's own certificates of one kind, current versions, newest first."""
+    return (
+        MedicalCertificate.objects.filter(facility=facility, kind=kind, current=True)
+        .select_related("facility")
+        .order_by("-received_at")
+    )

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import close_old_connections, transaction
 from django.utils import timezone
 
-from interconnect import signatures
+from portal.common import signatures
 from portal.common.identifiers import LEGACY_PROVINCE_CODES, personal_id_century_digit
 
 from .models import MockCallback, MockKnobs, MockRequest

@@ -1,14 +1,10 @@
-"""Real processes for the integration tests: a Celery worker and beat, the mock agencies on their own
-port, and (for the fault test) a Redis server of the test's own that it can restart."""
+"""Real processes for the integration tests: a Celery worker and beat and the mock agencies on their
+own port (the throw-away Redis of the fault test comes from ``bench.processes``)."""
 
 from __future__ import annotations
 
 import os
-import signal
-import socket
-import subprocess
 import sys
-import time
 import uuid
 from pathlib import Path
 from urllib.parse import urlparse
@@ -16,66 +12,15 @@ from urllib.parse import urlparse
 from django.conf import settings
 from django.db import connection
 
+from bench.processes import Processes, RedisServer, free_port, wait_for_port
+
+__all__ = ["Cluster", "RedisServer", "free_port", "wait_for_port"]
+
 ROOT = Path(__file__).resolve().parents[2]
 AGENCY_CODES = ("POLICE", "SOCIAL_INSURANCE", "LABOUR")
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_for_port(port: int, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"nothing listens on port {port}")
-
-
-class RedisServer:
-    """A throw-away Redis that keeps nothing on disk, so a restart loses every queued message."""
-
-    def __init__(self, tmp_path: Path):
-        self.port = free_port()
-        self.tmp_path = tmp_path
-        self.process: subprocess.Popen | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            [
-                "redis-server",
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--dir",
-                str(self.tmp_path),
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        wait_for_port(self.port)
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-
-
-class Cluster:
+class Cluster(Processes):
     def __init__(
         self,
         *,
@@ -111,20 +56,10 @@ class Cluster:
             **{f"AGENCY_{code}_SECRETS": secrets[code.lower()] for code in AGENCY_CODES},
             **(interconnect or {}),
         }
-        self.processes: dict[str, subprocess.Popen] = {}
-        self.logs: dict[str, Path] = {}
+        super().__init__(cwd=ROOT, env=self.env, log_dir=tmp_path)
 
     def _start(self, name: str, args: list[str], settings_module: str) -> None:
-        log = self.tmp_path / f"{name}.log"
-        self.logs[name] = log
-        self.processes[name] = subprocess.Popen(
-            args,
-            cwd=ROOT,
-            env={**self.env, "DJANGO_SETTINGS_MODULE": settings_module},
-            stdout=log.open("ab"),
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+        self.start(name, args, DJANGO_SETTINGS_MODULE=settings_module)
 
     def start_mock(self) -> None:
         self._start(
@@ -172,26 +107,4 @@ class Cluster:
                 str(self.tmp_path / "beat-schedule"),
             ],
             "portal.settings.test",
-        )
-
-    def kill(self, name: str) -> None:
-        """SIGKILL the whole process group: the worker and its pool children die mid-task."""
-        process = self.processes.pop(name)
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=10)
-
-    def stop(self) -> None:
-        for process in self.processes.values():
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-        for process in self.processes.values():
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-        self.processes.clear()
-
-    def tail(self) -> str:
-        return "\n".join(
-            f"--- {name}\n{log.read_text()[-3000:]}" for name, log in self.logs.items() if log.exists()
         )

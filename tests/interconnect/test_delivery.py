@@ -11,10 +11,11 @@ import requests
 from django.core.management import call_command
 from django.utils import timezone
 
-from interconnect import services, signatures
+from interconnect import services
 from interconnect.mock_agencies import behaviour
 from interconnect.mock_agencies.models import MockRequest
 from interconnect.models import Attempt, CallbackReceipt, MessageLog
+from portal.common import signatures
 from portal.common.identifiers import personal_id_errors
 from registrations import services as bundle_services
 from registrations.models import Bundle, Step

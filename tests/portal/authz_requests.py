@@ -88,6 +88,18 @@ REQUESTS = {
         {},
     ),
     "api/v1/dashboard/": ("GET", lambda o: "/api/v1/dashboard/", None),
+    "api/v1/hospital/birth-certificates/": ("POST", lambda o: "/api/v1/hospital/birth-certificates/", {}),
+    "api/v1/hospital/birth-certificates/<str:number>/correction/": (
+        "POST",
+        lambda o: "/api/v1/hospital/birth-certificates/GCS-1/correction/",
+        {},
+    ),
+    "api/v1/hospital/death-notices/": ("GET", lambda o: "/api/v1/hospital/death-notices/", None),
+    "api/v1/hospital/death-notices/<str:number>/correction/": (
+        "POST",
+        lambda o: "/api/v1/hospital/death-notices/GBT-1/correction/",
+        {},
+    ),
     "api/v1/interconnect/callbacks/<str:agency>/": (
         "POST",
         lambda o: "/api/v1/interconnect/callbacks/police/",

@@ -74,6 +74,11 @@ EXPECTED = {
     "api/v1/auth/token/": cells(401),
     "api/v1/bundles/<str:key>/steps/<str:procedure>/replay/": bundle_action(clerk=409),
     "api/v1/dashboard/": cells(403, anonymous=401, province=200, other_province=200, admin=200),
+    # Medical facilities authenticate by their signature only: a session or token is not enough.
+    "api/v1/hospital/birth-certificates/": cells(401),
+    "api/v1/hospital/birth-certificates/<str:number>/correction/": cells(401),
+    "api/v1/hospital/death-notices/": cells(401),
+    "api/v1/hospital/death-notices/<str:number>/correction/": cells(401),
     "api/v1/interconnect/callbacks/<str:agency>/": cells(401),
     "api/v1/schema/": cells(200),
     "can-bo/": cells(200, anonymous=302, citizen=403, other_citizen=403, agency=403, hospital=403),

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.urls import reverse
 
-from interconnect import signatures
+from portal.common import signatures
 from portal.common.ratelimit import parse_rate, rate_exceeded
 from tests.factories import UserFactory
 

@@ -1,4 +1,5 @@
-"""HMAC signatures over ``timestamp.body`` for both directions of the agency contract."""
+"""HMAC signatures over ``timestamp.body``: the agency contract in both directions, and the medical
+facilities' certificate intake."""
 
 from __future__ import annotations
 

@@ -1,0 +1,156 @@
+"""The intake for medical facilities: signed with the facility's own secret (``X-Facility``,
+``X-Timestamp``, ``X-Signature: sha256=HMAC(secret, timestamp.body)``), like the agency callbacks.
+A facility reaches nothing else, and sees only what it sent."""
+
+from __future__ import annotations
+
+import json
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from portal.common.problems import flatten_errors, problem_response
+
+from . import selectors
+from .certificate_serializers import (
+    BirthCertificateSerializer,
+    CertificateOutSerializer,
+    DeathNoticeSerializer,
+)
+from .certificates import CertificateRefused, certificate_correct, certificate_receive, facility_authenticate
+from .constants import CertificateKind
+
+SIGNED = [
+    OpenApiParameter("X-Facility", str, OpenApiParameter.HEADER, required=True, description="Mã cơ sở."),
+    OpenApiParameter("X-Timestamp", str, OpenApiParameter.HEADER, required=True, description="Giây Unix."),
+    OpenApiParameter(
+        "X-Signature",
+        str,
+        OpenApiParameter.HEADER,
+        required=True,
+        description="sha256=HMAC(khoá, timestamp.body)",
+    ),
+]
+
+
+class _Intake(APIView):
+    """One kind of certificate: send (POST), list your own (GET)."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    throttle_classes = []  # limited per facility once the signature holds
+    kind = ""
+    serializer_class: type[serializers.Serializer] = serializers.Serializer
+
+    def _facility(self, request):
+        return facility_authenticate(
+            code=request.headers.get("X-Facility", ""),
+            timestamp=request.headers.get("X-Timestamp", ""),
+            signature=request.headers.get("X-Signature", ""),
+            body=request.body,
+        )
+
+    def _validated(self, request) -> dict:
+        try:
+            payload = json.loads(request.body or b"null")
+        except ValueError:
+            raise CertificateRefused(400, "Nội dung không phải JSON hợp lệ.") from None
+        serializer = self.serializer_class(data=payload)
+        if not serializer.is_valid():
+            raise CertificateRefused(
+                400, "Vui lòng kiểm tra các trường được nêu.", errors=flatten_errors(serializer.errors)
+            )
+        return serializer.validated_data
+
+    def handle_refusal(self, refused: CertificateRefused) -> Response:
+        headers = {"Retry-After": str(refused.retry_after)} if refused.retry_after else None
+        return problem_response(
+            status_code=refused.status_code, detail=refused.detail, errors=refused.errors, headers=headers
+        )
+
+    def post(self, request, number: str | None = None):
+        try:
+            facility = self._facility(request)
+            data = self._validated(request)
+            if number is None:
+                record, created = certificate_receive(facility=facility, kind=self.kind, data=data)
+            else:
+                record, created = certificate_correct(
+                    facility=facility, kind=self.kind, number=number, data=data
+                )
+        except CertificateRefused as refused:
+            return self.handle_refusal(refused)
+        return Response(
+            CertificateOutSerializer(record).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+    def get(self, request):
+        try:
+            facility = self._facility(request)
+        except CertificateRefused as refused:
+            return self.handle_refusal(refused)
+        records = selectors.certificates_of(facility=facility, kind=self.kind)[:500]
+        return Response({"results": CertificateOutSerializer(records, many=True).data})
+
+
+def _documented(kind_label: str, serializer):
+    send = extend_schema(
+        summary=f"Gửi {kind_label}",
+        request=serializer,
+        responses={201: CertificateOutSerializer, 200: CertificateOutSerializer},
+        parameters=SIGNED,
+        auth=[],
+    )
+    listing = extend_schema(
+        summary=f"Danh sách {kind_label} cơ sở đã gửi (bản đang dùng)",
+        responses={200: CertificateOutSerializer(many=True)},
+        parameters=SIGNED,
+        auth=[],
+    )
+    return send, listing
+
+
+class BirthCertificates(_Intake):
+    kind = CertificateKind.BIRTH
+    serializer_class = BirthCertificateSerializer
+    send, listing = _documented("giấy chứng sinh", BirthCertificateSerializer)
+    post = send(_Intake.post)
+    get = listing(_Intake.get)
+
+
+class DeathNotices(_Intake):
+    kind = CertificateKind.DEATH
+    serializer_class = DeathNoticeSerializer
+    send, listing = _documented("giấy báo tử", DeathNoticeSerializer)
+    post = send(_Intake.post)
+    get = listing(_Intake.get)
+
+
+class BirthCertificateCorrection(_Intake):
+    kind = CertificateKind.BIRTH
+    serializer_class = BirthCertificateSerializer
+    http_method_names = ["post", "options"]
+    post = extend_schema(
+        summary="Đính chính giấy chứng sinh (bản mới thay bản cũ, bản cũ được giữ)",
+        request=BirthCertificateSerializer,
+        responses={201: CertificateOutSerializer, 200: CertificateOutSerializer},
+        parameters=SIGNED,
+        auth=[],
+    )(_Intake.post)
+
+
+class DeathNoticeCorrection(_Intake):
+    kind = CertificateKind.DEATH
+    serializer_class = DeathNoticeSerializer
+    http_method_names = ["post", "options"]
+    post = extend_schema(
+        summary="Đính chính giấy báo tử (bản mới thay bản cũ, bản cũ được giữ)",
+        request=DeathNoticeSerializer,
+        responses={201: CertificateOutSerializer, 200: CertificateOutSerializer},
+        parameters=SIGNED,
+        auth=[],
+    )(_Intake.post)
