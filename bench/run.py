@@ -28,7 +28,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-DB_NAME = "bench_portal"
+DB_NAME = os.environ.get("BENCH_DB_NAME", "bench_portal")
 PG = "postgres://postgres@127.0.0.1:5432"
 os.environ.update(
     {

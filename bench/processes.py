@@ -1,0 +1,99 @@
+"""Real processes on loopback for the integration tests and `make chaos`: free ports, waiting for a
+listener, and a throw-away Redis that keeps nothing on disk (so a restart loses every queued message)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_for_port(port: int, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"nothing listens on port {port}")
+
+
+class RedisServer:
+    """A Redis of one's own on a spare port, without persistence."""
+
+    def __init__(self, directory: Path):
+        self.port = free_port()
+        self.directory = directory
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1",
+             "--save", "", "--appendonly", "no", "--dir", str(self.directory)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        wait_for_port(self.port)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+
+
+class Processes:
+    """Named processes, each in its own session so that a kill takes its children (a worker's pool)
+    with it; output goes to ``<log_dir>/<name>.log``."""
+
+    def __init__(self, *, cwd: Path, env: dict[str, str], log_dir: Path):
+        self.cwd, self.env, self.log_dir = cwd, env, log_dir
+        self.running: dict[str, subprocess.Popen] = {}
+        self.logs: dict[str, Path] = {}
+
+    def start(self, name: str, args: list[str], **env: str) -> None:
+        log = self.log_dir / f"{name}.log"
+        self.logs[name] = log
+        self.running[name] = subprocess.Popen(
+            args,
+            cwd=self.cwd,
+            env={**self.env, **env},
+            stdout=log.open("ab"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    def kill(self, name: str) -> None:
+        """SIGKILL the whole group: the process and its children die mid-work."""
+        process = self.running.pop(name)
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+
+    def stop(self) -> None:
+        for process in self.running.values():
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+        for process in self.running.values():
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+        self.running.clear()
+
+    def tail(self) -> str:
+        return "\n".join(
+            f"--- {name}\n{log.read_text()[-3000:]}" for name, log in self.logs.items() if log.exists()
+        )
