@@ -22,7 +22,7 @@ from portal.common.problems import problem_response
 from . import selectors, services
 from .constants import BundleState, Group, StepState
 from .declaration import declaration_of
-from .exceptions import NotPermitted, TransitionRefused, ValidationFailed
+from .exceptions import DuplicateRegistration, NotPermitted, TransitionRefused, ValidationFailed
 from .models import Attachment, Bundle
 from .serializers import (
     AttachmentUploadSerializer,
@@ -174,6 +174,8 @@ def _problem_for(exc: Exception) -> Response | None:
             status_code=status.HTTP_409_CONFLICT,
             detail="Hồ sơ vừa được người khác thay đổi; vui lòng tải lại và thử lại.",
         )
+    if isinstance(exc, DuplicateRegistration):
+        return problem_response(status_code=status.HTTP_409_CONFLICT, detail=str(exc), errors=exc.errors)
     if isinstance(exc, ValidationFailed):
         return problem_response(status_code=status.HTTP_400_BAD_REQUEST, detail=str(exc), errors=exc.errors)
     if isinstance(exc, NotPermitted):

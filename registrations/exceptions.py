@@ -22,5 +22,14 @@ class ValidationFailed(RegistrationError):
         super().__init__(message)
 
 
+class DuplicateRegistration(ValidationFailed):
+    """The medical certificate or death notice already backs another registered bundle."""
+
+    def __init__(self, *, field: str, label: str, number: str, existing_code: str):
+        self.existing_code = existing_code
+        message = f"{label} số {number} đã được dùng để đăng ký hồ sơ {existing_code}; không đăng ký lần hai."
+        super().__init__({field: [message]}, message)
+
+
 class NotPermitted(RegistrationError):
     """The actor's role may not take this action on this bundle."""

@@ -747,3 +747,23 @@ class MedicalCertificate(models.Model):
     def save(self, *args, **kwargs):
         self.subject_id_hmac = lookup_hmac(self.subject_id_number) if self.subject_id_number else None
         super().save(*args, **kwargs)
+
+
+class CertificateUse(models.Model):
+    """A medical birth certificate or death notice number backing a registration. Unique: one number
+    backs at most one registration, whatever two clerks do at the same moment."""
+
+    kind = models.CharField("loại", max_length=10, choices=CertificateKind.choices)
+    number = models.CharField("số giấy", max_length=40)
+    bundle = models.OneToOneField(Bundle, on_delete=models.PROTECT, related_name="certificate_use")
+    used_at = models.DateTimeField("đăng ký lúc", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "giấy đã dùng để đăng ký"
+        verbose_name_plural = "giấy đã dùng để đăng ký"
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "number"], name="one_registration_per_certificate")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.number} → {self.bundle_id}"

@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime, timedelta
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django_fsm import TransitionNotAllowed
@@ -26,17 +26,19 @@ from .constants import (
     SIGNED_EXTRACT,
     Book,
     BundleState,
+    CertificateKind,
     CorrectionState,
     Group,
     PersonRole,
     StepState,
 )
 from .declaration import apply_declaration, declaration_of
-from .exceptions import NotPermitted, TransitionRefused, ValidationFailed
+from .exceptions import DuplicateRegistration, NotPermitted, TransitionRefused, ValidationFailed
 from .models import (
     Attachment,
     Bundle,
     BundleCodeCounter,
+    CertificateUse,
     Correction,
     Person,
     RegistrationCounter,
@@ -412,6 +414,28 @@ def bundle_withdraw(*, bundle: Bundle, actor, reason: str = "") -> Bundle:
 
 
 @transaction.atomic
+def _claim_certificate(bundle: Bundle) -> None:
+    """The certificate number this registration rests on, taken for good; a number already taken by
+    another bundle refuses the registration and names that bundle."""
+    if bundle.group == Group.BIRTH:
+        kind, number = CertificateKind.BIRTH, bundle.birth.medical_birth_certificate_number
+        field, label = "birth.medical_birth_certificate_number", "Giấy chứng sinh"
+    else:
+        kind, number = CertificateKind.DEATH, bundle.death.death_notice_number
+        field, label = "death.death_notice_number", "Giấy báo tử"
+    if not number:
+        return
+    try:
+        with transaction.atomic():
+            CertificateUse.objects.create(kind=kind, number=number, bundle=bundle)
+    except IntegrityError:
+        holder = CertificateUse.objects.select_related("bundle").get(kind=kind, number=number).bundle
+        if holder.pk != bundle.pk:
+            raise DuplicateRegistration(
+                field=field, label=label, number=number, existing_code=holder.code
+            ) from None
+
+
 def bundle_register(*, bundle: Bundle, actor) -> Bundle:
     """Enter the bundle in the ward's book: the next gapless number of this year's birth or death book.
     The registration step is done; for a birth the personal ID step becomes due at once."""
@@ -425,6 +449,7 @@ def bundle_register(*, bundle: Bundle, actor) -> Bundle:
         bundle.register()
     except TransitionNotAllowed:
         raise TransitionRefused(action="register", state=source, allowed=allowed_actions(bundle)) from None
+    _claim_certificate(bundle)
     bundle.registration_number = _upsert_counter(
         RegistrationCounter, {"ward_id": bundle.ward_id, "book": book, "year": year}
     )

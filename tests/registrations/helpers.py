@@ -108,7 +108,7 @@ def death_declaration(
             "time_of_death": "22:10",
             "place_of_death": "Tại nhà",
             "cause_of_death": "Tuổi già",
-            "death_notice_number": f"GBT-{valid_personal_id(date_of_birth=born, sex='male')[-6:]}",
+            "death_notice_number": f"GBT-{next(_certificates):06d}",
             "death_notice_issuer": "Trạm y tế phường",
             "death_notice_date": died.isoformat(),
         },

@@ -243,3 +243,49 @@ def test_the_facility_command_registers_once_and_shows_the_secret_once(capsys):
 
     with pytest.raises(CommandError, match="đã được đăng ký"):
         call_command("facility", "BV-TP-VINH", name="Trùng", ward=WARD_A)
+
+
+# --- one certificate, one registration ----------------------------------------------------------
+
+
+def _in_review_with(cast, *, group: str, number: str):
+    from tests.registrations.helpers import birth_declaration, death_declaration
+    from tests.registrations.states import build
+
+    declaration = birth_declaration() if group == "birth" else death_declaration()
+    if group == "birth":
+        declaration["birth"]["medical_birth_certificate_number"] = number
+    else:
+        declaration["death"]["death_notice_number"] = number
+    return build("in_review", cast, declaration)
+
+
+@pytest.mark.parametrize("group", ["birth", "death"])
+def test_a_second_registration_on_a_used_certificate_is_refused_naming_the_first(client, group):
+    from registrations import services
+    from registrations.exceptions import DuplicateRegistration
+    from tests.registrations.states import Cast
+
+    cast = Cast()
+    first = _in_review_with(cast, group=group, number="GIAY-0001")
+    second = _in_review_with(cast, group=group, number="GIAY-0001")
+    services.bundle_register(bundle=first, actor=cast.clerk)
+    first.refresh_from_db()
+
+    with pytest.raises(DuplicateRegistration) as refused:
+        services.bundle_register(bundle=second, actor=cast.clerk)
+    assert refused.value.existing_code == first.code
+    second.refresh_from_db()
+    assert second.state == "in_review" and second.registration_number is None  # nothing half-done
+
+    client.force_login(cast.clerk)
+    api = client.post(f"/api/v1/bundles/{second.code}/register/")
+    assert api.status_code == 409
+    assert first.code in api.json()["detail"]
+    page = client.post(f"/can-bo/ho-so/{second.public_id}/register/", {"confirm": "on"}, follow=True)
+    assert first.code in page.content.decode()
+    second.refresh_from_db()
+    assert second.state == "in_review"
+    # A different number registers normally.
+    third = _in_review_with(cast, group=group, number="GIAY-0002")
+    assert services.bundle_register(bundle=third, actor=cast.clerk).state == "registered"
