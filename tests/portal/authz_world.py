@@ -68,19 +68,19 @@ class World:
         }
         signing_services.certificate_issue_dev(user=self.cast.leader)
         signing_services.certificate_issue_dev(user=self.other.leader)
-        b_ward = birth_declaration(ward=WARD_B)
         self.objects = {
-            "own": self._objects(self.cast, None),
-            "foreign": self._objects(self.other, b_ward),
+            "own": self._objects(self.cast, birth_declaration),
+            "foreign": self._objects(self.other, lambda: birth_declaration(ward=WARD_B)),
         }
 
     @staticmethod
     def _objects(cast: Cast, declaration) -> dict:
-        draft = build("draft", cast, declaration)
-        case = build("in_review", cast, declaration)
-        awaiting_signature = registered_with_personal_id(cast, declaration)
+        """Each bundle with a declaration of its own (its own medical certificate number)."""
+        draft = build("draft", cast, declaration())
+        case = build("in_review", cast, declaration())
+        awaiting_signature = registered_with_personal_id(cast, declaration())
         signed = signing_services.bundle_sign_extract(
-            bundle=registered_with_personal_id(cast, declaration), leader=cast.leader
+            bundle=registered_with_personal_id(cast, declaration()), leader=cast.leader
         )
         return {
             "draft": draft,
