@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip -q --disable-pip-version-check
 
-.PHONY: run test setup lint format check-migrations messages ci clean bench backup restore
+.PHONY: run test setup lint format check-migrations messages ci clean bench chaos backup restore
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -47,6 +47,11 @@ messages: $(VENV)/.installed
 
 ci:
 	.ci/run
+
+## Break things on purpose while 200 bundles are submitted (PostgreSQL + workers); report what was lost.
+chaos: $(VENV)/.installed-test
+	.ci/services
+	$(PY) bench/chaos.py
 
 ## Back up the database and the private files into var/backups/<time>/ (or TO=<new folder>).
 backup: $(VENV)/.installed

@@ -413,7 +413,6 @@ def bundle_withdraw(*, bundle: Bundle, actor, reason: str = "") -> Bundle:
     return bundle
 
 
-@transaction.atomic
 def _claim_certificate(bundle: Bundle) -> None:
     """The certificate number this registration rests on, taken for good; a number already taken by
     another bundle refuses the registration and names that bundle."""
@@ -436,6 +435,7 @@ def _claim_certificate(bundle: Bundle) -> None:
             ) from None
 
 
+@transaction.atomic
 def bundle_register(*, bundle: Bundle, actor) -> Bundle:
     """Enter the bundle in the ward's book: the next gapless number of this year's birth or death book.
     The registration step is done; for a birth the personal ID step becomes due at once."""
