@@ -11,9 +11,11 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 
 from portal.common import signatures
+from portal.common.crypto import lookup_hmac
 from portal.common.ratelimit import rate_exceeded
 
-from .constants import CertificateKind
+from . import selectors
+from .constants import CertificateKind, CertificateStatus
 from .models import MedicalCertificate, MedicalFacility
 
 SIGNATURE_WINDOW_SECONDS = 300
@@ -198,3 +200,89 @@ def facility_rotate_secret(*, facility: MedicalFacility) -> str:
 def facility_end_rotation(*, facility: MedicalFacility) -> None:
     facility.previous_secret = None
     facility.save(update_fields=["previous_secret"])
+
+
+# --- checking what a family declares ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CertificateCheck:
+    """How a bundle's certificate number compares with what the facility sent."""
+
+    status: str  # CertificateStatus value
+    number: str = ""
+    certificate: MedicalCertificate | None = None
+    number_field: str = ""
+    subject_field: str = ""
+
+    @property
+    def verified(self) -> bool:
+        return self.status == CertificateStatus.VERIFIED
+
+    def message(self) -> str:
+        label = "giấy chứng sinh" if self.number_field.startswith("birth") else "giấy báo tử"
+        who = "của mẹ" if self.subject_field.startswith("mother") else "của người chết"
+        if self.status == CertificateStatus.VERIFIED:
+            return (
+                f"Đã xác minh {label} điện tử số {self.number} do {self.certificate.facility.name} gửi: "
+                "không cần đính kèm bản chụp."
+            )
+        if self.status == CertificateStatus.MISMATCH:
+            return (
+                f"Số định danh {who} khác với {label} điện tử số {self.number} mà cơ sở y tế đã gửi. "
+                "Hãy kiểm tra lại; nếu số đã khai đúng, đính kèm bản chụp giấy và cán bộ sẽ xem xét."
+            )
+        if self.status == CertificateStatus.NOT_RECEIVED:
+            return f"Cổng chưa nhận được {label} điện tử số {self.number}: hãy đính kèm bản chụp giấy."
+        return ""
+
+
+NUMBER_FIELDS = {
+    "birth": ("birth.medical_birth_certificate_number", "mother.id_number", CertificateKind.BIRTH),
+    "death": ("death.death_notice_number", "deceased.id_number", CertificateKind.DEATH),
+}
+
+
+def certificate_check(*, group: str, declaration: dict) -> CertificateCheck:
+    """Verified when the facility sent this number and its mother's (or deceased's) personal ID
+    number is the one declared; a mismatch is reported, never silently accepted."""
+    number_field, subject_field, kind = NUMBER_FIELDS[group]
+    section, key = number_field.split(".")
+    number = ((declaration.get(section) or {}).get(key) or "").strip()
+    if not number:
+        return CertificateCheck(
+            CertificateStatus.ABSENT, number_field=number_field, subject_field=subject_field
+        )
+    certificate = selectors.certificate_current(kind=kind, number=number)
+    if certificate is None:
+        return CertificateCheck(
+            CertificateStatus.NOT_RECEIVED, number, number_field=number_field, subject_field=subject_field
+        )
+    person, id_key = subject_field.split(".")
+    declared = (declaration.get(person) or {}).get(id_key)
+    matches = bool(declared) and certificate.subject_id_hmac == lookup_hmac(declared)
+    return CertificateCheck(
+        CertificateStatus.VERIFIED if matches else CertificateStatus.MISMATCH,
+        number,
+        certificate,
+        number_field=number_field,
+        subject_field=subject_field,
+    )
+
+
+def certificate_prefill(check: CertificateCheck) -> dict:
+    """What a verified medical birth certificate fills in a birth declaration (the family may still
+    change it; what differs is for the clerk to see)."""
+    if not check.verified or check.certificate.kind != CertificateKind.BIRTH:
+        return {}
+    details = json.loads(check.certificate.details)
+    child = details.get("child") or {}
+    facility = check.certificate.facility
+    return {
+        "child": {"sex": child.get("sex"), "date_of_birth": child.get("date_of_birth")},
+        "birth": {
+            "time_of_birth": (child.get("time_of_birth") or "")[:5] or None,
+            "place_of_birth_facility": facility.name,
+            "place_of_birth_ward": facility.ward_id,
+        },
+    }

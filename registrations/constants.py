@@ -8,6 +8,15 @@ class CertificateKind(models.TextChoices):
     DEATH = "death", "Giấy báo tử"
 
 
+class CertificateStatus(models.TextChoices):
+    """How the certificate number a family declared compares with what the facility sent."""
+
+    ABSENT = "", "Không khai số giấy"
+    VERIFIED = "verified", "Đã xác minh với giấy điện tử"
+    MISMATCH = "mismatch", "Không khớp giấy điện tử"
+    NOT_RECEIVED = "not_received", "Chưa nhận giấy điện tử"
+
+
 class Group(models.TextChoices):
     BIRTH = "birth", "Nhóm thủ tục khai sinh"
     DEATH = "death", "Nhóm thủ tục khai tử"
@@ -110,6 +119,13 @@ class AttachmentKind(models.TextChoices):
     OWNER_CONSENT = "owner_consent", "Văn bản đồng ý của chủ hộ, chủ sở hữu chỗ ở"
     RELATIONSHIP_PROOF = "relationship_proof", "Giấy tờ chứng minh quan hệ"
     OTHER = "other", "Giấy tờ khác"
+
+
+# The scan an electronic certificate from the facility stands in for, once verified.
+ELECTRONIC_DOCUMENT = {
+    "birth": AttachmentKind.MEDICAL_BIRTH_CERTIFICATE,
+    "death": AttachmentKind.DEATH_NOTICE,
+}
 
 
 class Book(models.TextChoices):

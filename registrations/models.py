@@ -27,6 +27,7 @@ from .constants import (
     Book,
     BundleState,
     CertificateKind,
+    CertificateStatus,
     CorrectionState,
     DeliveryMethod,
     Group,
@@ -205,6 +206,14 @@ class Bundle(ConcurrentTransitionMixin, models.Model):
     due_at = models.DateTimeField("hạn giải quyết", null=True, blank=True, db_index=True)
     late_registration = models.BooleanField("đăng ký quá hạn luật định", default=False)
     verification_needed = models.BooleanField("cần xác minh", default=False)
+    certificate_status = models.CharField(
+        "giấy chứng sinh / báo tử điện tử",
+        max_length=15,
+        choices=CertificateStatus.choices,
+        blank=True,
+        default="",
+        help_text="Số giấy đã khai so với giấy cơ sở y tế gửi, tại lần nộp gần nhất.",
+    )
     possible_duplicate_of = models.ForeignKey(
         "self",
         null=True,

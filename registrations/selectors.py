@@ -347,3 +347,11 @@ def certificates_of(*, facility, kind: str):
         .select_related("facility")
         .order_by("-received_at")
     )
+
+
+def certificate_current(*, kind: str, number: str) -> MedicalCertificate | None:
+    return (
+        MedicalCertificate.objects.select_related("facility")
+        .filter(kind=kind, number=number, current=True)
+        .first()
+    )

@@ -18,7 +18,9 @@ from portal.common.identifiers import bundle_code, personal_id_errors
 from portal.workcalendar import services as calendar
 
 from . import rules, selectors, signals
+from .certificates import certificate_check
 from .constants import (
+    ELECTRONIC_DOCUMENT,
     INTERNAL_PROCEDURES,
     OPEN_STATES,
     REGISTERED_STATES,
@@ -227,9 +229,14 @@ def _catalogue(bundle: Bundle, day) -> selectors.Catalogue:
 
 def _check_declaration(bundle: Bundle, catalogue, *, today) -> dict:
     declaration = declaration_of(bundle)
-    errors = rules.submission_errors(
-        declaration, catalogue, today=today, attachment_kinds={a.kind for a in bundle.attachments.all()}
-    )
+    attachment_kinds = {a.kind for a in bundle.attachments.all()}
+    # A certificate the facility sent electronically, matching the declared person, stands in for
+    # the scan of it; a mismatch does not block, but then the scan is needed and the clerk is told.
+    check = certificate_check(group=bundle.group, declaration=declaration)
+    bundle.certificate_status = check.status
+    if check.verified:
+        attachment_kinds.add(ELECTRONIC_DOCUMENT[bundle.group])
+    errors = rules.submission_errors(declaration, catalogue, today=today, attachment_kinds=attachment_kinds)
     if bundle.group == Group.DEATH and not errors:
         deceased_id = declaration["deceased"]["id_number"]
         if selectors.death_registered_for(bundle=bundle, deceased_id=deceased_id):

@@ -15,6 +15,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -23,7 +24,14 @@ from portal.accounts.services import privacy_notice_accept
 from portal.common.identifiers import mask_personal_id
 from portal.divisions.selectors import ward_label
 from registrations import rules, selectors, services
-from registrations.constants import AttachmentKind, BundleState, Group
+from registrations.certificates import certificate_check, certificate_prefill
+from registrations.constants import (
+    ELECTRONIC_DOCUMENT,
+    AttachmentKind,
+    BundleState,
+    CertificateStatus,
+    Group,
+)
 from registrations.declaration import declaration_of
 from registrations.exceptions import NotPermitted, TransitionRefused, ValidationFailed
 from registrations.models import Bundle
@@ -262,7 +270,11 @@ def page(request, bundle: Bundle, slug: str):
         errors = _save(request, bundle, current.fields, current)
         if _wants_json(request):
             return _autosave_answer(errors)
-        if not errors:
+        if not errors and request.POST.get("kiem-tra-giay") and slug in CERTIFICATE_PAGES:
+            errors = _check_certificate(request, own_bundle(request, key))
+            if not errors:
+                return redirect("web:filing-page", key=key, slug=slug)
+        elif not errors:
             nav = _navigation(own_bundle(request, key))
             previous, following = _neighbours(nav, slug)
             target = previous if request.POST.get("go") == "back" else following
@@ -290,9 +302,45 @@ def page(request, bundle: Bundle, slug: str):
             "errors": errors,
             "procedures": _procedure_choices(bundle.group, bundle.procedures) if slug == "thu-tuc" else None,
             "identity": _identity(request.user) if slug == "nguoi-yeu-cau" else None,
+            "certificate_lookup": CERTIFICATE_PAGES.get(slug),
         },
         status=400 if errors else 200,
     )
+
+
+# The page where the number of the medical birth certificate / death notice is typed, and its button.
+CERTIFICATE_PAGES = {
+    "tre": _("Kiểm tra và điền từ giấy chứng sinh điện tử"),
+    "giay-bao-tu": _("Kiểm tra giấy báo tử điện tử"),
+}
+
+
+def _check_certificate(request, bundle: Bundle) -> dict[str, list[str]]:
+    """Compare the typed number with what the facility sent. Verified: fill what the certificate
+    says into the parts still empty, and say the scan is not needed. A mismatch is shown next to the
+    number; a number not (yet) received asks for the scan."""
+    check = certificate_check(group=bundle.group, declaration=declaration_of(bundle))
+    if check.status == CertificateStatus.MISMATCH:
+        return {check.number_field: [check.message()]}
+    if check.verified:
+        declaration = declaration_of(bundle)
+        empty = {
+            section: {
+                k: v
+                for k, v in values.items()
+                if v not in (None, "") and not form.value_at(declaration, f"{section}.{k}")
+            }
+            for section, values in certificate_prefill(check).items()
+        }
+        validated, _invalid = form.validate_keeping_valid(
+            {k: v for k, v in empty.items() if v}, group=bundle.group
+        )
+        if validated:
+            services.bundle_update_draft(bundle=bundle, actor=request.user, data=validated)
+        messages.success(request, check.message())
+    elif check.message():
+        messages.info(request, check.message())
+    return {}
 
 
 def _identity(user) -> list[tuple[str, str]]:
@@ -332,7 +380,11 @@ def _attachment_rows(bundle: Bundle, kinds, required: set[str]) -> list[dict]:
 
 
 def _required_attachments(bundle: Bundle) -> set[str]:
-    return {kind for p in _procedures(bundle.group, bundle.procedures) for kind in p.required_attachments}
+    """The scans the chosen procedures need, less the one a verified electronic certificate replaces."""
+    required = {kind for p in _procedures(bundle.group, bundle.procedures) for kind in p.required_attachments}
+    if certificate_check(group=bundle.group, declaration=declaration_of(bundle)).verified:
+        required.discard(ELECTRONIC_DOCUMENT[bundle.group])
+    return required
 
 
 @draft_page
