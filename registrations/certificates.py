@@ -123,7 +123,9 @@ def certificate_receive(
                     .first()
                 )
                 if current is None:
-                    return _version(facility=facility, kind=kind, data=data, number=number, version=1), True
+                    record = _version(facility=facility, kind=kind, data=data, number=number, version=1)
+                    transaction.on_commit(lambda pk=record.pk: _proactive_draft(pk), robust=True)
+                    return record, True
                 if current.facility_id != facility.pk:
                     raise CertificateRefused(403, f"Số {spec.label} này do cơ sở khác cấp.")
                 if current.body_sha256 == _digest(data):
@@ -136,6 +138,14 @@ def certificate_receive(
         except IntegrityError:
             continue
     raise CertificateRefused(409, "Số giấy đang được gửi đồng thời; vui lòng gửi lại.")
+
+
+def _proactive_draft(certificate_id: int) -> None:
+    """After the certificate is safely stored: the family's draft, where the law has switched it on.
+    A failure here is logged and never undoes what the facility sent."""
+    from . import services  # services reads certificates; the other way round only here, at run time
+
+    services.proactive_birth_draft(certificate=MedicalCertificate.objects.get(pk=certificate_id))
 
 
 def certificate_correct(

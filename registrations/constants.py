@@ -8,6 +8,13 @@ class CertificateKind(models.TextChoices):
     DEATH = "death", "Giấy báo tử"
 
 
+class Origin(models.TextChoices):
+    """Who started a bundle."""
+
+    CITIZEN = "citizen", "Công dân tự nộp"
+    PROACTIVE = "proactive", "Khởi tạo từ giấy chứng sinh điện tử"
+
+
 class CertificateStatus(models.TextChoices):
     """How the certificate number a family declared compares with what the facility sent."""
 

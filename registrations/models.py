@@ -31,6 +31,7 @@ from .constants import (
     CorrectionState,
     DeliveryMethod,
     Group,
+    Origin,
     PersonRole,
     PreferredForm,
     Regime,
@@ -206,6 +207,9 @@ class Bundle(ConcurrentTransitionMixin, models.Model):
     due_at = models.DateTimeField("hạn giải quyết", null=True, blank=True, db_index=True)
     late_registration = models.BooleanField("đăng ký quá hạn luật định", default=False)
     verification_needed = models.BooleanField("cần xác minh", default=False)
+    origin = models.CharField(
+        "khởi tạo bởi", max_length=12, choices=Origin.choices, default=Origin.CITIZEN, editable=False
+    )
     certificate_status = models.CharField(
         "giấy chứng sinh / báo tử điện tử",
         max_length=15,

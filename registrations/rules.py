@@ -249,3 +249,13 @@ def path_allowed(path: str, allowed: set[str]) -> bool:
     """A change to ``child.full_name`` is allowed by ``child.full_name`` or by the whole ``child``."""
     parts = path.split(".")
     return any(".".join(parts[:i]) in allowed for i in range(1, len(parts) + 1))
+
+
+# --- proactive registration (Law 03/2026/QH16) ----------------------------------------------------
+
+
+def proactive_registration_on(*, province: int | None, day: date, start: date, provinces: list[str]) -> bool:
+    """Whether a hospital's certificate starts a draft for the family in this province on this day."""
+    if province is None or day < start:
+        return False
+    return "*" in provinces or str(province) in provinces

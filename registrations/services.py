@@ -5,20 +5,24 @@ once the transaction has committed."""
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
+from django.conf import settings
+from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django_fsm import TransitionNotAllowed
 
 from portal.accounts.constants import Role
+from portal.accounts.models import User
 from portal.audit.services import audit_record
 from portal.common.identifiers import bundle_code, personal_id_errors
+from portal.divisions.selectors import province_of
 from portal.workcalendar import services as calendar
 
 from . import rules, selectors, signals
-from .certificates import certificate_check
+from .certificates import CertificateCheck, certificate_check, certificate_prefill
 from .constants import (
     ELECTRONIC_DOCUMENT,
     INTERNAL_PROCEDURES,
@@ -29,8 +33,10 @@ from .constants import (
     Book,
     BundleState,
     CertificateKind,
+    CertificateStatus,
     CorrectionState,
     Group,
+    Origin,
     PersonRole,
     StepState,
 )
@@ -42,12 +48,14 @@ from .models import (
     BundleCodeCounter,
     CertificateUse,
     Correction,
+    MedicalCertificate,
     Person,
     RegistrationCounter,
     Step,
     SupplementRequest,
 )
 from .notifications import notify_requester
+from .serializers import DeclarationSerializer
 
 CLERK_ACTIONS = {
     "accept",
@@ -1013,3 +1021,71 @@ def attachments_purge(*, retention_days: int, now: datetime | None = None) -> in
                 transaction.on_commit(lambda name=name: storage.delete(name))
         purged += 1
     return purged
+
+
+# --- proactive registration -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def proactive_birth_draft(*, certificate: MedicalCertificate, today: date | None = None) -> Bundle | None:
+    """Law 03/2026/QH16, where switched on: a medical birth certificate for a mother who has an e-ID
+    account becomes a draft birth bundle in her "My bundles", prefilled from the certificate and her
+    account, and she is told. Nothing is filed: she chooses the procedures, completes, and submits."""
+    today = today or timezone.localdate()
+    facility = certificate.facility
+    switched_on = rules.proactive_registration_on(
+        province=province_of(facility.ward_id),
+        day=today,
+        start=date.fromisoformat(settings.PROACTIVE_REGISTRATION_FROM),
+        provinces=settings.PROACTIVE_REGISTRATION_PROVINCES,
+    )
+    if certificate.kind != CertificateKind.BIRTH or not switched_on or not certificate.subject_id_hmac:
+        return None
+    mother = User.objects.filter(
+        role=Role.CITIZEN, is_active=True, id_number_hmac=certificate.subject_id_hmac
+    ).first()
+    already = Bundle.objects.filter(
+        owner=mother, birth__medical_birth_certificate_number=certificate.number
+    ).exists()
+    if mother is None or already:
+        return None
+    prefill = certificate_prefill(
+        CertificateCheck(CertificateStatus.VERIFIED, certificate.number, certificate, "birth", "mother")
+    )
+    serializer = DeclarationSerializer(
+        data={
+            "group": Group.BIRTH,
+            "procedures": [],
+            "requester": {"relationship": "mother"},
+            "mother": {
+                "full_name": mother.full_name,
+                "date_of_birth": mother.date_of_birth,
+                "sex": "female",
+                "id_number": mother.id_number,
+            },
+            "child": prefill["child"],
+            "birth": {**prefill["birth"], "medical_birth_certificate_number": certificate.number},
+        }
+    )
+    serializer.is_valid(raise_exception=True)
+    bundle = bundle_create_draft(owner=mother, data=serializer.validated_data)
+    bundle.origin = Origin.PROACTIVE
+    bundle.save(update_fields=["origin"])
+    audit_record(
+        stream=f"bundle:{bundle.public_id}",
+        action="bundle.proactive_draft",
+        object_type="bundle",
+        object_id=bundle.public_id,
+        data={"facility": facility.code, "certificate": certificate.number},
+    )
+    if mother.email:
+        body = (
+            f"{facility.name} đã gửi giấy chứng sinh điện tử số {certificate.number} của con chị tới Cổng "
+            "dịch vụ công liên thông. Hồ sơ khai sinh đã được chuẩn bị sẵn trong mục “Hồ sơ của tôi”.\n"
+            "Chưa có gì được nộp: chị kiểm tra thông tin, chọn các thủ tục đi kèm và bấm Nộp khi sẵn sàng."
+        )
+        transaction.on_commit(
+            lambda: send_mail("Hồ sơ khai sinh đã được chuẩn bị sẵn", body, None, [mother.email]),
+            robust=True,
+        )
+    return bundle

@@ -219,6 +219,11 @@ ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 # The privacy notice a citizen accepts before filing; a new text gets a new version, and each
 # acceptance records the version that was shown.
 PRIVACY_NOTICE_VERSION = "2026-09-01"
+# Law 03/2026/QH16 on Civil Status: from 1 March 2027 a commune may start a birth registration from the
+# hospital's electronic certificate (the family confirms before anything is filed), rolled out province
+# by province until 2031. Provinces by code; "*" for all; empty for none yet.
+PROACTIVE_REGISTRATION_FROM = env.str("PROACTIVE_REGISTRATION_FROM", default="2027-03-01")
+PROACTIVE_REGISTRATION_PROVINCES = env.list("PROACTIVE_REGISTRATION_PROVINCES", default=[])
 # How long each kind of record is kept (days), shown in the privacy notice and applied by the daily
 # purge. Civil-status records (bundles, people, registrations, extracts) are permanent: no entry here.
 RETENTION_DAYS = {
