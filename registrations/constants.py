@@ -13,6 +13,7 @@ class Origin(models.TextChoices):
 
     CITIZEN = "citizen", "Công dân tự nộp"
     PROACTIVE = "proactive", "Khởi tạo từ giấy chứng sinh điện tử"
+    COUNTER = "counter", "Nộp tại bộ phận một cửa"
 
 
 class CertificateStatus(models.TextChoices):

@@ -210,6 +210,15 @@ class Bundle(ConcurrentTransitionMixin, models.Model):
     origin = models.CharField(
         "khởi tạo bởi", max_length=12, choices=Origin.choices, default=Origin.CITIZEN, editable=False
     )
+    assisted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="cán bộ hỗ trợ nộp",
+        help_text="Cán bộ một cửa đã khai hộ công dân tại quầy; không được tự tiếp nhận, đăng ký hồ sơ này.",
+    )
     certificate_status = models.CharField(
         "giấy chứng sinh / báo tử điện tử",
         max_length=15,

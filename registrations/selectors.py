@@ -114,10 +114,13 @@ def catalogue_for(*, version: CatalogueVersion, group: str) -> Catalogue:
 
 
 def bundles_for(user) -> QuerySet[Bundle]:
-    """Bundles the user may see. Staff never see drafts: a draft is the citizen's own notebook."""
+    """Bundles the user may see. Staff never see drafts: a draft is the citizen's own notebook, except
+    the one a clerk is filling in with the citizen at the counter."""
     queryset = Bundle.objects.for_user(user)
     if getattr(user, "role", None) != "citizen":
         queryset = queryset.exclude(state="draft")
+        if getattr(user, "role", None) == "ward_clerk":
+            queryset = queryset | Bundle.objects.filter(assisted_by=user, state="draft")
     return queryset
 
 

@@ -74,7 +74,21 @@ LEADER_ACTIONS = {"sign"}
 # --- guards -------------------------------------------------------------------------------------
 
 
+# What the clerk who filed a bundle for a citizen at the counter may do with it: fill it in while it
+# is a draft, attach the scans, and submit it once the citizen confirmed. Never judge it.
+ASSISTING_ACTIONS = {"update", "attach", "submit"}
+NOT_BY_THE_ASSISTING_CLERK = {"accept", "register", "reject", "request_supplement"}
+
+
 def _ensure_may(action: str, *, actor, bundle: Bundle) -> None:
+    assisting = bundle.assisted_by_id is not None and bundle.assisted_by_id == actor.pk
+    if assisting and action in NOT_BY_THE_ASSISTING_CLERK:
+        raise NotPermitted(
+            "Cán bộ đã hỗ trợ công dân nộp hồ sơ này không được tự tiếp nhận, xử lý hay đăng ký; "
+            "một cán bộ khác của xã, phường thực hiện."
+        )
+    if assisting and action in ASSISTING_ACTIONS and bundle.state == BundleState.DRAFT:
+        return
     is_owner = bundle.owner_id == actor.pk
     is_ward_clerk = (
         actor.role == Role.WARD_CLERK and bundle.ward_id is not None and actor.ward_id == bundle.ward_id
@@ -1021,6 +1035,30 @@ def attachments_purge(*, retention_days: int, now: datetime | None = None) -> in
                 transaction.on_commit(lambda name=name: storage.delete(name))
         purged += 1
     return purged
+
+
+# --- at the one-stop counter ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def bundle_start_at_counter(*, clerk, citizen, group: str) -> Bundle:
+    """A draft owned by the citizen whose identity the clerk just confirmed at the counter, filled in
+    by the clerk with them. It is the citizen's bundle: in their "My bundles", withdrawn or
+    supplemented only by them; its history names the assisting clerk."""
+    if clerk.role != Role.WARD_CLERK or not clerk.ward_id:
+        raise NotPermitted("Chỉ công chức một cửa của xã, phường nộp thay tại quầy.")
+    bundle = bundle_create_draft(owner=citizen, data={"group": group, "procedures": []})
+    bundle.origin, bundle.assisted_by = Origin.COUNTER, clerk
+    bundle.save(update_fields=["origin", "assisted_by"])
+    audit_record(
+        stream=f"bundle:{bundle.public_id}",
+        action="bundle.counter_assisted",
+        actor=clerk,
+        object_type="bundle",
+        object_id=bundle.public_id,
+        data={"clerk": clerk.full_name, "ward": clerk.ward_id},
+    )
+    return bundle
 
 
 # --- proactive registration -----------------------------------------------------------------------

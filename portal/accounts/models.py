@@ -107,3 +107,25 @@ class User(AbstractUser):
         if self.role in PROVINCE_ROLES and self.province_id:
             return self.province.name
         return ""
+
+
+class CounterCheck(models.Model):
+    """A walk-in citizen's identity checked at a ward's one-stop counter: the clerk types the personal
+    ID number, a six-digit code goes to that citizen's e-ID account (and phone), and the citizen reads
+    it back to the clerk. Valid for a few minutes, for a few tries, once."""
+
+    clerk = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    citizen = models.ForeignKey(User, on_delete=models.CASCADE, related_name="counter_checks")
+    group = models.CharField("nhóm thủ tục", max_length=10)
+    code = EncryptedTextField("mã xác nhận")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    tries = models.PositiveSmallIntegerField(default=0)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "xác minh tại bộ phận một cửa"
+        verbose_name_plural = "xác minh tại bộ phận một cửa"
+
+    def __str__(self) -> str:
+        return f"{self.clerk_id} → {self.citizen_id} ({self.created_at:%d/%m/%Y %H:%M})"

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+import secrets
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
@@ -24,7 +25,7 @@ from portal.common.text import normalize_name
 from portal.divisions.models import Ward
 
 from .constants import Role
-from .models import User
+from .models import CounterCheck, User
 from .rules import staff_row_errors
 from .signals import account_event, user_stream
 
@@ -247,3 +248,77 @@ def second_factor_reset(*, user: User, actor: User) -> None:
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
         account_event(user=user, action="auth.second_factor_reset", actor=actor)
+
+
+# --- identity at the one-stop counter -------------------------------------------------------------
+
+COUNTER_CODE_MINUTES = 10
+COUNTER_CODE_TRIES = 5
+
+
+class CounterRefused(Exception):
+    """Field-level reason the counter check cannot go on, in Vietnamese."""
+
+    def __init__(self, field: str, message: str):
+        self.field, self.message = field, message
+        super().__init__(message)
+
+
+def counter_check_start(*, clerk: User, id_number: str, group: str) -> CounterCheck:
+    """Send a confirmation code to the e-ID account holding ``id_number`` (a walk-in citizen at the
+    clerk's counter). The code reaches the citizen, never the clerk's screen."""
+    citizen = User.objects.filter(
+        role=Role.CITIZEN, is_active=True, id_number_hmac=lookup_hmac(id_number.strip())
+    ).first()
+    if citizen is None:
+        raise CounterRefused(
+            "id_number",
+            "Không có tài khoản định danh điện tử nào với số này. Công dân cần kích hoạt VNeID mức 2 trước.",
+        )
+    code = f"{secrets.randbelow(1_000_000):06d}"
+    check = CounterCheck.objects.create(
+        clerk=clerk,
+        citizen=citizen,
+        group=group,
+        code=code,
+        expires_at=timezone.now() + timedelta(minutes=COUNTER_CODE_MINUTES),
+    )
+    account_event(user=citizen, action="counter.code_sent", actor=clerk, data={"ward": clerk.ward_id})
+    if citizen.email:
+        body = (
+            f"Mã xác nhận nộp hồ sơ tại bộ phận một cửa ({clerk.jurisdiction_label}): {code}\n"
+            f"Hiệu lực {COUNTER_CODE_MINUTES} phút. "
+            "Chỉ đọc mã này cho cán bộ khi Anh/Chị đang có mặt tại quầy."
+        )
+        transaction.on_commit(
+            lambda: send_mail("Mã xác nhận tại bộ phận một cửa", body, None, [citizen.email]), robust=True
+        )
+    return check
+
+
+def counter_check_confirm(*, check: CounterCheck, clerk: User, code: str) -> None:
+    """The code the citizen read out; right, in time and first used: the check holds. A wrong code
+    counts against the few tries even though it is refused."""
+    refusal = None
+    with transaction.atomic():
+        check = CounterCheck.objects.select_for_update().get(pk=check.pk, clerk=clerk)
+        if check.confirmed_at or check.expires_at < timezone.now() or check.tries >= COUNTER_CODE_TRIES:
+            raise CounterRefused("code", "Mã đã hết hiệu lực hoặc đã dùng. Hãy gửi mã mới.")
+        check.tries += 1
+        if "".join(code.split()) == check.code:
+            check.confirmed_at = timezone.now()
+            account_event(user=check.citizen, action="counter.identity_confirmed", actor=clerk)
+        else:
+            refusal = f"Mã xác nhận không đúng (còn {COUNTER_CODE_TRIES - check.tries} lần thử)."
+        check.save(update_fields=["tries", "confirmed_at"])
+    if refusal:
+        raise CounterRefused("code", refusal)
+
+
+def counter_codes_waiting(*, citizen: User) -> list[CounterCheck]:
+    """Codes a citizen has been sent and not yet used: shown in their account, as the e-ID app would."""
+    return list(
+        CounterCheck.objects.filter(citizen=citizen, confirmed_at=None, expires_at__gt=timezone.now())
+        .select_related("clerk__ward")
+        .order_by("-created_at")
+    )

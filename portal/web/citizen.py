@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.constants import Role
+from portal.accounts.services import counter_codes_waiting
 from portal.accounts.signals import user_stream
 from portal.audit.models import AuditEvent
 from portal.audit.services import audit_record
@@ -50,6 +51,8 @@ STATE_PLAIN = {
 
 # The bundle's history as a family reads it; internal events (leases, retries) are left out.
 TIMELINE_LABELS = {
+    "bundle.counter_assisted": _("Cán bộ {clerk} hỗ trợ Anh/Chị khai hồ sơ tại bộ phận một cửa"),
+    "bundle.proactive_draft": _("Hồ sơ được chuẩn bị sẵn từ giấy chứng sinh điện tử của cơ sở y tế"),
     "bundle.submit": _("Anh/Chị đã nộp hồ sơ"),
     "bundle.accept": _("UBND xã, phường tiếp nhận hồ sơ"),
     "bundle.request_supplement": _("Cán bộ đề nghị bổ sung hồ sơ"),
@@ -73,7 +76,8 @@ def _timeline(bundle: Bundle) -> list[tuple]:
         (
             event.occurred_at,
             str(TIMELINE_LABELS[event.action]).format(
-                procedure=PROCEDURE_LABELS.get(event.data.get("procedure", ""), "")
+                procedure=PROCEDURE_LABELS.get(event.data.get("procedure", ""), ""),
+                clerk=event.data.get("clerk", ""),
             ),
         )
         for event in events.order_by("seq")
@@ -120,7 +124,9 @@ def my_bundles(request):
     if request.user.role != Role.CITIZEN:
         raise Http404
     bundles = selectors.bundles_for(request.user).select_related("ward").order_by("-created_at")[:100]
-    return render(request, "web/my_bundles.html", {"bundles": bundles})
+    # A code sent while the citizen stands at a ward's counter, shown here as the e-ID app would.
+    codes = counter_codes_waiting(citizen=request.user)
+    return render(request, "web/my_bundles.html", {"bundles": bundles, "counter_codes": codes})
 
 
 @login_required(login_url="accounts:citizen-login")

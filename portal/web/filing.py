@@ -51,6 +51,21 @@ def _citizen(request) -> None:
         raise Http404
 
 
+def _filer(request, key, *, drafts_only: bool = True) -> Bundle:
+    """The bundle being filed: the citizen's own, or the one a clerk is filling in with a citizen at
+    the counter (while it is a draft; afterwards only its receipt)."""
+    if request.user.role == Role.WARD_CLERK:
+        found = selectors.bundles_for(request.user).filter(assisted_by=request.user, public_id=key)
+        if drafts_only:
+            found = found.filter(state=BundleState.DRAFT)
+        bundle = found.first()
+        if bundle is None:
+            raise Http404
+        return bundle
+    _citizen(request)
+    return own_bundle(request, key)
+
+
 def _catalogue(group: str):
     return selectors.catalogue_on(day=timezone.localdate(), group=group)
 
@@ -160,8 +175,7 @@ def draft_page(view):
     @wraps(view)
     @login_required(login_url=CITIZEN_LOGIN)
     def wrapper(request, key, *args, **kwargs):
-        _citizen(request)
-        bundle = own_bundle(request, key)
+        bundle = _filer(request, key, drafts_only=False)
         if bundle.state != BundleState.DRAFT:
             return redirect("web:status", key=bundle.public_id)
         return view(request, bundle, *args, **kwargs)
@@ -271,15 +285,15 @@ def page(request, bundle: Bundle, slug: str):
         if _wants_json(request):
             return _autosave_answer(errors)
         if not errors and request.POST.get("kiem-tra-giay") and slug in CERTIFICATE_PAGES:
-            errors = _check_certificate(request, own_bundle(request, key))
+            errors = _check_certificate(request, _filer(request, key))
             if not errors:
                 return redirect("web:filing-page", key=key, slug=slug)
         elif not errors:
-            nav = _navigation(own_bundle(request, key))
+            nav = _navigation(_filer(request, key))
             previous, following = _neighbours(nav, slug)
             target = previous if request.POST.get("go") == "back" else following
             return redirect(target["url"] if target else "web:my-bundles")
-        bundle = own_bundle(request, key)
+        bundle = _filer(request, key)
     nav = _navigation(bundle)
     previous, following = _neighbours(nav, slug)
     declaration = declaration_of(bundle)
@@ -301,7 +315,7 @@ def page(request, bundle: Bundle, slug: str):
             ),
             "errors": errors,
             "procedures": _procedure_choices(bundle.group, bundle.procedures) if slug == "thu-tuc" else None,
-            "identity": _identity(request.user) if slug == "nguoi-yeu-cau" else None,
+            "identity": _identity(bundle.owner) if slug == "nguoi-yeu-cau" else None,
             "certificate_lookup": CERTIFICATE_PAGES.get(slug),
         },
         status=400 if errors else 200,
@@ -432,8 +446,7 @@ def _upload_answer(request, bundle: Bundle, *, error: str | None, attachment=Non
 def upload(request, key):
     """One scan per request, stopped at the size limit while it streams in. Answers JSON to the page's
     script (which shows progress) and redirects back when the browser posted the form itself."""
-    _citizen(request)
-    bundle = own_bundle(request, key)
+    bundle = _filer(request, key)
     limit = settings.ATTACHMENT_MAX_BYTES
     too_big = f"Tệp vượt quá dung lượng cho phép (tối đa {limit // (1024 * 1024)} MB)."
     try:
@@ -508,7 +521,7 @@ def review(request, bundle: Bundle):
                 return redirect("web:status", key=bundle.public_id)
             else:
                 return redirect("web:receipt", key=bundle.public_id)
-        bundle = own_bundle(request, key)
+        bundle = _filer(request, key)
     problems = services.bundle_submission_errors(bundle=bundle)
     nav = _navigation(bundle)
     return render(
@@ -532,8 +545,7 @@ def review(request, bundle: Bundle):
 
 @login_required(login_url=CITIZEN_LOGIN)
 def receipt(request, key):
-    _citizen(request)
-    bundle = own_bundle(request, key)
+    bundle = _filer(request, key, drafts_only=False)
     if not bundle.code:
         return redirect("web:filing-review", key=bundle.public_id)
     return render(request, "web/receipt.html", {"bundle": bundle, "steps": bundle.steps.all()})

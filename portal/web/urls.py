@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import accounts_admin, backoffice, citizen, filing, views
+from . import accounts_admin, backoffice, citizen, counter, filing, views
 
 app_name = "web"
 
@@ -21,6 +21,8 @@ urlpatterns = [
     path("du-lieu-ca-nhan/tai-ve/", citizen.personal_data_download, name="personal-data-download"),
     path("can-bo/ho-so/", backoffice.queue, name="queue"),
     path("can-bo/tim-kiem/", backoffice.search, name="search"),
+    path("can-bo/nop-thay/", counter.start, name="counter-start"),
+    path("can-bo/nop-thay/<int:pk>/", counter.confirm, name="counter-confirm"),
     path("can-bo/tai-khoan/", accounts_admin.staff_accounts, name="staff-accounts"),
     path("can-bo/tai-khoan/<int:pk>/vo-hieu-hoa/", accounts_admin.staff_deactivate, name="staff-deactivate"),
     path("can-bo/ho-so/<uuid:key>/", backoffice.case, name="case"),

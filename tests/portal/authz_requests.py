@@ -120,6 +120,8 @@ REQUESTS = {
         {},
     ),
     "can-bo/tim-kiem/": ("GET", lambda o: "/can-bo/tim-kiem/?q=Khôi", None),
+    "can-bo/nop-thay/": ("GET", lambda o: "/can-bo/nop-thay/", None),
+    "can-bo/nop-thay/<int:pk>/": ("GET", lambda o: f"/can-bo/nop-thay/{o['counter_check'].pk}/", None),
     "dia-gioi/xa-phuong/": ("GET", lambda o: "/dia-gioi/xa-phuong/?q=vinh", None),
     "du-lieu-ca-nhan/": ("GET", lambda o: "/du-lieu-ca-nhan/", None),
     "du-lieu-ca-nhan/tai-ve/": ("GET", lambda o: "/du-lieu-ca-nhan/tai-ve/", None),

@@ -8,6 +8,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from portal.accounts.constants import Role
+from portal.accounts.services import counter_check_start
 from signing import services as signing_services
 from tests.factories import HA_NOI, WARD_B, UserFactory
 from tests.registrations.helpers import birth_declaration
@@ -89,6 +90,10 @@ class World:
             "awaiting_signature": awaiting_signature,
             "extract": signed,
             "staff": cast.clerk,
+            # A walk-in citizen's identity check begun by this ward's clerk at the counter.
+            "counter_check": counter_check_start(
+                clerk=cast.clerk, id_number=cast.citizen.id_number, group="birth"
+            ),
         }
 
     def client(self, role: str) -> Client:

@@ -109,6 +109,9 @@ EXPECTED = {
     "can-bo/tai-khoan/<int:pk>/vo-hieu-hoa/": cells(
         403, anonymous=302, province=302, other_province=404, admin=302
     ),
+    # Filing for a walk-in citizen: ward clerks only; the identity check is the starting clerk's own.
+    "can-bo/nop-thay/": cells(403, anonymous=302, clerk=200, other_clerk=200),
+    "can-bo/nop-thay/<int:pk>/": cells(403, anonymous=302, clerk=(200, 404), other_clerk=(404, 200)),
     "can-bo/tim-kiem/": cells(200, anonymous=302, citizen=403, other_citizen=403, agency=403, hospital=403),
     "dia-gioi/xa-phuong/": cells(200),
     "du-lieu-ca-nhan/": cells(404, anonymous=302, citizen=200, other_citizen=200),
