@@ -359,3 +359,85 @@ def test_a_draft_is_saved_while_typing_and_picked_up_again_with_the_keyboard_onl
     journey.page.goto(draft_url.replace("/thu-tuc/", "/tre/"))
     assert journey.page.locator("#f-child-full-name").input_value() == "Nguyễn Ngọc Ánh"
     assert journey.findings == {}
+
+
+def test_a_certificate_number_fills_the_form_and_replaces_the_scan(journey):
+    """The hospital sent the birth certificate; the mother types its number and the portal fills in
+    what it says. A number whose mother is someone else is refused next to the field."""
+    from registrations.certificate_serializers import BirthCertificateSerializer
+    from registrations.certificates import certificate_receive, facility_register
+    from tests.factories import WARD_A
+
+    mother = DEMO_CITIZENS[0]
+    child_born = date.today() - timedelta(days=4)
+    hospital = facility_register(code="BV-SAN-NA", name="Bệnh viện Sản Nhi Nghệ An", ward_id=WARD_A)[0]
+    for number, mother_id in (
+        ("GCS-E2E-7001", mother["id_number"]),
+        (
+            "GCS-E2E-7002",
+            valid_personal_id(date_of_birth=mother["date_of_birth"], sex="female", province="001"),
+        ),
+    ):
+        serializer = BirthCertificateSerializer(
+            data={
+                "certificate_number": number,
+                "facility": hospital.code,
+                "mother": {
+                    "full_name": mother["full_name"],
+                    "date_of_birth": mother["date_of_birth"].isoformat(),
+                    "id_number": mother_id,
+                },
+                "child": {"sex": "female", "date_of_birth": child_born.isoformat(), "time_of_birth": "05:10"},
+                "weight_grams": 3050,
+                "children_born": 1,
+            }
+        )
+        serializer.is_valid(raise_exception=True)
+        certificate_receive(facility=hospital, kind="birth", data=serializer.validated_data)
+
+    journey.sign_in(mother)
+    journey.start("khai-sinh", ["Cấp thẻ bảo hiểm y tế cho trẻ em dưới 6 tuổi"])
+    journey.ward("#f-registration-ward", *WARD)
+    journey.next("Người yêu cầu")
+    journey.page.locator("#f-requester-relationship").select_option("mother")
+    journey.fill({"#f-requester-phone": "0912345678"})
+    journey.next("Trẻ được khai sinh")
+    journey.fill(
+        {
+            "#f-child-full-name": "Nguyễn Ngọc Ánh",
+            "#f-child-nationality": "VN",
+            "#f-birth-hometown": "Nghi Lộc, Nghệ An",
+            "#f-birth-medical-birth-certificate-number": "GCS-E2E-7002",
+        }
+    )
+    journey.page.locator("#f-child-ethnicity").select_option("01")
+    check = journey.page.get_by_role("button", name="Kiểm tra và điền từ giấy chứng sinh điện tử")
+    check.click()
+    mismatch = journey.page.locator("#f-birth-medical-birth-certificate-number-error")
+    mismatch.wait_for()
+    assert "Số định danh của mẹ khác với giấy chứng sinh điện tử số GCS-E2E-7002" in mismatch.inner_text()
+    journey.scan()
+
+    journey.fill({"#f-birth-medical-birth-certificate-number": "GCS-E2E-7001"})
+    check.click()
+    journey.page.get_by_text("Đã xác minh giấy chứng sinh điện tử số GCS-E2E-7001").wait_for()
+    journey.scan()
+    assert journey.page.locator("#f-child-date-of-birth").input_value() == child_born.isoformat()
+    assert journey.page.locator("#f-child-sex-female").is_checked()
+    assert journey.page.locator("#f-birth-time-of-birth").input_value() == "05:10"
+    assert (
+        journey.page.locator("#f-birth-place-of-birth-facility").input_value() == "Bệnh viện Sản Nhi Nghệ An"
+    )
+    journey.next("Mẹ của trẻ")
+    journey.page.locator("#f-mother-ethnicity").select_option("01")
+    journey.fill({"#f-mother-residence-address": "Số 12 đường Lê Hồng Phong"})
+    journey.ward("#f-mother-ward-code", *WARD)
+    journey.next("Cha của trẻ")
+    journey.next("Thẻ bảo hiểm y tế cho trẻ")
+    journey.fill({"#f-health-insurance-primary-care-facility": "Trạm y tế phường Trường Vinh"})
+    journey.page.locator("#f-health-insurance-first-card-yes").check()
+    journey.next("Giấy tờ đính kèm")
+    code = journey.submit()  # no scan uploaded
+    bundle = Bundle.objects.get(code=code)
+    assert bundle.certificate_status == "verified" and not bundle.attachments.exists()
+    assert journey.findings == {}
