@@ -141,11 +141,16 @@ def certificate_receive(
 
 
 def _proactive_draft(certificate_id: int) -> None:
-    """After the certificate is safely stored: the family's draft, where the law has switched it on.
-    A failure here is logged and never undoes what the facility sent."""
+    """After the certificate is safely stored, where the law has switched it on: the mother's draft
+    birth bundle, or word to the deceased's known relatives. A failure here is logged and never undoes
+    what the facility sent."""
     from . import services  # services reads certificates; the other way round only here, at run time
 
-    services.proactive_birth_draft(certificate=MedicalCertificate.objects.get(pk=certificate_id))
+    certificate = MedicalCertificate.objects.select_related("facility").get(pk=certificate_id)
+    if certificate.kind == CertificateKind.BIRTH:
+        services.proactive_birth_draft(certificate=certificate)
+    else:
+        services.proactive_death_notice(certificate=certificate)
 
 
 def certificate_correct(

@@ -1064,19 +1064,62 @@ def bundle_start_at_counter(*, clerk, citizen, group: str) -> Bundle:
 # --- proactive registration -----------------------------------------------------------------------
 
 
+def _proactive_switched_on(certificate: MedicalCertificate, today: date) -> bool:
+    return rules.proactive_registration_on(
+        province=province_of(certificate.facility.ward_id),
+        day=today,
+        start=date.fromisoformat(settings.PROACTIVE_REGISTRATION_FROM),
+        provinces=settings.PROACTIVE_REGISTRATION_PROVINCES,
+    )
+
+
+def proactive_death_notice(*, certificate: MedicalCertificate, today: date | None = None) -> list[User]:
+    """Where switched on: the relatives the portal knows of a person whose death notice arrived (the
+    citizens whose own bundles name that person, such as a child's birth registration) are told how
+    to file the death registration. Nothing is started for them."""
+    if certificate.kind != CertificateKind.DEATH or not certificate.subject_id_hmac:
+        return []
+    if not _proactive_switched_on(certificate, today or timezone.localdate()):
+        return []
+    relatives = list(
+        User.objects.filter(
+            role=Role.CITIZEN,
+            is_active=True,
+            bundles__people__id_number_hmac=certificate.subject_id_hmac,
+        )
+        .exclude(id_number_hmac=certificate.subject_id_hmac)
+        .distinct()
+    )
+    for relative in relatives:
+        account_notice = (
+            f"{certificate.facility.name} đã gửi giấy báo tử điện tử số {certificate.number} của "
+            f"{certificate.subject_full_name}. Xin chia buồn cùng gia đình.\n"
+            "Anh/Chị có thể đăng ký khai tử và các thủ tục liên quan tại "
+            f"{settings.SITE_URL}/nop-ho-so/khai-tu/ với số giấy báo tử trên; không cần đính kèm bản chụp."
+        )
+        audit_record(
+            stream=f"user:{relative.pk}",
+            action="death_notice.relative_told",
+            object_type="death_notice",
+            object_id=certificate.number,
+        )
+        if relative.email:
+            transaction.on_commit(
+                lambda to=relative.email, body=account_notice: send_mail(
+                    "Giấy báo tử điện tử đã được gửi tới cổng", body, None, [to]
+                ),
+                robust=True,
+            )
+    return relatives
+
+
 @transaction.atomic
 def proactive_birth_draft(*, certificate: MedicalCertificate, today: date | None = None) -> Bundle | None:
     """Law 03/2026/QH16, where switched on: a medical birth certificate for a mother who has an e-ID
     account becomes a draft birth bundle in her "My bundles", prefilled from the certificate and her
     account, and she is told. Nothing is filed: she chooses the procedures, completes, and submits."""
-    today = today or timezone.localdate()
     facility = certificate.facility
-    switched_on = rules.proactive_registration_on(
-        province=province_of(facility.ward_id),
-        day=today,
-        start=date.fromisoformat(settings.PROACTIVE_REGISTRATION_FROM),
-        provinces=settings.PROACTIVE_REGISTRATION_PROVINCES,
-    )
+    switched_on = _proactive_switched_on(certificate, today or timezone.localdate())
     if certificate.kind != CertificateKind.BIRTH or not switched_on or not certificate.subject_id_hmac:
         return None
     mother = User.objects.filter(

@@ -107,3 +107,34 @@ def test_a_mother_without_an_account_gets_nothing_and_the_certificate_is_kept(
 ):
     sent(Facility("BV-SAN-NA", WARD_A), birth_certificate(), django_capture_on_commit_callbacks)
     assert not Bundle.objects.exists()
+
+
+def test_a_death_notice_tells_the_relatives_the_portal_knows(switched_on, django_capture_on_commit_callbacks):
+    """The deceased was the father in a birth bundle his daughter filed: she is told, with the
+    notice number; nothing is filed for her."""
+    from tests.registrations.helpers import birth_declaration
+    from tests.registrations.states import Cast, build
+    from tests.registrations.test_hospital_intake import DEATHS, death_notice
+
+    cast = Cast()
+    cast.citizen.email = "con@example.invalid"
+    cast.citizen.save()
+    declaration = birth_declaration()
+    build("submitted", cast, declaration)
+    father = declaration["father"]
+    notice = death_notice()
+    notice["deceased"] = {
+        "full_name": father["full_name"],
+        "date_of_birth": father["date_of_birth"],
+        "sex": "male",
+        "id_number": father["id_number"],
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        assert Facility("BV-SAN-NA", WARD_A).send(DEATHS, notice).status_code == 201
+    [message] = mail.outbox
+    assert message.to == ["con@example.invalid"]
+    assert "GBT-2026-000045" in message.body and father["full_name"] in message.body
+    assert AuditEvent.objects.filter(
+        stream=f"user:{cast.citizen.pk}", action="death_notice.relative_told"
+    ).exists()
+    assert Bundle.objects.filter(group="death").count() == 0
