@@ -20,6 +20,7 @@ PROCESSING_BUCKETS = 11
 LATENCY_BUCKETS = 20
 BUNDLE_COLUMNS = (
     "received",
+    "received_e_certificate",  # of those, backed by the facility's verified electronic certificate
     "registered",
     "registered_late",
     "completed",
@@ -39,6 +40,7 @@ BUNDLE_FIELDS = (
     "clock_started_at",
     "due_at",
     "late_registration",
+    "certificate_status",
 )
 STEP_FIELDS = ("procedure", "agency", "state", "attempts", "due_since", "done_at", "updated_at")
 REGISTERED = {"registered", "signed", "completed", "partially_completed"}
@@ -77,6 +79,8 @@ def bundle_contribution(row: Mapping, overrides: Mapping[date, str]) -> Contribu
 
     submitted = local_day(row["submitted_at"])
     add(submitted, "", "received")
+    if row.get("certificate_status") == "verified":
+        add(submitted, "", "received_e_certificate")
     for procedure in row["procedures"] or ():
         add(submitted, procedure, "received")
     if row["registered_at"] is not None and row["state"] in REGISTERED:

@@ -4,23 +4,41 @@ open rows of the bundle and step tables (what is waiting right now). No personal
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Exists, Max, OuterRef, QuerySet, Sum
 
 from portal.accounts.constants import Role
 from portal.divisions.models import Province, Ward
+from portal.divisions.selectors import ward_label
+from portal.workcalendar.rules import VIETNAM
 from registrations.constants import IN_PROGRESS_STATES, STEP_OUTSTANDING_STATES
-from registrations.models import Bundle, Step
+from registrations.models import Bundle, CertificateUse, MedicalCertificate, MedicalFacility, Step
 
 from . import rules
 from .models import ProvinceDay, WardDay
 
 BACKLOG_STATES = tuple(str(state) for state in IN_PROGRESS_STATES)
 OPEN_STEP_STATES = tuple(str(state) for state in STEP_OUTSTANDING_STATES)
-NO_FIGURES = {"received": 0, "completed": 0, "on_time_rate": None, "median_days": None, "late_share": None}
-RANKING_COLUMNS = ("received", "completed", "on_time_rate", "median_days", "late_share", "overdue")
+NO_FIGURES = {
+    "received": 0,
+    "completed": 0,
+    "on_time_rate": None,
+    "median_days": None,
+    "late_share": None,
+    "e_certificate_share": None,
+}
+RANKING_COLUMNS = (
+    "received",
+    "completed",
+    "on_time_rate",
+    "median_days",
+    "late_share",
+    "e_certificate_share",
+    "overdue",
+)
 
 
 @dataclass(frozen=True)
@@ -82,6 +100,7 @@ def _bundle_figures(row: dict) -> dict:
         "on_time": row.get("completed_on_time") or 0,
         "on_time_rate": _share(row.get("completed_on_time") or 0, completed),
         "late_share": _share(row.get("registered_late") or 0, registered),
+        "e_certificate_share": _share(row.get("received_e_certificate") or 0, received),
         "median_days": rules.percentile_from_buckets(processing, 0.5),
         "p90_days": rules.percentile_from_buckets(processing, 0.9),
         "processing": processing,
@@ -197,7 +216,15 @@ def waiting(filters: Filters, *, now: datetime) -> dict:
 def ward_ranking(filters: Filters, *, now: datetime, order: str = "on_time_rate") -> list[dict]:
     """Every ward of the scope with its figures, best first by ``order`` (wards without data last)."""
     # Thousands of wards at country scope: rows as tuples, and only the figures the table shows.
-    ranked = ("received", "completed", "completed_on_time", "registered", "registered_late", *PROCESSING_KEYS)
+    ranked = (
+        "received",
+        "completed",
+        "completed_on_time",
+        "registered",
+        "registered_late",
+        "received_e_certificate",
+        *PROCESSING_KEYS,
+    )
     rows = (
         _rows(filters, by_ward=True)
         .filter(procedure="", agency="")
@@ -206,13 +233,14 @@ def ward_ranking(filters: Filters, *, now: datetime, order: str = "on_time_rate"
         .values_list("ward_id", *ranked)
     )
     figures = {}
-    for ward, received, completed, on_time, registered, late, *processing in rows:
+    for ward, received, completed, on_time, registered, late, electronic, *processing in rows:
         figures[ward] = {
             "received": received,
             "completed": completed,
             "on_time_rate": _share(on_time, completed),
             "median_days": rules.percentile_from_buckets(processing, 0.5),
             "late_share": _share(late, registered),
+            "e_certificate_share": _share(electronic, received),
         }
     overdue = dict(
         _live_bundles(filters).filter(due_at__lt=now).values_list("ward_id").annotate(n=Count("*")).order_by()
@@ -243,3 +271,56 @@ def ward_ranking(filters: Filters, *, now: datetime, order: str = "on_time_rate"
     missing = [r for r in table if r[order] is None]
     present.sort(key=lambda r: (r[order], -r["received"]) if lower_is_better else (-r[order], -r["received"]))
     return present + sorted(missing, key=lambda r: r["name"])
+
+
+def facilities(filters: Filters, *, now: datetime) -> dict:
+    """The medical facilities of the scope: certificates and notices each sent in the range (first
+    versions), how many back a registration, when each last sent anything, and which have been
+    silent for ``DASHBOARD_SILENT_FACILITY_DAYS`` or longer. A few thousand facilities nationwide."""
+    scope = MedicalFacility.objects.filter(is_active=True)
+    if filters.province is not None:
+        scope = scope.filter(ward__province_id=filters.province)
+    if filters.ward is not None:
+        scope = scope.filter(ward_id=filters.ward)
+    start = datetime.combine(filters.start, time.min, tzinfo=VIETNAM)
+    end = datetime.combine(filters.end + timedelta(days=1), time.min, tzinfo=VIETNAM)
+    sent = MedicalCertificate.objects.filter(
+        facility__in=scope, version=1, received_at__gte=start, received_at__lt=end
+    )
+    if filters.group:
+        sent = sent.filter(kind=filters.group)
+    used = CertificateUse.objects.filter(kind=OuterRef("kind"), number=OuterRef("number"))
+    counts: dict[int, dict[str, int]] = {}
+    for facility, kind, is_used, n in (
+        sent.annotate(used=Exists(used))
+        .values_list("facility_id", "kind", "used")
+        .annotate(n=Count("*"))
+        .order_by()
+    ):
+        row = counts.setdefault(facility, {"birth": 0, "death": 0, "backing_registrations": 0})
+        row[kind] += n
+        if is_used:
+            row["backing_registrations"] += n
+    silent_after = now - timedelta(days=settings.DASHBOARD_SILENT_FACILITY_DAYS)
+    table = []
+    for pk, code, name, ward, last in (
+        scope.annotate(last=Max("certificates__received_at"))
+        .values_list("pk", "code", "name", "ward_id", "last")
+        .order_by("code")
+    ):
+        row = counts.get(pk, {"birth": 0, "death": 0, "backing_registrations": 0})
+        table.append(
+            {
+                "code": code,
+                "name": name,
+                "ward": ward_label(ward),
+                **row,
+                "last_received": last,
+                "silent": last is None or last < silent_after,
+            }
+        )
+    return {
+        "facilities": table,
+        "silent": [row["code"] for row in table if row["silent"]],
+        "silent_days": settings.DASHBOARD_SILENT_FACILITY_DAYS,
+    }

@@ -92,6 +92,7 @@ def dashboard(request):
             "filters": filters,
             "flows": flows,
             "waiting": waiting,
+            "facilities": selectors.facilities(filters, now=now),
             "backlog": [(states[s], n) for s, n in waiting["backlog"].items()],
             "ranking": Paginator(ranking, 50).get_page(request.GET.get("trang")),
             "order": form.order(),
@@ -111,6 +112,7 @@ RANKING_HEADER = [
     "ty_le_dung_han",
     "trung_vi_ngay",
     "ty_le_dang_ky_muon",
+    "ty_le_giay_dien_tu",
     "qua_han",
 ]
 
@@ -151,6 +153,7 @@ def export_csv(request):
                 _percent(row["on_time_rate"]),
                 "" if row["median_days"] is None else row["median_days"],
                 _percent(row["late_share"]),
+                _percent(row["e_certificate_share"]),
                 row["overdue"],
             ]
         )
@@ -207,6 +210,7 @@ class DashboardApiView(APIView):
                     },
                     **flows,
                     "waiting": selectors.waiting(filters, now=now),
+                    "facilities": selectors.facilities(filters, now=now),
                     "wards": list(page),
                     "wards_page": {"number": page.number, "pages": wards.num_pages, "total": wards.count},
                 }

@@ -224,6 +224,8 @@ PRIVACY_NOTICE_VERSION = "2026-09-01"
 # by province until 2031. Provinces by code; "*" for all; empty for none yet.
 PROACTIVE_REGISTRATION_FROM = env.str("PROACTIVE_REGISTRATION_FROM", default="2027-03-01")
 PROACTIVE_REGISTRATION_PROVINCES = env.list("PROACTIVE_REGISTRATION_PROVINCES", default=[])
+# The dashboard lists medical facilities that have sent nothing for this many days.
+DASHBOARD_SILENT_FACILITY_DAYS = env.int("DASHBOARD_SILENT_FACILITY_DAYS", default=7)
 # How long each kind of record is kept (days), shown in the privacy notice and applied by the daily
 # purge. Civil-status records (bundles, people, registrations, extracts) are permanent: no entry here.
 RETENTION_DAYS = {

@@ -216,3 +216,61 @@ def test_no_personal_data_reaches_the_figures(data_set, client):
                 assert not person.id_number or person.id_number not in body
         for body in bodies:
             assert bundle.code not in body
+
+
+def test_the_share_backed_by_electronic_certificates_and_the_silent_facilities(db):
+    """Ward A on Mon 05/10: F backed by the hospital's verified certificate, G by a scan only. The
+    hospital also sent a death notice; the clinic of ward B has sent nothing."""
+    from datetime import timedelta
+
+    from registrations.certificate_serializers import BirthCertificateSerializer, DeathNoticeSerializer
+    from registrations.certificates import certificate_receive, facility_register
+
+    cast = Cast()
+    declaration_f = birth_declaration(child_born=date(2026, 10, 1))
+    with time_machine.travel(at(5, 9, month=10), tick=False):
+        hospital = facility_register(code="BV-1", name="Bệnh viện Sản Nhi Nghệ An", ward_id=WARD_A)[0]
+        facility_register(code="PK-2", name="Phòng khám Thành Vinh", ward_id=WARD_B)
+        mother = declaration_f["mother"]
+        birth = BirthCertificateSerializer(
+            data={
+                "certificate_number": declaration_f["birth"]["medical_birth_certificate_number"],
+                "facility": "BV-1",
+                "mother": {k: mother[k] for k in ("full_name", "date_of_birth", "id_number")},
+                "child": {"sex": "male", "date_of_birth": "2026-10-01"},
+                "weight_grams": 3000,
+                "children_born": 1,
+            }
+        )
+        birth.is_valid(raise_exception=True)
+        certificate_receive(facility=hospital, kind="birth", data=birth.validated_data)
+        notice = DeathNoticeSerializer(
+            data={
+                "notice_number": "GBT-DB-1",
+                "facility": "BV-1",
+                "deceased": {"full_name": "Trần Văn Hùng"},
+                "date_of_death": "2026-10-04",
+                "place_of_death": "Bệnh viện",
+                "cause_of_death": "Suy tim",
+            }
+        )
+        notice.is_valid(raise_exception=True)
+        certificate_receive(facility=hospital, kind="death", data=notice.validated_data)
+    with time_machine.travel(at(5, 10, month=10), tick=False):
+        f = build("submitted", cast, declaration_f)
+        build("submitted", cast, birth_declaration(child_born=date(2026, 10, 2)))
+        services.bundle_accept(bundle=f, actor=cast.clerk)
+        services.bundle_register(bundle=f, actor=cast.clerk)
+    provinces_refresh()
+    day = Filters(start=date(2026, 10, 5), end=date(2026, 10, 5), province=NGHE_AN)
+    assert selectors.flows(day)["totals"]["e_certificate_share"] == pytest.approx(1 / 2)
+    ranking = {row["ward"]: row for row in selectors.ward_ranking(day, now=at(5, 12, month=10))}
+    assert ranking[WARD_A]["e_certificate_share"] == pytest.approx(1 / 2)
+    assert ranking[WARD_B]["e_certificate_share"] is None
+
+    figures = selectors.facilities(day, now=at(5, 12, month=10))
+    rows = {row["code"]: row for row in figures["facilities"]}
+    assert (rows["BV-1"]["birth"], rows["BV-1"]["death"], rows["BV-1"]["backing_registrations"]) == (1, 1, 1)
+    assert figures["silent"] == ["PK-2"]
+    a_week_later = selectors.facilities(day, now=at(5, 12, month=10) + timedelta(days=8))
+    assert a_week_later["silent"] == ["BV-1", "PK-2"]
