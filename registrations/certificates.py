@@ -97,6 +97,12 @@ def _version(*, facility, kind: str, data: dict, number: str, version: int, supe
     )
 
 
+def _current_locked(kind: str, number: str) -> MedicalCertificate | None:
+    return (
+        MedicalCertificate.objects.select_for_update().filter(kind=kind, number=number, current=True).first()
+    )
+
+
 def _same_facility(data: dict, facility: MedicalFacility) -> None:
     if data["facility"] != facility.code:
         raise CertificateRefused(
@@ -117,11 +123,7 @@ def certificate_receive(
     for _ in range(2):  # a concurrent first delivery of the same number wins once; the loser re-reads
         try:
             with transaction.atomic():
-                current = (
-                    MedicalCertificate.objects.select_for_update()
-                    .filter(kind=kind, number=number, current=True)
-                    .first()
-                )
+                current = _current_locked(kind, number)
                 if current is None:
                     record = _version(facility=facility, kind=kind, data=data, number=number, version=1)
                     transaction.on_commit(lambda pk=record.pk: _proactive_draft(pk), robust=True)

@@ -130,27 +130,25 @@ class DeathNotices(_Intake):
     get = listing(_Intake.get)
 
 
-class BirthCertificateCorrection(_Intake):
-    kind = CertificateKind.BIRTH
-    serializer_class = BirthCertificateSerializer
-    http_method_names = ["post", "options"]
-    post = extend_schema(
-        summary="Đính chính giấy chứng sinh (bản mới thay bản cũ, bản cũ được giữ)",
-        request=BirthCertificateSerializer,
-        responses={201: CertificateOutSerializer, 200: CertificateOutSerializer},
-        parameters=SIGNED,
-        auth=[],
-    )(_Intake.post)
+def _correction(kind: str, label: str, serializer) -> type[_Intake]:
+    """The correction endpoint of one kind: a new version by the sender, the old one kept."""
+    return type(
+        f"{kind.title()}Correction",
+        (_Intake,),
+        {
+            "kind": kind,
+            "serializer_class": serializer,
+            "http_method_names": ["post", "options"],
+            "post": extend_schema(
+                summary=f"Đính chính {label} (bản mới thay bản cũ, bản cũ được giữ)",
+                request=serializer,
+                responses={201: CertificateOutSerializer, 200: CertificateOutSerializer},
+                parameters=SIGNED,
+                auth=[],
+            )(_Intake.post),
+        },
+    )
 
 
-class DeathNoticeCorrection(_Intake):
-    kind = CertificateKind.DEATH
-    serializer_class = DeathNoticeSerializer
-    http_method_names = ["post", "options"]
-    post = extend_schema(
-        summary="Đính chính giấy báo tử (bản mới thay bản cũ, bản cũ được giữ)",
-        request=DeathNoticeSerializer,
-        responses={201: CertificateOutSerializer, 200: CertificateOutSerializer},
-        parameters=SIGNED,
-        auth=[],
-    )(_Intake.post)
+BirthCertificateCorrection = _correction(CertificateKind.BIRTH, "giấy chứng sinh", BirthCertificateSerializer)
+DeathNoticeCorrection = _correction(CertificateKind.DEATH, "giấy báo tử", DeathNoticeSerializer)

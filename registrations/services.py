@@ -152,6 +152,18 @@ def _locked(bundle: Bundle | selectors.BundleKey, *, actor=None, declaration: bo
     return queryset.get(pk=bundle.pk)
 
 
+def _bundle_event(bundle: Bundle, action: str, *, actor=None, data: dict | None = None) -> None:
+    """One event in the bundle's own audit stream (its history, as staff and the family read it)."""
+    audit_record(
+        stream=f"bundle:{bundle.public_id}",
+        action=action,
+        actor=actor,
+        object_type="bundle",
+        object_id=bundle.code or bundle.public_id,
+        data=data,
+    )
+
+
 def _on_commit(signal, **kwargs) -> None:
     transaction.on_commit(lambda: signal.send(sender=Bundle, **kwargs), robust=True)
 
@@ -529,14 +541,7 @@ def bundle_issue_without_personal_id(*, bundle: Bundle, actor, reason: str) -> B
         raise ValidationFailed({"personal_id": ["Chỉ ghi nhận khi bước cấp số định danh đã quá hạn."]})
     bundle.extract_without_personal_id = True
     bundle.save(update_fields=["extract_without_personal_id", "updated_at"])
-    audit_record(
-        stream=f"bundle:{bundle.public_id}",
-        action="bundle.issue_without_personal_id",
-        actor=actor,
-        object_type="bundle",
-        object_id=bundle.code,
-        data={"reason": reason},
-    )
+    _bundle_event(bundle, "bundle.issue_without_personal_id", actor=actor, data={"reason": reason})
     return bundle
 
 
@@ -1050,13 +1055,8 @@ def bundle_start_at_counter(*, clerk, citizen, group: str) -> Bundle:
     bundle = bundle_create_draft(owner=citizen, data={"group": group, "procedures": []})
     bundle.origin, bundle.assisted_by = Origin.COUNTER, clerk
     bundle.save(update_fields=["origin", "assisted_by"])
-    audit_record(
-        stream=f"bundle:{bundle.public_id}",
-        action="bundle.counter_assisted",
-        actor=clerk,
-        object_type="bundle",
-        object_id=bundle.public_id,
-        data={"clerk": clerk.full_name, "ward": clerk.ward_id},
+    _bundle_event(
+        bundle, "bundle.counter_assisted", actor=clerk, data={"clerk": clerk.full_name, "ward": clerk.ward_id}
     )
     return bundle
 
@@ -1152,12 +1152,8 @@ def proactive_birth_draft(*, certificate: MedicalCertificate, today: date | None
     bundle = bundle_create_draft(owner=mother, data=serializer.validated_data)
     bundle.origin = Origin.PROACTIVE
     bundle.save(update_fields=["origin"])
-    audit_record(
-        stream=f"bundle:{bundle.public_id}",
-        action="bundle.proactive_draft",
-        object_type="bundle",
-        object_id=bundle.public_id,
-        data={"facility": facility.code, "certificate": certificate.number},
+    _bundle_event(
+        bundle, "bundle.proactive_draft", data={"facility": facility.code, "certificate": certificate.number}
     )
     if mother.email:
         body = (
