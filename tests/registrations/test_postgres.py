@@ -104,6 +104,6 @@ def test_query_budgets_do_not_grow_with_the_procedures(divisions):
     print("queries (create, submit, detail) by number of optional procedures:", seen)
     for create_queries, submit_queries, detail_queries in seen.values():
         assert create_queries <= 15
-        assert submit_queries <= 15
+        assert submit_queries <= 16  # one of them: the facility's electronic certificate for the number typed
         assert detail_queries <= 10
     assert seen[1] == seen[3], seen
