@@ -40,3 +40,17 @@ def test_the_api_keeps_its_schema_and_never_fails_with_5xx(case, token):
     case.call_and_validate(
         headers={"Authorization": f"Token {token}"}, excluded_checks=[positive_data_acceptance]
     )
+
+
+def test_a_page_number_that_is_not_one_is_refused_with_a_field_error(db, divisions):
+    from rest_framework.test import APIClient
+
+    from tests.factories import UserFactory
+
+    client = APIClient()
+    client.force_authenticate(UserFactory(citizen=True))
+    for page in ("", "0", "x", "-1"):
+        response = client.get("/api/v1/bundles/", {"page": page})
+        assert response.status_code == 400, page
+        assert "page" in response.json()["errors"]
+    assert client.get("/api/v1/bundles/", {"page": "1"}).status_code == 200
