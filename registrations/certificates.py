@@ -15,7 +15,7 @@ from portal.common.crypto import lookup_hmac
 from portal.common.ratelimit import rate_exceeded
 
 from . import selectors
-from .constants import CertificateKind, CertificateStatus
+from .constants import AttachmentKind, CertificateKind, CertificateStatus
 from .models import MedicalCertificate, MedicalFacility
 
 SIGNATURE_WINDOW_SECONDS = 300
@@ -23,15 +23,46 @@ SIGNATURE_WINDOW_SECONDS = 300
 
 @dataclass(frozen=True)
 class KindSpec:
+    """Where one kind of certificate's facts sit: in what the facility sends (``number_field``,
+    ``subject_field``, ``event_date_field``) and in a family's declaration (``declared_number``,
+    ``declared_subject_id``), the scan it stands in for, and how it is named to people."""
+
     number_field: str
     subject_field: str
     event_date_field: str
+    declared_number: str
+    declared_subject_id: str
+    scan_kind: str
     label: str
+    subject_label: str
+
+    def declared(self, declaration: dict, path: str) -> str:
+        section, key = path.split(".")
+        return ((declaration.get(section) or {}).get(key) or "").strip()
 
 
+# Keyed by kind, whose values are the bundle groups' ("birth", "death"): a bundle's group finds its own.
 KINDS = {
-    CertificateKind.BIRTH: KindSpec("certificate_number", "mother", "child.date_of_birth", "giấy chứng sinh"),
-    CertificateKind.DEATH: KindSpec("notice_number", "deceased", "date_of_death", "giấy báo tử"),
+    CertificateKind.BIRTH: KindSpec(
+        number_field="certificate_number",
+        subject_field="mother",
+        event_date_field="child.date_of_birth",
+        declared_number="birth.medical_birth_certificate_number",
+        declared_subject_id="mother.id_number",
+        scan_kind=AttachmentKind.MEDICAL_BIRTH_CERTIFICATE,
+        label="giấy chứng sinh",
+        subject_label="của mẹ",
+    ),
+    CertificateKind.DEATH: KindSpec(
+        number_field="notice_number",
+        subject_field="deceased",
+        event_date_field="date_of_death",
+        declared_number="death.death_notice_number",
+        declared_subject_id="deceased.id_number",
+        scan_kind=AttachmentKind.DEATH_NOTICE,
+        label="giấy báo tử",
+        subject_label="của người chết",
+    ),
 }
 
 
@@ -226,75 +257,62 @@ def facility_end_rotation(*, facility: MedicalFacility) -> None:
 class CertificateCheck:
     """How a bundle's certificate number compares with what the facility sent."""
 
+    kind: str
     status: str  # CertificateStatus value
     number: str = ""
     certificate: MedicalCertificate | None = None
-    number_field: str = ""
-    subject_field: str = ""
 
     @property
     def verified(self) -> bool:
         return self.status == CertificateStatus.VERIFIED
 
+    @property
+    def number_field(self) -> str:
+        return KINDS[self.kind].declared_number
+
     def message(self) -> str:
-        label = "giấy chứng sinh" if self.number_field.startswith("birth") else "giấy báo tử"
-        who = "của mẹ" if self.subject_field.startswith("mother") else "của người chết"
+        spec = KINDS[self.kind]
         if self.status == CertificateStatus.VERIFIED:
             return (
-                f"Đã xác minh {label} điện tử số {self.number} do {self.certificate.facility.name} gửi: "
+                f"Đã xác minh {spec.label} điện tử số {self.number} do {self.certificate.facility.name} gửi: "
                 "không cần đính kèm bản chụp."
             )
         if self.status == CertificateStatus.MISMATCH:
             return (
-                f"Số định danh {who} khác với {label} điện tử số {self.number} mà cơ sở y tế đã gửi. "
-                "Hãy kiểm tra lại; nếu số đã khai đúng, đính kèm bản chụp giấy và cán bộ sẽ xem xét."
+                f"Số định danh {spec.subject_label} khác với {spec.label} điện tử số {self.number} "
+                "mà cơ sở y tế đã gửi. Hãy kiểm tra lại; nếu số đã khai đúng, đính kèm bản chụp giấy "
+                "và cán bộ sẽ xem xét."
             )
         if self.status == CertificateStatus.NOT_RECEIVED:
-            return f"Cổng chưa nhận được {label} điện tử số {self.number}: hãy đính kèm bản chụp giấy."
+            return f"Cổng chưa nhận được {spec.label} điện tử số {self.number}: hãy đính kèm bản chụp giấy."
         return ""
-
-
-NUMBER_FIELDS = {
-    "birth": ("birth.medical_birth_certificate_number", "mother.id_number", CertificateKind.BIRTH),
-    "death": ("death.death_notice_number", "deceased.id_number", CertificateKind.DEATH),
-}
 
 
 def certificate_check(*, group: str, declaration: dict) -> CertificateCheck:
     """Verified when the facility sent this number and its mother's (or deceased's) personal ID
     number is the one declared; a mismatch is reported, never silently accepted."""
-    number_field, subject_field, kind = NUMBER_FIELDS[group]
-    section, key = number_field.split(".")
-    number = ((declaration.get(section) or {}).get(key) or "").strip()
+    kind = CertificateKind(group)
+    spec = KINDS[kind]
+    number = spec.declared(declaration, spec.declared_number)
     if not number:
-        return CertificateCheck(
-            CertificateStatus.ABSENT, number_field=number_field, subject_field=subject_field
-        )
+        return CertificateCheck(kind, CertificateStatus.ABSENT)
     certificate = selectors.certificate_current(kind=kind, number=number)
     if certificate is None:
-        return CertificateCheck(
-            CertificateStatus.NOT_RECEIVED, number, number_field=number_field, subject_field=subject_field
-        )
-    person, id_key = subject_field.split(".")
-    declared = (declaration.get(person) or {}).get(id_key)
+        return CertificateCheck(kind, CertificateStatus.NOT_RECEIVED, number)
+    declared = spec.declared(declaration, spec.declared_subject_id)
     matches = bool(declared) and certificate.subject_id_hmac == lookup_hmac(declared)
-    return CertificateCheck(
-        CertificateStatus.VERIFIED if matches else CertificateStatus.MISMATCH,
-        number,
-        certificate,
-        number_field=number_field,
-        subject_field=subject_field,
-    )
+    status = CertificateStatus.VERIFIED if matches else CertificateStatus.MISMATCH
+    return CertificateCheck(kind, status, number, certificate)
 
 
-def certificate_prefill(check: CertificateCheck) -> dict:
-    """What a verified medical birth certificate fills in a birth declaration (the family may still
-    change it; what differs is for the clerk to see)."""
-    if not check.verified or check.certificate.kind != CertificateKind.BIRTH:
+def certificate_prefill(certificate: MedicalCertificate) -> dict:
+    """What a medical birth certificate fills in a birth declaration, for the caller who has verified
+    it against the mother (the family may still change it; what differs is for the clerk to see)."""
+    if certificate.kind != CertificateKind.BIRTH:
         return {}
-    details = json.loads(check.certificate.details)
+    details = json.loads(certificate.details)
     child = details.get("child") or {}
-    facility = check.certificate.facility
+    facility = certificate.facility
     return {
         "child": {"sex": child.get("sex"), "date_of_birth": child.get("date_of_birth")},
         "birth": {

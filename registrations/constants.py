@@ -129,13 +129,6 @@ class AttachmentKind(models.TextChoices):
     OTHER = "other", "Giấy tờ khác"
 
 
-# The scan an electronic certificate from the facility stands in for, once verified.
-ELECTRONIC_DOCUMENT = {
-    "birth": AttachmentKind.MEDICAL_BIRTH_CERTIFICATE,
-    "death": AttachmentKind.DEATH_NOTICE,
-}
-
-
 class Book(models.TextChoices):
     BIRTH = "birth", "Sổ đăng ký khai sinh"
     DEATH = "death", "Sổ đăng ký khai tử"

@@ -20,7 +20,13 @@ from .certificate_serializers import (
     CertificateOutSerializer,
     DeathNoticeSerializer,
 )
-from .certificates import CertificateRefused, certificate_correct, certificate_receive, facility_authenticate
+from .certificates import (
+    KINDS,
+    CertificateRefused,
+    certificate_correct,
+    certificate_receive,
+    facility_authenticate,
+)
 from .constants import CertificateKind
 
 SIGNED = [
@@ -97,58 +103,39 @@ class _Intake(APIView):
         return Response({"results": CertificateOutSerializer(records, many=True).data})
 
 
-def _documented(kind_label: str, serializer):
-    send = extend_schema(
-        summary=f"Gửi {kind_label}",
+def _send_schema(summary: str, serializer):
+    return extend_schema(
+        summary=summary,
         request=serializer,
         responses={201: CertificateOutSerializer, 200: CertificateOutSerializer},
         parameters=SIGNED,
         auth=[],
     )
-    listing = extend_schema(
-        summary=f"Danh sách {kind_label} cơ sở đã gửi (bản đang dùng)",
-        responses={200: CertificateOutSerializer(many=True)},
-        parameters=SIGNED,
-        auth=[],
-    )
-    return send, listing
 
 
-class BirthCertificates(_Intake):
-    kind = CertificateKind.BIRTH
-    serializer_class = BirthCertificateSerializer
-    send, listing = _documented("giấy chứng sinh", BirthCertificateSerializer)
-    post = send(_Intake.post)
-    get = listing(_Intake.get)
+def _endpoint(kind: str, serializer, *, correction: bool = False) -> type[_Intake]:
+    """One kind's endpoint: send and list, or send a correction (a new version by the sender, the
+    old one kept)."""
+    label = KINDS[kind].label
+    attrs = {"kind": kind, "serializer_class": serializer}
+    if correction:
+        attrs["http_method_names"] = ["post", "options"]
+        attrs["post"] = _send_schema(
+            f"Đính chính {label} (bản mới thay bản cũ, bản cũ được giữ)", serializer
+        )(_Intake.post)
+    else:
+        attrs["post"] = _send_schema(f"Gửi {label}", serializer)(_Intake.post)
+        attrs["get"] = extend_schema(
+            summary=f"Danh sách {label} cơ sở đã gửi (bản đang dùng)",
+            responses={200: CertificateOutSerializer(many=True)},
+            parameters=SIGNED,
+            auth=[],
+        )(_Intake.get)
+    name = f"{kind.title()}{'Correction' if correction else 'Intake'}"
+    return type(name, (_Intake,), attrs)
 
 
-class DeathNotices(_Intake):
-    kind = CertificateKind.DEATH
-    serializer_class = DeathNoticeSerializer
-    send, listing = _documented("giấy báo tử", DeathNoticeSerializer)
-    post = send(_Intake.post)
-    get = listing(_Intake.get)
-
-
-def _correction(kind: str, label: str, serializer) -> type[_Intake]:
-    """The correction endpoint of one kind: a new version by the sender, the old one kept."""
-    return type(
-        f"{kind.title()}Correction",
-        (_Intake,),
-        {
-            "kind": kind,
-            "serializer_class": serializer,
-            "http_method_names": ["post", "options"],
-            "post": extend_schema(
-                summary=f"Đính chính {label} (bản mới thay bản cũ, bản cũ được giữ)",
-                request=serializer,
-                responses={201: CertificateOutSerializer, 200: CertificateOutSerializer},
-                parameters=SIGNED,
-                auth=[],
-            )(_Intake.post),
-        },
-    )
-
-
-BirthCertificateCorrection = _correction(CertificateKind.BIRTH, "giấy chứng sinh", BirthCertificateSerializer)
-DeathNoticeCorrection = _correction(CertificateKind.DEATH, "giấy báo tử", DeathNoticeSerializer)
+BirthCertificates = _endpoint(CertificateKind.BIRTH, BirthCertificateSerializer)
+DeathNotices = _endpoint(CertificateKind.DEATH, DeathNoticeSerializer)
+BirthCertificateCorrection = _endpoint(CertificateKind.BIRTH, BirthCertificateSerializer, correction=True)
+DeathNoticeCorrection = _endpoint(CertificateKind.DEATH, DeathNoticeSerializer, correction=True)

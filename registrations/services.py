@@ -8,7 +8,6 @@ import hashlib
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -22,9 +21,8 @@ from portal.divisions.selectors import province_of
 from portal.workcalendar import services as calendar
 
 from . import rules, selectors, signals
-from .certificates import CertificateCheck, certificate_check, certificate_prefill
+from .certificates import KINDS, CertificateCheck, certificate_check, certificate_prefill
 from .constants import (
-    ELECTRONIC_DOCUMENT,
     INTERNAL_PROCEDURES,
     OPEN_STATES,
     REGISTERED_STATES,
@@ -33,7 +31,6 @@ from .constants import (
     Book,
     BundleState,
     CertificateKind,
-    CertificateStatus,
     CorrectionState,
     Group,
     Origin,
@@ -54,7 +51,7 @@ from .models import (
     Step,
     SupplementRequest,
 )
-from .notifications import notify_requester
+from .notifications import mail_after_commit, notify_requester
 from .serializers import DeclarationSerializer
 
 CLERK_ACTIONS = {
@@ -261,15 +258,16 @@ def _catalogue(bundle: Bundle, day) -> selectors.Catalogue:
         raise ValidationFailed({"procedures": [str(exc)]}, "Chưa có danh mục thủ tục áp dụng.") from None
 
 
-def _check_declaration(bundle: Bundle, catalogue, *, today) -> dict:
+def _check_declaration(bundle: Bundle, catalogue, *, today) -> tuple[dict, CertificateCheck]:
+    """The declaration if it may be submitted (ValidationFailed otherwise), with how its certificate
+    number compares with what the facility sent."""
     declaration = declaration_of(bundle)
     attachment_kinds = {a.kind for a in bundle.attachments.all()}
     # A certificate the facility sent electronically, matching the declared person, stands in for
     # the scan of it; a mismatch does not block, but then the scan is needed and the clerk is told.
     check = certificate_check(group=bundle.group, declaration=declaration)
-    bundle.certificate_status = check.status
     if check.verified:
-        attachment_kinds.add(ELECTRONIC_DOCUMENT[bundle.group])
+        attachment_kinds.add(KINDS[check.kind].scan_kind)
     errors = rules.submission_errors(declaration, catalogue, today=today, attachment_kinds=attachment_kinds)
     if bundle.group == Group.DEATH and not errors:
         deceased_id = declaration["deceased"]["id_number"]
@@ -277,7 +275,7 @@ def _check_declaration(bundle: Bundle, catalogue, *, today) -> dict:
             errors["deceased.id_number"] = ["Người này đã có hồ sơ khai tử đang giải quyết hoặc đã đăng ký."]
     if errors:
         raise ValidationFailed(errors, "Hồ sơ chưa đủ hoặc chưa đúng để nộp.")
-    return declaration
+    return declaration, check
 
 
 def _flag_duplicates(bundle: Bundle, declaration: dict) -> None:
@@ -327,8 +325,9 @@ def bundle_submit(*, bundle: Bundle, actor) -> Bundle:
     now = timezone.now()
     today = timezone.localdate(now)
     catalogue = _catalogue(bundle, today)
-    declaration = _check_declaration(bundle, catalogue, today=today)
+    declaration, check = _check_declaration(bundle, catalogue, today=today)
     _transition(bundle, "submit", actor=actor)
+    bundle.certificate_status = check.status
     bundle.catalogue_version = catalogue.version
     bundle.procedures = rules.full_procedure_list(bundle.procedures, catalogue)
     bundle.submitted_at = now
@@ -419,12 +418,13 @@ def bundle_resubmit(*, bundle: Bundle, actor, data: dict) -> Bundle:
         raise ValidationFailed({path: ["Trường này không nằm trong yêu cầu bổ sung."] for path in forbidden})
     now = timezone.now()
     catalogue = _catalogue(bundle, timezone.localdate(now))
-    _check_declaration(bundle, catalogue, today=timezone.localdate(now))
+    _declaration, check = _check_declaration(bundle, catalogue, today=timezone.localdate(now))
     _transition(
         bundle, "resubmit", actor=actor, extra={"changed": sorted(rules.changed_paths(before, after))}
     )
     _start_clock(bundle, catalogue, now)
     _flag_duplicates(bundle, after)
+    bundle.certificate_status = check.status
     bundle.save()
     request.answered_at = now
     request.save(update_fields=["answered_at"])
@@ -457,12 +457,10 @@ def bundle_withdraw(*, bundle: Bundle, actor, reason: str = "") -> Bundle:
 def _claim_certificate(bundle: Bundle) -> None:
     """The certificate number this registration rests on, taken for good; a number already taken by
     another bundle refuses the registration and names that bundle."""
-    if bundle.group == Group.BIRTH:
-        kind, number = CertificateKind.BIRTH, bundle.birth.medical_birth_certificate_number
-        field, label = "birth.medical_birth_certificate_number", "Giấy chứng sinh"
-    else:
-        kind, number = CertificateKind.DEATH, bundle.death.death_notice_number
-        field, label = "death.death_notice_number", "Giấy báo tử"
+    kind = CertificateKind(bundle.group)
+    spec = KINDS[kind]
+    details, key = spec.declared_number.split(".")  # bundle.birth / bundle.death hold the number
+    number = getattr(getattr(bundle, details), key)
     if not number:
         return
     try:
@@ -472,7 +470,10 @@ def _claim_certificate(bundle: Bundle) -> None:
         holder = CertificateUse.objects.select_related("bundle").get(kind=kind, number=number).bundle
         if holder.pk != bundle.pk:
             raise DuplicateRegistration(
-                field=field, label=label, number=number, existing_code=holder.code
+                field=spec.declared_number,
+                label=spec.label.capitalize(),
+                number=number,
+                existing_code=holder.code,
             ) from None
 
 
@@ -1104,11 +1105,8 @@ def proactive_death_notice(*, certificate: MedicalCertificate, today: date | Non
             object_id=certificate.number,
         )
         if relative.email:
-            transaction.on_commit(
-                lambda to=relative.email, body=account_notice: send_mail(
-                    "Giấy báo tử điện tử đã được gửi tới cổng", body, None, [to]
-                ),
-                robust=True,
+            mail_after_commit(
+                to=relative.email, subject="Giấy báo tử điện tử đã được gửi tới cổng", body=account_notice
             )
     return relatives
 
@@ -1125,14 +1123,15 @@ def proactive_birth_draft(*, certificate: MedicalCertificate, today: date | None
     mother = User.objects.filter(
         role=Role.CITIZEN, is_active=True, id_number_hmac=certificate.subject_id_hmac
     ).first()
-    already = Bundle.objects.filter(
-        owner=mother, birth__medical_birth_certificate_number=certificate.number
-    ).exists()
-    if mother is None or already:
+    if (
+        mother is None
+        or Bundle.objects.filter(
+            owner=mother, birth__medical_birth_certificate_number=certificate.number
+        ).exists()
+    ):
         return None
-    prefill = certificate_prefill(
-        CertificateCheck(CertificateStatus.VERIFIED, certificate.number, certificate, "birth", "mother")
-    )
+    # The certificate was matched to her by its mother's personal ID number.
+    prefill = certificate_prefill(certificate)
     serializer = DeclarationSerializer(
         data={
             "group": Group.BIRTH,
@@ -1161,8 +1160,5 @@ def proactive_birth_draft(*, certificate: MedicalCertificate, today: date | None
             "dịch vụ công liên thông. Hồ sơ khai sinh đã được chuẩn bị sẵn trong mục “Hồ sơ của tôi”.\n"
             "Chưa có gì được nộp: chị kiểm tra thông tin, chọn các thủ tục đi kèm và bấm Nộp khi sẵn sàng."
         )
-        transaction.on_commit(
-            lambda: send_mail("Hồ sơ khai sinh đã được chuẩn bị sẵn", body, None, [mother.email]),
-            robust=True,
-        )
+        mail_after_commit(to=mother.email, subject="Hồ sơ khai sinh đã được chuẩn bị sẵn", body=body)
     return bundle

@@ -24,9 +24,8 @@ from portal.accounts.services import privacy_notice_accept
 from portal.common.identifiers import mask_personal_id
 from portal.divisions.selectors import ward_label
 from registrations import rules, selectors, services
-from registrations.certificates import certificate_check, certificate_prefill
+from registrations.certificates import KINDS, certificate_check, certificate_prefill
 from registrations.constants import (
-    ELECTRONIC_DOCUMENT,
     AttachmentKind,
     BundleState,
     CertificateStatus,
@@ -333,18 +332,18 @@ def _check_certificate(request, bundle: Bundle) -> dict[str, list[str]]:
     """Compare the typed number with what the facility sent. Verified: fill what the certificate
     says into the parts still empty, and say the scan is not needed. A mismatch is shown next to the
     number; a number not (yet) received asks for the scan."""
-    check = certificate_check(group=bundle.group, declaration=declaration_of(bundle))
+    declaration = declaration_of(bundle)
+    check = certificate_check(group=bundle.group, declaration=declaration)
     if check.status == CertificateStatus.MISMATCH:
         return {check.number_field: [check.message()]}
     if check.verified:
-        declaration = declaration_of(bundle)
         empty = {
             section: {
                 k: v
                 for k, v in values.items()
                 if v not in (None, "") and not form.value_at(declaration, f"{section}.{k}")
             }
-            for section, values in certificate_prefill(check).items()
+            for section, values in certificate_prefill(check.certificate).items()
         }
         validated, _invalid = form.validate_keeping_valid(
             {k: v for k, v in empty.items() if v}, group=bundle.group
@@ -396,8 +395,9 @@ def _attachment_rows(bundle: Bundle, kinds, required: set[str]) -> list[dict]:
 def _required_attachments(bundle: Bundle) -> set[str]:
     """The scans the chosen procedures need, less the one a verified electronic certificate replaces."""
     required = {kind for p in _procedures(bundle.group, bundle.procedures) for kind in p.required_attachments}
-    if certificate_check(group=bundle.group, declaration=declaration_of(bundle)).verified:
-        required.discard(ELECTRONIC_DOCUMENT[bundle.group])
+    check = certificate_check(group=bundle.group, declaration=declaration_of(bundle))
+    if check.verified:
+        required.discard(KINDS[check.kind].scan_kind)
     return required
 
 
