@@ -8,14 +8,14 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 
-from portal.common.problems import PROBLEM_CONTENT_TYPE
+from portal.common.problems import problem_json
 
 from .demo import DEMO_CITIZENS
 from .forms import MockEidForm, SecondFactorForm, StaffAuthenticationForm
@@ -175,9 +175,5 @@ def lockout_response(request, *args, **kwargs):
         "Tài khoản tạm thời bị khoá do đăng nhập sai nhiều lần. Vui lòng thử lại sau hoặc liên hệ quản trị."
     )
     if request.path.startswith("/api/"):
-        return JsonResponse(
-            {"type": "about:blank", "title": "Tài khoản tạm khoá", "status": 429, "detail": message},
-            status=429,
-            content_type=PROBLEM_CONTENT_TYPE,
-        )
+        return problem_json(status_code=429, detail=message, title="Tài khoản tạm khoá")
     return render(request, "accounts/locked_out.html", {"message": message}, status=429)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, status
@@ -20,20 +21,41 @@ _TITLES = {
     status.HTTP_410_GONE: gettext_lazy("Không còn lưu trữ"),
     status.HTTP_415_UNSUPPORTED_MEDIA_TYPE: gettext_lazy("Kiểu dữ liệu không được hỗ trợ"),
     status.HTTP_429_TOO_MANY_REQUESTS: gettext_lazy("Quá nhiều yêu cầu"),
+    status.HTTP_500_INTERNAL_SERVER_ERROR: gettext_lazy("Lỗi máy chủ"),
+    status.HTTP_503_SERVICE_UNAVAILABLE: gettext_lazy("Tạm thời gián đoạn"),
 }
 
 
-def problem_response(*, status_code: int, detail: str, errors: dict | None = None, headers=None) -> Response:
+def _problem(status_code: int, detail: str, errors: dict | None, title: str | None) -> dict:
     body = {
         "type": "about:blank",
-        "title": str(_TITLES.get(status_code, gettext_lazy("Lỗi"))),
+        "title": title or str(_TITLES.get(status_code, gettext_lazy("Lỗi"))),
         "status": status_code,
         "detail": detail,
     }
     if errors:
         body["errors"] = errors
-    response = Response(body, status=status_code, headers=headers, content_type=PROBLEM_CONTENT_TYPE)
-    return response
+    return body
+
+
+def problem_response(*, status_code: int, detail: str, errors: dict | None = None, headers=None) -> Response:
+    """A problem answer from an API view."""
+    return Response(
+        _problem(status_code, detail, errors, None),
+        status=status_code,
+        headers=headers,
+        content_type=PROBLEM_CONTENT_TYPE,
+    )
+
+
+def problem_json(*, status_code: int, detail: str, title: str | None = None, headers=None) -> JsonResponse:
+    """The same answer from outside the API's views: Django's error handlers, the sign-in lockout."""
+    return JsonResponse(
+        _problem(status_code, detail, None, title),
+        status=status_code,
+        headers=headers,
+        content_type=PROBLEM_CONTENT_TYPE,
+    )
 
 
 def flatten_errors(detail, prefix: str = "") -> dict[str, list[str]]:

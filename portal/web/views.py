@@ -1,10 +1,9 @@
 import sys
 
 from django.db import InterfaceError, OperationalError
-from django.http import JsonResponse
 from django.shortcuts import render
 
-from portal.common.problems import PROBLEM_CONTENT_TYPE
+from portal.common.problems import problem_json
 
 from .decorators import back_office_required
 
@@ -25,21 +24,15 @@ def staff_home(request):
 UNAVAILABLE_RETRY_SECONDS = 30
 
 
-def _api_problem(status: int, title: str, detail: str, *, headers: dict | None = None) -> JsonResponse:
-    """Errors raised before any API view runs (an unknown path, a crash) still answer the API's way."""
-    body = {"type": "about:blank", "title": title, "status": status, "detail": detail}
-    return JsonResponse(body, status=status, content_type=PROBLEM_CONTENT_TYPE, headers=headers)
-
-
 def forbidden(request, exception=None):
     if request.path.startswith(API_PREFIX):
-        return _api_problem(403, "Không có quyền", str(exception or "Không có quyền truy cập."))
+        return problem_json(status_code=403, detail=str(exception or "Không có quyền truy cập."))
     return render(request, "403.html", {"message": str(exception or "")}, status=403)
 
 
 def not_found(request, exception=None):
     if request.path.startswith(API_PREFIX):
-        return _api_problem(404, "Không tìm thấy", "Không có tài nguyên nào ở địa chỉ này.")
+        return problem_json(status_code=404, detail="Không có tài nguyên nào ở địa chỉ này.")
     return render(request, "404.html", status=404)
 
 
@@ -48,8 +41,8 @@ def server_error(request):
     if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
         return service_unavailable(request)
     if request.path.startswith(API_PREFIX):
-        return _api_problem(
-            500, "Lỗi máy chủ", "Đã có lỗi; yêu cầu chưa được thực hiện. Vui lòng thử lại sau."
+        return problem_json(
+            status_code=500, detail="Đã có lỗi; yêu cầu chưa được thực hiện. Vui lòng thử lại sau."
         )
     return render(request, "500.html", status=500)
 
@@ -57,11 +50,12 @@ def server_error(request):
 def service_unavailable(request):
     headers = {"Retry-After": str(UNAVAILABLE_RETRY_SECONDS)}
     if request.path.startswith(API_PREFIX):
-        return _api_problem(
-            503,
-            "Tạm thời gián đoạn",
-            "Cơ sở dữ liệu tạm thời không truy cập được; yêu cầu chưa được thực hiện và không có gì được "
-            f"lưu dở. Vui lòng gửi lại sau khoảng {UNAVAILABLE_RETRY_SECONDS} giây.",
+        return problem_json(
+            status_code=503,
+            detail=(
+                "Cơ sở dữ liệu tạm thời không truy cập được; yêu cầu chưa được thực hiện và không có gì "
+                f"được lưu dở. Vui lòng gửi lại sau khoảng {UNAVAILABLE_RETRY_SECONDS} giây."
+            ),
             headers=headers,
         )
     # Rendered without the base layout: it would ask the database for the signed-in user.
