@@ -374,7 +374,7 @@ def case_signing(results: dict) -> None:
 
     from django.conf import settings
 
-    from signing import pdf, pki, render
+    from signing import content, pdf, pki, render
 
     directory = Path(os.environ["PORTAL_VAR_DIR"]) / "pki"
     issued = pki.issue_signer(
@@ -384,7 +384,7 @@ def case_signing(results: dict) -> None:
         full_name="Phan Đình Quý",
         organisation="UBND Phường Trường Vinh",
     )
-    content = render.ExtractContent(
+    content = content.ExtractContent(
         title="Trích lục khai sinh",
         ward_name="Phường Trường Vinh",
         province_name="Nghệ An",
@@ -404,7 +404,7 @@ def case_signing(results: dict) -> None:
             pdf=render.render(content),
             pkcs12_path=str(issued.path),
             passphrase=settings.SIGNING["passphrase"],
-            box=render.SIGNATURE_BOX,
+            box=content.SIGNATURE_BOX,
             reason="bench",
             location="bench",
         )

@@ -5,9 +5,6 @@ so validators see a real signature where the reader sees the signer."""
 from __future__ import annotations
 
 import io
-import unicodedata
-from dataclasses import dataclass, field
-from datetime import date
 from functools import cache
 
 from django.conf import settings
@@ -20,10 +17,9 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
+from .content import PAGE_HEIGHT, PAGE_WIDTH, SIGNATURE_BOX, ExtractContent, nfc
+
 FONT, FONT_BOLD, FONT_ITALIC = "DejaVuSans", "DejaVuSans-Bold", "DejaVuSans-Oblique"
-PAGE_WIDTH, PAGE_HEIGHT = A4
-# Where the signature block is drawn and the signature field goes: (x1, y1, x2, y2) in points.
-SIGNATURE_BOX = (int(PAGE_WIDTH - 95 * mm), int(28 * mm), int(PAGE_WIDTH - 15 * mm), int(70 * mm))
 
 
 @cache
@@ -35,30 +31,6 @@ def _fonts() -> None:
         (FONT_ITALIC, "DejaVuSans-Oblique.ttf"),
     ):
         pdfmetrics.registerFont(TTFont(name, str(directory / file)))
-
-
-def nfc(value) -> str:
-    return unicodedata.normalize("NFC", "" if value is None else str(value))
-
-
-def vn_date(value: date | None) -> str:
-    return f"{value:%d/%m/%Y}" if value else ""
-
-
-@dataclass(frozen=True)
-class ExtractContent:
-    title: str
-    ward_name: str
-    province_name: str
-    registration_number: int
-    registration_book: str
-    rows: list[tuple[str, str]]
-    signed_on: date
-    signer_name: str
-    signer_title: str
-    verify_url: str
-    preview: bool = False
-    notes: list[str] = field(default_factory=list)
 
 
 def signer_heading(title: str) -> list[str]:

@@ -23,7 +23,11 @@ from registrations.constants import ETHNICITIES, Group, PersonRole
 from registrations.exceptions import NotPermitted, TransitionRefused, ValidationFailed
 from registrations.models import Bundle
 
-from . import pdf, pki, render
+from . import pki
+from .content import SIGNATURE_BOX, ExtractContent, vn_date
+
+# reportlab and pyHanko (about 55 MB of a web worker's memory) are imported by the functions that draw,
+# sign or check a PDF, not here: most web workers never do, and every worker imports this module.
 from .models import Extract, ReissueRequest, SignerCertificate
 
 SEX = {"male": "Nam", "female": "Nữ"}
@@ -96,7 +100,7 @@ def extract_content(
     signed_on: date,
     token: str,
     preview: bool = False,
-) -> render.ExtractContent:
+) -> ExtractContent:
     """What an extract prints: the facts of DOMAIN.md §4 that belong on it, never an address of the
     family beyond what the civil-status book records."""
     rows: list[tuple[str, str]] = []
@@ -108,7 +112,7 @@ def extract_content(
         birth = bundle.birth
         rows += [
             ("Họ, chữ đệm, tên", child.full_name),
-            ("Ngày, tháng, năm sinh", render.vn_date(child.date_of_birth)),
+            ("Ngày, tháng, năm sinh", vn_date(child.date_of_birth)),
             ("Giới tính", SEX.get(child.sex, "")),
             ("Dân tộc", ETHNICITIES.get(child.ethnicity, "")),
             ("Quốc tịch", "Việt Nam" if child.nationality == "VN" else child.nationality),
@@ -134,7 +138,7 @@ def extract_content(
         deceased, death = _person(bundle, PersonRole.DECEASED), bundle.death
         rows += [
             ("Họ, chữ đệm, tên người chết", deceased.full_name),
-            ("Ngày, tháng, năm sinh", render.vn_date(deceased.date_of_birth)),
+            ("Ngày, tháng, năm sinh", vn_date(deceased.date_of_birth)),
             ("Giới tính", SEX.get(deceased.sex, "")),
             ("Dân tộc", ETHNICITIES.get(deceased.ethnicity, "")),
             ("Quốc tịch", "Việt Nam" if deceased.nationality == "VN" else deceased.nationality),
@@ -150,17 +154,17 @@ def extract_content(
             (
                 "Giấy báo tử",
                 f"Số {death.death_notice_number} do {death.death_notice_issuer} cấp ngày "
-                f"{render.vn_date(death.death_notice_date)}",
+                f"{vn_date(death.death_notice_date)}",
             ),
         ]
     rows += [
         ("Nơi đăng ký", f"UBND {bundle.ward.name}, {bundle.ward.province.name}"),
         (
             "Ngày đăng ký",
-            render.vn_date(timezone.localtime(bundle.registered_at).date()) if bundle.registered_at else "",
+            vn_date(timezone.localtime(bundle.registered_at).date()) if bundle.registered_at else "",
         ),
     ]
-    return render.ExtractContent(
+    return ExtractContent(
         title=title,
         ward_name=bundle.ward.name,
         province_name=bundle.ward.province.name,
@@ -186,6 +190,8 @@ def extract_preview(*, bundle: Bundle, leader) -> bytes:
     bundle_services.bundle_check_may(action="sign", actor=leader, bundle=bundle)
     bundle = bundle_selectors.bundle_for_extract(bundle.pk)
     today = timezone.localdate()
+    from . import render  # see the note at the imports
+
     return render.render(
         extract_content(
             bundle=bundle,
@@ -209,6 +215,8 @@ def _issue(bundle: Bundle, leader, certificate: SignerCertificate, reason: str) 
     today = timezone.localdate(now)
     token = secrets.token_urlsafe(24)
     title = extract_title(bundle, today)
+    from . import pdf, render  # see the note at the imports
+
     unsigned = render.render(
         extract_content(
             bundle=bundle,
@@ -223,7 +231,7 @@ def _issue(bundle: Bundle, leader, certificate: SignerCertificate, reason: str) 
         pdf=unsigned,
         pkcs12_path=certificate.pkcs12_path,
         passphrase=settings.SIGNING["passphrase"],
-        box=render.SIGNATURE_BOX,
+        box=SIGNATURE_BOX,
         reason=f"{title} số {bundle.registration_number}",
         location=f"UBND {bundle.ward.name}",
         tsa_url=settings.SIGNING["tsa_url"],
@@ -333,6 +341,8 @@ def extract_check_upload(*, extract: Extract, content: bytes) -> UploadCheck:
         return UploadCheck(
             False, "Tệp này KHÔNG phải bản gốc của trích lục: nội dung đã khác với bản được ký."
         )
+    from . import pdf  # see the note at the imports
+
     verdict = pdf.validate(content, trust_roots=settings.SIGNING["trust_roots"])
     if not verdict.ok:
         return UploadCheck(False, "Chữ ký số trên tệp không hợp lệ hoặc không được tin cậy.")
