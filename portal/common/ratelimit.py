@@ -9,6 +9,7 @@ import time
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 from rest_framework.throttling import BaseThrottle
 
 logger = logging.getLogger("portal.ratelimit")
@@ -31,17 +32,29 @@ def rate_exceeded(*, scope: str, ident: str, now: float | None = None) -> int | 
     now = time.time() if now is None else now
     window = int(now // period)
     key = f"rl:{scope}:{ident}:{window}"
-    cache = caches[settings.RATE_LIMIT_CACHE]
     try:
-        # add() creates the counter only if absent; incr() is atomic on Redis and in memory.
-        cache.add(key, 0, timeout=period + 1)
-        count = cache.incr(key)
+        count = _count(caches[settings.RATE_LIMIT_CACHE], key, timeout=period + 1)
     except Exception as exc:  # noqa: BLE001 - any cache failure means "no limit", never "refuse"
         logger.warning("ratelimit.cache_unavailable scope=%s error=%s", scope, type(exc).__name__)
         return None
     if count <= limit:
         return None
     return max(1, int((window + 1) * period - now))
+
+
+def _count(cache, key: str, *, timeout: int) -> int:
+    """Add one to the counter and return it. On Redis that is one round trip: INCR creates the key at 1,
+    and EXPIRE in the same pipeline bounds its life (the key names its window, so pushing the expiry on
+    with every request only keeps a finished window's counter a few seconds longer). Elsewhere add()
+    creates the counter if absent and incr() is atomic."""
+    if isinstance(cache, RedisCache):
+        name = cache.make_and_validate_key(key)
+        pipeline = cache._cache.get_client(name, write=True).pipeline(transaction=False)
+        pipeline.incr(name)
+        pipeline.expire(name, timeout)
+        return pipeline.execute()[0]
+    cache.add(key, 0, timeout=timeout)
+    return cache.incr(key)
 
 
 class PerUserThrottle(BaseThrottle):

@@ -55,9 +55,18 @@ def test_an_account_past_its_rate_gets_a_problem_with_retry_after_and_others_are
     assert client.get(reverse("api:bundle-list")).status_code == 200
 
 
-def test_counters_live_in_redis_when_it_is_configured():
-    backend = caches[settings.RATE_LIMIT_CACHE].__class__.__name__
-    assert backend == ("RedisCache" if settings.REDIS_URL else "LocMemCache")
+def test_counters_live_in_redis_when_it_is_configured_and_expire_after_their_window(settings, window):
+    cache = caches[settings.RATE_LIMIT_CACHE]
+    assert cache.__class__.__name__ == ("RedisCache" if settings.REDIS_URL else "LocMemCache")
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "user": "2/min"}
+    forget("user", "ttl", window)
+    assert [rate_exceeded(scope="user", ident="ttl") for _ in range(3)] == [None, None, 40]
+    key = f"rl:user:ttl:{window}"
+    assert cache.get(key) == 3
+    if settings.REDIS_URL:
+        # Counted in one round trip, and the key does not outlive its window by more than a second.
+        name = cache.make_and_validate_key(key)
+        assert 0 < cache._cache.get_client(name).ttl(name) <= 61
 
 
 def test_an_unreachable_counter_store_never_refuses_a_request(client, settings, window):
