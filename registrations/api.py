@@ -18,6 +18,7 @@ from rest_framework.utils.encoders import JSONEncoder
 
 from portal.audit.models import AuditEvent
 from portal.common.problems import problem_response
+from portal.common.serializers import ReusedFieldTree
 
 from . import selectors, services
 from .constants import BundleState, Group, StepState
@@ -71,7 +72,7 @@ class TimelineEntrySerializer(serializers.Serializer):
     data = serializers.DictField()
 
 
-class BundleListSerializer(serializers.ModelSerializer):
+class BundleListSerializer(ReusedFieldTree, serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id")
     state_label = serializers.CharField(source="get_state_display")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from portal.common.serializers import ReusedFieldTree
 from portal.divisions.selectors import ward_exists
 
 from . import validators as v
@@ -150,7 +151,7 @@ class FuneralAllowanceSerializer(StrictSerializer):
     survivor_benefit = SurvivorBenefitSerializer(required=False)
 
 
-class DeclarationSerializer(StrictSerializer):
+class DeclarationSerializer(ReusedFieldTree, StrictSerializer):
     """What a draft may carry. ``group`` is fixed at creation; every other key may be sent again."""
 
     group = serializers.ChoiceField(choices=Group.choices, required=False)
