@@ -11,7 +11,7 @@ from django.utils import timezone
 from registrations import services
 from registrations.constants import BundleState
 from registrations.models import Bundle, CatalogueVersion, GroupRule, Procedure
-from tests.factories import WARD_B
+from tests.factories import WARD_B, valid_personal_id
 
 from .helpers import Api, birth_declaration, death_declaration, submitted
 from .states import Cast, build, draft, validated
@@ -155,6 +155,31 @@ def test_possible_birth_duplicates_are_flagged_for_the_clerk(cast):
     unrelated["birth"]["medical_birth_certificate_number"] = "GCS-KHAC-2"
     unrelated["child"]["full_name"] = "Phạm Thu Hà"
     assert Bundle.objects.get(public_id=submitted(cast.citizen, unrelated)).possible_duplicate_of is None
+
+
+def test_only_live_bundles_of_the_same_mother_and_birth_date_count_as_possible_duplicates(cast):
+    declaration = birth_declaration()
+    first = submitted(cast.citizen, declaration)
+    services.bundle_reject(bundle=Bundle.objects.get(public_id=first), actor=cast.clerk, reason="Nộp nhầm")
+    # The same certificate again: the first bundle was refused, so nothing to flag.
+    again = submitted(cast.citizen, copy.deepcopy(declaration))
+    assert Bundle.objects.get(public_id=again).possible_duplicate_of is None
+    other_day = copy.deepcopy(declaration)
+    other_day["birth"]["medical_birth_certificate_number"] = "GCS-KHAC-3"
+    other_day["child"]["date_of_birth"] = str(
+        date.fromisoformat(declaration["child"]["date_of_birth"]) - timedelta(days=1)
+    )
+    assert Bundle.objects.get(public_id=submitted(cast.citizen, other_day)).possible_duplicate_of is None
+    other_mother = copy.deepcopy(declaration)
+    other_mother["birth"]["medical_birth_certificate_number"] = "GCS-KHAC-4"
+    other_mother["mother"]["id_number"] = valid_personal_id(
+        date_of_birth=date.fromisoformat(declaration["mother"]["date_of_birth"]), sex="female"
+    )
+    assert Bundle.objects.get(public_id=submitted(cast.citizen, other_mother)).possible_duplicate_of is None
+    same_mother_and_day = copy.deepcopy(declaration)
+    same_mother_and_day["birth"]["medical_birth_certificate_number"] = "GCS-KHAC-5"
+    flagged = Bundle.objects.get(public_id=submitted(cast.citizen, same_mother_and_day))
+    assert flagged.possible_duplicate_of.public_id.hex == again.replace("-", "")
 
 
 def test_processing_deadline_counts_working_days_from_the_cutoff(cast):
