@@ -143,7 +143,7 @@ def _locked(bundle: Bundle | selectors.BundleKey, *, actor=None, declaration: bo
     base = Bundle.objects if actor is None else selectors.bundles_for(actor)
     queryset = base.select_for_update(of=("self",))
     if declaration:
-        queryset = queryset.select_related("birth", "death", "ward").prefetch_related("people", "attachments")
+        queryset = queryset.select_related("birth", "death").prefetch_related("people", "attachments")
     if isinstance(bundle, selectors.BundleKey):
         return queryset.get(**bundle.lookup())
     return queryset.get(pk=bundle.pk)
@@ -206,7 +206,7 @@ def bundle_create_draft(*, owner, data: dict) -> Bundle:
     bundle.save()
     requester = _requester_from_account(bundle=bundle, owner=owner)
     if details is not None:
-        details.save()
+        details.save(force_insert=True)  # a new bundle's row: no UPDATE tried first
     for person in (requester, *to_save):
         person.prepare()
     Person.objects.bulk_create([requester, *to_save])
@@ -229,7 +229,7 @@ def _next_code(bundle: Bundle, now: datetime) -> str:
     """{province}.{ward}-{YYMMDD}-{NNNN}: unique, sortable within a ward, readable over the phone."""
     day = timezone.localtime(now).date()
     number = _upsert_counter(BundleCodeCounter, {"ward_id": bundle.ward_id, "day": day})
-    return bundle_code(province=bundle.ward.province_id, ward=bundle.ward_id, day=day, number=number)
+    return bundle_code(province=province_of(bundle.ward_id), ward=bundle.ward_id, day=day, number=number)
 
 
 def _upsert_counter(model, key: dict) -> int:

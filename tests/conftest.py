@@ -83,3 +83,14 @@ def divisions(db):
 @pytest.fixture
 def demo_password():
     return settings.DEMO_PASSWORD
+
+
+@pytest.fixture(autouse=True)
+def _fresh_process_caches():
+    """The catalogue and the calendar windows are kept by each process for a minute and forgotten
+    when they are saved; a test's rolled-back rows send no such signal, so each test starts clean."""
+    from portal.workcalendar.services import overrides_cache_clear
+    from registrations.selectors import catalogue_cache_clear
+
+    overrides_cache_clear()
+    catalogue_cache_clear()

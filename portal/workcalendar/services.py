@@ -3,6 +3,7 @@ overrides an administrator entered, and the cut-off and closing hour from settin
 
 from __future__ import annotations
 
+import time
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
@@ -18,10 +19,27 @@ def overrides_between(start: date, end: date) -> dict[date, str]:
     return dict(CalendarOverride.objects.filter(date__gte=start, date__lte=end).values_list("date", "kind"))
 
 
+# Every submission and every step computes deadlines, while the overrides change a few times a year
+# (each year's Tết break, a swapped working day). Each process keeps the windows it read for a minute
+# and forgets them at once when it saves or deletes an override itself, as with the catalogue.
+_WINDOW_SECONDS = 60
+_windows: dict[tuple[date, date], tuple[float, dict[date, str]]] = {}
+
+
+def overrides_cache_clear(**_) -> None:
+    _windows.clear()
+
+
 def _window(start: date, working_days: int) -> dict[date, str]:
-    return overrides_between(
-        start - timedelta(days=1), start + timedelta(days=working_days * 3 + _WINDOW_SLACK_DAYS)
-    )
+    key = (start - timedelta(days=1), start + timedelta(days=working_days * 3 + _WINDOW_SLACK_DAYS))
+    cached = _windows.get(key)
+    if cached and time.monotonic() - cached[0] < _WINDOW_SECONDS:
+        return cached[1]
+    if len(_windows) > 512:  # many distinct days (a back-fill, a rebuild): keep the memory bounded
+        _windows.clear()
+    overrides = overrides_between(*key)
+    _windows[key] = (time.monotonic(), overrides)
+    return overrides
 
 
 def is_working_day(day: date) -> bool:

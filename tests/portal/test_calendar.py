@@ -103,3 +103,17 @@ def test_services_read_overrides_entered_in_the_admin(settings):
     assert services.deadline_from(monday, 1) == datetime(2026, 12, 2, 17, 0, tzinfo=VN)
     assert not services.is_working_day(date(2026, 12, 1))
     assert services.add_working_days(date(2026, 11, 30), 2) == date(2026, 12, 3)
+
+
+@pytest.mark.django_db
+def test_deadlines_reuse_the_window_they_read_until_an_override_changes(settings, django_assert_num_queries):
+    settings.RECEIPT_CUTOFF, settings.WORKING_DAY_END = CUTOFF, DAY_END
+    monday = datetime(2026, 11, 30, 9, 0, tzinfo=VN)
+    with django_assert_num_queries(1):
+        assert services.deadline_from(monday, 1) == datetime(2026, 12, 1, 17, 0, tzinfo=VN)
+    with django_assert_num_queries(0):  # every submission of the day asks the same
+        assert services.deadline_from(monday, 1) == datetime(2026, 12, 1, 17, 0, tzinfo=VN)
+    override = CalendarOverride.objects.create(date=date(2026, 12, 1), kind=DayKind.DAY_OFF, reason="Nghỉ bù")
+    assert services.deadline_from(monday, 1) == datetime(2026, 12, 2, 17, 0, tzinfo=VN)
+    override.delete()
+    assert services.deadline_from(monday, 1) == datetime(2026, 12, 1, 17, 0, tzinfo=VN)
