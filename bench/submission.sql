@@ -1,5 +1,6 @@
--- The writes of one complete birth submission (create + attach + submit), spread over the wards of
--- Nghệ An like the HTTP load; the ward lookup is the only read the portal would not make.
+-- The writes of one complete birth submission (create + submit; with -D scan=1 also the attached scan),
+-- spread over the wards of Nghệ An like the HTTP load; the ward lookup is the only read the portal
+-- would not make.
 \set n random(1, 1000000000)
 \set w random(0, 129)
 SELECT code AS ward FROM divisions_ward WHERE province_id = 40 ORDER BY code OFFSET :w LIMIT 1 \gset
@@ -12,8 +13,10 @@ INSERT INTO registrations_person (bundle_id, role, full_name, full_name_folded, 
   (:b_id, 'requester', 'Nguyễn Thị Lan', 'nguyen thi lan', 'VN', '', 'female', '', ''),
   (:b_id, 'child', 'Nguyễn Minh Khôi', 'nguyen minh khoi', 'VN', '', 'male', '01', ''),
   (:b_id, 'mother', 'Nguyễn Thị Lan', 'nguyen thi lan', 'VN', 'Số 5', 'female', '01', '');
+\if :scan
 INSERT INTO registrations_attachment (bundle_id, public_id, kind, file, content_type, size, sha256, original_name, uploaded_by_id, uploaded_at)
   VALUES (:b_id, gen_random_uuid(), 'medical_birth_certificate', 'x.pdf', 'application/pdf', 60, md5(:n::text), 'gcs.pdf', :owner, now());
+\endif
 INSERT INTO registrations_bundlecodecounter (ward_id, day, last_number) VALUES (:ward, current_date, 1)
   ON CONFLICT (ward_id, day) DO UPDATE SET last_number = registrations_bundlecodecounter.last_number + 1 RETURNING last_number \gset c_
 SELECT id FROM registrations_medicalcertificate WHERE current AND kind = 'birth' AND number = 'GCS-' || :n LIMIT 1;

@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from registrations.models import Bundle, Step
+from registrations.models import Attachment, Bundle, Step
 from tests.conftest import require_tool
 
 from .helpers import PDF, birth_declaration
@@ -36,11 +36,11 @@ def written_tables(statements: list[str]) -> dict[str, set[str]]:
 def test_the_pgbench_script_writes_the_same_tables_as_a_submission_and_runs(divisions):
     cast = Cast()
     client = token_client(cast.citizen)
-    scan = SimpleUploadedFile("a.pdf", PDF, content_type="application/pdf")
+    paper = SimpleUploadedFile("a.pdf", PDF, content_type="application/pdf")
     with CaptureQueriesContext(connection) as queries:
         created = client.post("/api/v1/bundles/", birth_declaration(), format="json")
         key = created.json()["id"]
-        upload = {"kind": "medical_birth_certificate", "file": scan}
+        upload = {"kind": "medical_birth_certificate", "file": paper}
         client.post(f"/api/v1/bundles/{key}/attachments/", upload)
         submitted = client.post(f"/api/v1/bundles/{key}/submit/")
     assert submitted.status_code == 200, submitted.json()
@@ -49,18 +49,31 @@ def test_the_pgbench_script_writes_the_same_tables_as_a_submission_and_runs(divi
     assert script["insert"] == portal["insert"]
     assert script["update"] <= portal["update"]
 
-    # And it runs against this schema: three submissions by pgbench, each one complete.
+    # And it runs against this schema: three submissions by pgbench without a scan, three with.
     require_tool("pgbench")
-    before = Bundle.objects.count()
+    before = Bundle.objects.count(), Attachment.objects.count()
+    for scan in (0, 1):
+        result = _pgbench(owner=cast.citizen.pk, scan=scan)
+        assert result.returncode == 0, result.stderr[-2000:]
+    written = Bundle.objects.exclude(public_id=key).filter(state="submitted")
+    assert Bundle.objects.count() == before[0] + 6
+    assert written.count() == 6
+    assert Attachment.objects.count() == before[1] + 3
+    assert Step.objects.filter(bundle__in=written).count() == 30
+
+
+def _pgbench(*, owner: int, scan: int) -> subprocess.CompletedProcess:
     database = connection.settings_dict
-    result = subprocess.run(
+    return subprocess.run(
         [
             "pgbench",
             "-n",
             "-t",
             "3",
             "-D",
-            f"owner={cast.citizen.pk}",
+            f"owner={owner}",
+            "-D",
+            f"scan={scan}",
             "-f",
             str(SCRIPT),
             "-h",
@@ -76,8 +89,3 @@ def test_the_pgbench_script_writes_the_same_tables_as_a_submission_and_runs(divi
         timeout=60,
         check=False,
     )
-    assert result.returncode == 0, result.stderr[-2000:]
-    written = Bundle.objects.exclude(public_id=key).filter(state="submitted")
-    assert Bundle.objects.count() == before + 3
-    assert written.count() == 3
-    assert Step.objects.filter(bundle__in=written).count() == 15
