@@ -49,12 +49,22 @@ def _count(cache, key: str, *, timeout: int) -> int:
     creates the counter if absent and incr() is atomic."""
     if isinstance(cache, RedisCache):
         name = cache.make_and_validate_key(key)
-        pipeline = cache._cache.get_client(name, write=True).pipeline(transaction=False)
+        pipeline = _write_client(cache).pipeline(transaction=False)
         pipeline.incr(name)
         pipeline.expire(name, timeout)
         return pipeline.execute()[0]
     cache.add(key, 0, timeout=timeout)
     return cache.incr(key)
+
+
+def _write_client(cache: RedisCache):
+    """Django's Redis cache builds a new client object for every call (redis-py fills a table of
+    response callbacks each time); writes always go to the first server, so one client per cache
+    instance serves them all."""
+    client = cache.__dict__.get("_ratelimit_client")
+    if client is None:
+        client = cache.__dict__["_ratelimit_client"] = cache._cache.get_client(write=True)
+    return client
 
 
 class PerUserThrottle(BaseThrottle):

@@ -88,6 +88,7 @@ class RefreshMark(models.Model):
         return f"{self.name}: {self.refreshed_to:%d/%m/%Y %H:%M:%S}"
 
 
+# Zero in the database too: the roll-up upsert then writes only the counters a change touches.
 for _model in (WardDay, ProvinceDay):
     for _column in COLUMNS:
-        _model.add_to_class(_column, models.IntegerField(default=0))
+        _model.add_to_class(_column, models.IntegerField(default=0, db_default=0))

@@ -30,13 +30,16 @@ def rollups_apply(delta: rules.Contribution) -> None:
         return
     quote = connection.ops.quote_name
     table = quote(WardDay._meta.db_table)
-    columns = [*_KEY_COLUMNS, *rules.COLUMNS]
+    # Only the counters this change moves are written; the others start at their database default, 0.
+    touched = sorted({c for counts in delta.values() for c in counts})
+    if not touched:
+        return
+    columns = [*_KEY_COLUMNS, *touched]
     now = timezone.now()
     values: list = []
     for (ward, day, group, procedure, agency), counts in sorted(delta.items()):
         values += [ward, province_of(ward) or 0, day, group, procedure, agency, now]
-        values += [counts.get(c, 0) for c in rules.COLUMNS]
-    touched = sorted({c for counts in delta.values() for c in counts})
+        values += [counts.get(c, 0) for c in touched]
     row = f"({', '.join(['%s'] * len(columns))})"
     # Every name comes from rules.COLUMNS and the model; only values are parameters.
     sql = (
