@@ -142,11 +142,9 @@ def _locked(bundle: Bundle | selectors.BundleKey, *, actor=None, declaration: bo
     what the actor may see (a bundle outside it does not exist for them)."""
     base = Bundle.objects if actor is None else selectors.bundles_for(actor)
     queryset = base.select_for_update(of=("self",))
-    if declaration:
-        queryset = queryset.select_related("birth", "death").prefetch_related("people", "attachments")
-    if isinstance(bundle, selectors.BundleKey):
-        return queryset.get(**bundle.lookup())
-    return queryset.get(pk=bundle.pk)
+    lookup = bundle.lookup() if isinstance(bundle, selectors.BundleKey) else {"pk": bundle.pk}
+    locked = queryset.get(**lookup)
+    return selectors.declaration_load(locked) if declaration else locked
 
 
 def _bundle_event(bundle: Bundle, action: str, *, actor=None, data: dict | None = None) -> None:
