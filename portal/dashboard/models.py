@@ -10,7 +10,11 @@ from .rules import BUNDLE_COLUMNS, COLUMNS
 
 
 class WardDay(models.Model):
-    ward = models.ForeignKey(Ward, on_delete=models.PROTECT, related_name="+", db_constraint=False)
+    # No index of its own: the unique key starts with the ward. Every submission updates a handful of
+    # these rows, and each index is one more entry written per update.
+    ward = models.ForeignKey(
+        Ward, on_delete=models.PROTECT, related_name="+", db_constraint=False, db_index=False
+    )
     province_id = models.PositiveSmallIntegerField("mã tỉnh")
     day = models.DateField("ngày")
     group = models.CharField("nhóm", max_length=5)
