@@ -4,6 +4,7 @@ sample count) summed by package and by function."""
 from __future__ import annotations
 
 import re
+import sys
 from collections import Counter
 
 OURS = ("portal/", "registrations/", "signing/", "interconnect/")
@@ -11,13 +12,14 @@ _LOCATION = re.compile(r"\((.*?):\d+\)$")
 
 
 def _package(frame: str) -> str:
+    """py-spy names files from their import root: "django/db/models/query.py", "threading.py"."""
     match = _LOCATION.search(frame)
     path = match.group(1) if match else ""
-    if "site-packages/" in path:
-        return path.split("site-packages/")[1].split("/")[0]
-    if path.startswith(OURS):
-        return path.split("/")[0]
-    return "python (standard library)"
+    path = path.split("site-packages/")[-1]
+    top = path.split("/")[0].removesuffix(".py").strip("<>").split(" ")[0]
+    if top in sys.stdlib_module_names or top in ("frozen", "string", ""):
+        return "python (standard library)"
+    return top
 
 
 def summarise(raw: str, *, top: int = 20) -> dict:

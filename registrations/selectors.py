@@ -399,8 +399,9 @@ def certificates_of(*, facility, kind: str):
 
 
 def certificate_current(*, kind: str, number: str) -> MedicalCertificate | None:
-    return (
-        MedicalCertificate.objects.select_related("facility")
-        .filter(kind=kind, number=number, current=True)
-        .first()
-    )
+    """The version in use of a facility's certificate (at most one, by constraint). A plain read, as
+    in ``declaration_load``: every submission that names a certificate makes it; the facility is
+    read only where it is shown."""
+    table = connection.ops.quote_name(MedicalCertificate._meta.db_table)
+    sql = f"SELECT * FROM {table} WHERE kind = %s AND number = %s AND current"  # noqa: S608 - name only
+    return next(iter(MedicalCertificate.objects.raw(sql, [kind, number])), None)
