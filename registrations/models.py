@@ -173,8 +173,14 @@ class Bundle(ConcurrentTransitionMixin, models.Model):
     )
     group = models.CharField("nhóm thủ tục", max_length=10, choices=Group.choices)
     state = FSMField("trạng thái", default=BundleState.DRAFT, choices=BundleState.choices, protected=True)
+    # Owner and ward are looked up through the composite indexes that start with them (Meta): a
+    # single-column index of each would be two more entries written by every insert and transition.
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="bundles", verbose_name="chủ hồ sơ"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="bundles",
+        verbose_name="chủ hồ sơ",
+        db_index=False,
     )
     ward = models.ForeignKey(
         "divisions.Ward",
@@ -183,6 +189,7 @@ class Bundle(ConcurrentTransitionMixin, models.Model):
         blank=True,
         related_name="bundles",
         verbose_name="UBND xã nơi đăng ký",
+        db_index=False,
     )
     procedures = models.JSONField("thủ tục đã chọn", default=list, blank=True)
     catalogue_version = models.ForeignKey(
@@ -353,7 +360,7 @@ class Person(models.Model):
     nationality = models.CharField("quốc tịch", max_length=2, default="VN", blank=True)
     id_number = EncryptedTextField("số định danh cá nhân", null=True, blank=True)
     # NULL, not '', for "no number": lookups by HMAC must never match two people without one.
-    id_number_hmac = models.CharField(max_length=64, null=True, blank=True, db_index=True, editable=False)  # noqa: DJ001
+    id_number_hmac = models.CharField(max_length=64, null=True, blank=True, editable=False)  # noqa: DJ001
     residence_address = models.CharField("nơi cư trú", max_length=300, blank=True)
     residence_ward = models.ForeignKey(
         "divisions.Ward",
@@ -373,6 +380,9 @@ class Person(models.Model):
                 fields=["bundle", "role"], condition=~Q(role=PersonRole.SURVIVOR), name="one_person_per_role"
             ),
         ]
+        # Looked up by equality only: a plain index, without the pattern-matching twin PostgreSQL
+        # gets for an indexed text field.
+        indexes = [models.Index(fields=["id_number_hmac"], name="person_id_number_hmac")]
 
     def __str__(self) -> str:
         return f"{self.get_role_display()}: {self.full_name}"
@@ -404,9 +414,7 @@ class BirthDetails(models.Model):
         verbose_name="xã, phường nơi sinh",
     )
     hometown = models.CharField("quê quán", max_length=200, blank=True)
-    medical_birth_certificate_number = models.CharField(
-        "số giấy chứng sinh", max_length=30, blank=True, db_index=True
-    )
+    medical_birth_certificate_number = models.CharField("số giấy chứng sinh", max_length=30, blank=True)
     # permanent residence
     residence_address = models.CharField("địa chỉ đăng ký thường trú", max_length=300, blank=True)
     residence_ward = models.ForeignKey(
@@ -434,6 +442,7 @@ class BirthDetails(models.Model):
     class Meta:
         verbose_name = "thông tin khai sinh"
         verbose_name_plural = "thông tin khai sinh"
+        indexes = [models.Index(fields=["medical_birth_certificate_number"], name="birth_certificate_number")]
 
     def __str__(self) -> str:
         return f"Khai sinh {self.bundle_id}"
@@ -486,7 +495,9 @@ class Step(ConcurrentTransitionMixin, models.Model):
     """One procedure of a bundle: its business state and its delivery state in one row, written in the
     same transaction as the bundle transition that creates or releases it."""
 
-    bundle = models.ForeignKey(Bundle, on_delete=models.CASCADE, related_name="steps")
+    bundle = models.ForeignKey(  # found through one_step_per_procedure, which starts with it
+        Bundle, on_delete=models.CASCADE, related_name="steps", db_index=False
+    )
     procedure = models.CharField("thủ tục", max_length=40)
     agency = models.CharField("cơ quan", max_length=20, choices=Agency.choices)
     depends_on = models.JSONField("phụ thuộc", default=list, blank=True)
