@@ -511,7 +511,8 @@ def case_signing(results: dict) -> None:
 
     from django.conf import settings
 
-    from signing import content, pdf, pki, render
+    from signing import pdf, pki, render
+    from signing.content import SIGNATURE_BOX, ExtractContent
 
     directory = Path(os.environ["PORTAL_VAR_DIR"]) / "pki"
     issued = pki.issue_signer(
@@ -521,7 +522,7 @@ def case_signing(results: dict) -> None:
         full_name="Phan Đình Quý",
         organisation="UBND Phường Trường Vinh",
     )
-    content = content.ExtractContent(
+    content = ExtractContent(
         title="Trích lục khai sinh",
         ward_name="Phường Trường Vinh",
         province_name="Nghệ An",
@@ -541,7 +542,7 @@ def case_signing(results: dict) -> None:
             pdf=render.render(content),
             pkcs12_path=str(issued.path),
             passphrase=settings.SIGNING["passphrase"],
-            box=content.SIGNATURE_BOX,
+            box=SIGNATURE_BOX,
             reason="bench",
             location="bench",
         )
