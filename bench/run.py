@@ -55,13 +55,17 @@ def sh(*args: str, **kwargs) -> subprocess.CompletedProcess:
     return result
 
 
-def spread(values: list[float]) -> dict:
+def spread(values: list[float], digits: int = 2) -> dict:
     return {
-        "min": round(min(values), 2),
-        "median": round(statistics.median(values), 2),
-        "max": round(max(values), 2),
-        "rounds": [round(v, 2) for v in values],
+        "min": round(min(values), digits),
+        "median": round(statistics.median(values), digits),
+        "max": round(max(values), digits),
+        "rounds": [round(v, digits) for v in values],
     }
+
+
+def ratios(values: list[float]) -> dict:
+    return spread(values, digits=4)  # small numbers: two decimals would hide a change of half
 
 
 def peak_rss_mb(pid: int) -> float:
@@ -408,11 +412,11 @@ def case_submit(results: dict) -> None:
         "bare_view_p95_ms": spread([r["p95_ms"] for r in bare_rounds]),
         "bare_view_p99_ms": spread([r["p99_ms"] for r in bare_rounds]),
         "pgbench_submissions_per_s": spread(pgbench),
-        "ratio_to_bare_view": spread([s / b for s, b in zip(subs, bare_rps, strict=True)]),
-        "ratio_requests_to_bare_view": spread(
+        "ratio_to_bare_view": ratios([s / b for s, b in zip(subs, bare_rps, strict=True)]),
+        "ratio_requests_to_bare_view": ratios(
             [r["requests_per_s"] / b for r, b in zip(submit_rounds, bare_rps, strict=True)]
         ),
-        "ratio_to_database": spread([s / p for s, p in zip(subs, pgbench, strict=True)]),
+        "ratio_to_database": ratios([s / p for s, p in zip(subs, pgbench, strict=True)]),
         "profile": profile,
     }
     results.setdefault("memory", {})["web_worker_peak_rss_mb"] = round(web_rss, 1)
@@ -694,7 +698,7 @@ def case_pipeline(results: dict) -> None:
         "latency; 40 birth bundles with 4 delivered steps each per round",
         "steps_per_s": spread(step_rates),
         "noop_tasks_per_s": spread(noop_rates),
-        "ratio_to_noop_tasks": spread([s / n for s, n in zip(step_rates, noop_rates, strict=True)]),
+        "ratio_to_noop_tasks": ratios([s / n for s, n in zip(step_rates, noop_rates, strict=True)]),
         "register_to_personal_id_ms": {
             "p50": round(q(to_personal_id, 0.5), 1),
             "p95": round(q(to_personal_id, 0.95), 1),
@@ -956,10 +960,13 @@ def markdown(results: dict) -> str:
 
 
 def main() -> None:
+    from bench import report
+
     wanted = {w.strip() for w in os.environ.get("BENCH", "").split(",") if w.strip()} or {
         "submit",
         "pipeline",
         "signing",
+        "queue",
     }
     started = time.time()
     prepare_database()
@@ -982,8 +989,14 @@ def main() -> None:
             case(results)
     results["seconds"] = round(time.time() - started, 1)
     out = RESULTS / "latest.json"
+    if out.exists():
+        previous = json.loads(out.read_text())
+        results["repeatability"] = report.repeatability(previous, results)
+        (RESULTS / "previous.json").write_text(json.dumps(previous, indent=2, ensure_ascii=False))
     out.write_text(json.dumps(results, indent=2, ensure_ascii=False))
     print(markdown(results))
+    if results.get("repeatability"):
+        print("\n" + report.repeatability_markdown(results["repeatability"]))
     print(f"\nwritten to {out.relative_to(ROOT)} in {results['seconds']} s")
 
 

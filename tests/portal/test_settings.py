@@ -89,3 +89,14 @@ def test_the_mock_agencies_service_settings_check_and_refuse_without_secrets(tmp
     assert run(["manage.py", "check"], env).returncode == 0
     missing = run(["manage.py", "check"], {**env, "AGENCY_LABOUR_SECRETS": ""})
     assert missing.returncode != 0 and "AGENCY_LABOUR_SECRETS" in missing.stderr
+
+
+@pytest.mark.services
+@pytest.mark.django_db
+def test_postgresql_connections_run_without_jit():
+    """Short transactional queries: JIT compiling cost more than running them (the queue counts)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
