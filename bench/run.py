@@ -805,7 +805,7 @@ def case_queue(results: dict) -> None:
         for n in range(total)
     ]
     Bundle.objects.bulk_create(bundles, batch_size=2000)
-    ids = list(Bundle.objects.filter(ward_id=ward).values_list("pk", flat=True))
+    ids = [bundle.pk for bundle in bundles]  # not the ward's earlier bundles: they have their steps
     Step.objects.bulk_create(
         [
             Step(
