@@ -41,7 +41,7 @@ os.environ.update(
         "RELAY_SECONDS": "0.5",
     }
 )
-ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
 RESULTS = ROOT / "bench" / "results"
 WEB_WORKERS = int(os.environ.get("BENCH_WEB_WORKERS", str(os.cpu_count() or 2)))
 WEB_THREADS = int(os.environ.get("BENCH_WEB_THREADS", "4"))
@@ -655,7 +655,7 @@ def case_pipeline(results: dict) -> None:
         # The ceiling: no-op tasks through the same broker and worker.
         noop_rates = []
         for round_number in range(ROUNDS):
-            key, n = f"bench:noop:{round_number}:{time.time()}", 1000
+            key, n = f"bench:noop:{round_number}:{time.time()}", 2000
             started = time.perf_counter()
             for _ in range(n):
                 count.apply_async((key,), queue="bench")
