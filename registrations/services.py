@@ -18,6 +18,7 @@ from portal.accounts.constants import Role
 from portal.accounts.models import User
 from portal.audit.services import audit_record
 from portal.common.identifiers import bundle_code, personal_id_errors
+from portal.common.sql import insert_rows
 from portal.divisions.selectors import province_of
 from portal.workcalendar import services as calendar
 
@@ -208,7 +209,7 @@ def bundle_create_draft(*, owner, data: dict) -> Bundle:
         details.save(force_insert=True)  # a new bundle's row: no UPDATE tried first
     for person in (requester, *to_save):
         person.prepare()
-    Person.objects.bulk_create([requester, *to_save])
+    insert_rows(Person, [requester, *to_save])  # every new bundle: see portal.common.sql
     return bundle
 
 
@@ -369,7 +370,7 @@ def bundle_submit(*, bundle: Bundle, actor) -> Bundle:
                 depends_on=rules.step_dependencies(code, catalogue, present),
             )
         )
-    Step.objects.bulk_create(steps)
+    insert_rows(Step, steps)  # every submission: see portal.common.sql
     _on_commit(signals.bundle_submitted, bundle=bundle)
     return bundle
 

@@ -10,6 +10,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from django.db import connection, transaction
 from django.utils import timezone
 
+from portal.common.sql import insert_rows
+
 from . import context
 from .models import GENESIS_HASH, AuditEvent, AuditSeal, AuditStream
 
@@ -119,19 +121,11 @@ def audit_record(
 
 
 def _append(*, fields: dict, stream: str) -> None:
-    """Insert the event and move the stream's head to it. Every transition of every bundle writes
-    one, so the two statements are written out (each value adapted by its own model field) rather
-    than compiled by the ORM each time."""
-    quote = connection.ops.quote_name
-    columns = [AuditEvent._meta.get_field(name) for name in fields]
-    values = [column.get_db_prep_save(fields[column.name], connection) for column in columns]
-    events, streams = quote(AuditEvent._meta.db_table), quote(AuditStream._meta.db_table)
+    """Insert the event and move the stream's head to it: every transition of every bundle writes one,
+    so in plain SQL (``insert_rows``) rather than compiled by the ORM each time."""
+    insert_rows(AuditEvent, [AuditEvent(**fields)])
+    streams = connection.ops.quote_name(AuditStream._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {events} ({', '.join(quote(c.column) for c in columns)}) "  # noqa: S608 - names only
-            f"VALUES ({', '.join(['%s'] * len(columns))})",
-            values,
-        )
         cursor.execute(f"UPDATE {streams} SET last_hash = %s WHERE key = %s", [fields["hash"], stream])  # noqa: S608
 
 
