@@ -327,8 +327,8 @@ def _columns(bundle: Bundle) -> dict[str, object]:
 
 def _save_changed(bundle: Bundle, loaded: dict[str, object]) -> None:
     """Write only the columns that differ from ``loaded`` (and the modification time). A submission
-    sets a third of the bundle's columns; writing all of them cost a third of the submission's
-    database statement time in compiling and adapting values nobody changed."""
+    sets a third of the bundle's columns; writing all 33 took half as long again, spent compiling and
+    adapting values nobody changed."""
     changed = [name for name, value in loaded.items() if getattr(bundle, name) != value]
     bundle.save(update_fields=[*changed, "updated_at"])
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db import connection
 
 
-def insert_rows(model, rows: list, *, fields: list[str] | None = None) -> None:
+def insert_rows(model, rows: list) -> None:
     """One INSERT … VALUES for ``rows`` (instances of ``model``), values prepared by each field as the
     ORM's save would (defaults, automatic timestamps, encryption, JSON). The rows get no primary key
     back: for rows nobody reads again in the same request."""
@@ -14,9 +14,7 @@ def insert_rows(model, rows: list, *, fields: list[str] | None = None) -> None:
         return
     quote = connection.ops.quote_name
     columns = [
-        f
-        for f in model._meta.concrete_fields
-        if not (f.primary_key and f.auto_created or f.generated) and (fields is None or f.name in fields)
+        f for f in model._meta.concrete_fields if not (f.primary_key and f.auto_created or f.generated)
     ]
     for row in rows:
         # A row built beside its parent before the parent was saved holds the parent, not yet its id.
