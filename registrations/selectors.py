@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import difflib
-import time
 import uuid
 from dataclasses import dataclass
 from datetime import date
@@ -13,6 +12,7 @@ from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
 
 from portal.common.crypto import lookup_hmac
+from portal.common.process_cache import ProcessCache
 from portal.common.text import fold_accents
 
 from .constants import LIVE_STATES, Group, PersonRole
@@ -60,24 +60,17 @@ class Catalogue:
         return [code for code, p in self.procedures.items() if p.optional]
 
 
-# The catalogue changes by decree, months ahead of its effective date, and is read by every submission;
-# each process keeps what it read for a minute (and forgets at once when it saves a change itself).
-_CATALOGUE_SECONDS = 60
-_catalogue_cache: dict[tuple[str, date], tuple[float, Catalogue]] = {}
+# The catalogue changes by decree, months ahead of its effective date, and is read by every submission.
+_catalogues = ProcessCache(seconds=60)
 
 
 def catalogue_cache_clear(**_) -> None:
-    _catalogue_cache.clear()
+    _catalogues.clear()
 
 
 def catalogue_on(*, day: date, group: str) -> Catalogue:
     """The group's catalogue in force on ``day``."""
-    cached = _catalogue_cache.get((group, day))
-    if cached and time.monotonic() - cached[0] < _CATALOGUE_SECONDS:
-        return cached[1]
-    catalogue = _catalogue_on(day=day, group=group)
-    _catalogue_cache[(group, day)] = (time.monotonic(), catalogue)
-    return catalogue
+    return _catalogues.get((group, day), lambda: _catalogue_on(day=day, group=group))
 
 
 def _catalogue_on(*, day: date, group: str) -> Catalogue:

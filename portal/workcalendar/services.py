@@ -3,10 +3,11 @@ overrides an administrator entered, and the cut-off and closing hour from settin
 
 from __future__ import annotations
 
-import time
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
+
+from portal.common.process_cache import ProcessCache
 
 from . import rules
 from .models import CalendarOverride
@@ -20,10 +21,8 @@ def overrides_between(start: date, end: date) -> dict[date, str]:
 
 
 # Every submission and every step computes deadlines, while the overrides change a few times a year
-# (each year's Tết break, a swapped working day). Each process keeps the windows it read for a minute
-# and forgets them at once when it saves or deletes an override itself, as with the catalogue.
-_WINDOW_SECONDS = 60
-_windows: dict[tuple[date, date], tuple[float, dict[date, str]]] = {}
+# (each year's Tết break, a swapped working day).
+_windows = ProcessCache(seconds=60)
 
 
 def overrides_cache_clear(**_) -> None:
@@ -32,14 +31,7 @@ def overrides_cache_clear(**_) -> None:
 
 def _window(start: date, working_days: int) -> dict[date, str]:
     key = (start - timedelta(days=1), start + timedelta(days=working_days * 3 + _WINDOW_SLACK_DAYS))
-    cached = _windows.get(key)
-    if cached and time.monotonic() - cached[0] < _WINDOW_SECONDS:
-        return cached[1]
-    if len(_windows) > 512:  # many distinct days (a back-fill, a rebuild): keep the memory bounded
-        _windows.clear()
-    overrides = overrides_between(*key)
-    _windows[key] = (time.monotonic(), overrides)
-    return overrides
+    return _windows.get(key, lambda: overrides_between(*key))
 
 
 def is_working_day(day: date) -> bool:
