@@ -13,6 +13,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from portal.common.crypto import lookup_hmac
 from portal.common.process_cache import ProcessCache
+from portal.common.sql import select_rows
 from portal.common.text import fold_accents
 
 from .constants import LIVE_STATES, Group, PersonRole
@@ -156,9 +157,7 @@ def declaration_load(bundle: Bundle) -> Bundle:
 
 
 def _rows_of(model, bundle: Bundle, *, order: str = "") -> list:
-    table = connection.ops.quote_name(model._meta.db_table)
-    sql = f"SELECT * FROM {table} WHERE bundle_id = %s" + (f" ORDER BY {order}" if order else "")  # noqa: S608
-    rows = list(model.objects.raw(sql, [bundle.pk]))
+    rows = select_rows(model, "bundle_id = %s", [bundle.pk], order=order)
     for row in rows:
         model.bundle.field.set_cached_value(row, bundle)
     return rows
@@ -385,6 +384,5 @@ def certificate_current(*, kind: str, number: str) -> MedicalCertificate | None:
     """The version in use of a facility's certificate (at most one, by constraint). A plain read, as
     in ``declaration_load``: every submission that names a certificate makes it; the facility is
     read only where it is shown."""
-    table = connection.ops.quote_name(MedicalCertificate._meta.db_table)
-    sql = f"SELECT * FROM {table} WHERE kind = %s AND number = %s AND current"  # noqa: S608 - name only
-    return next(iter(MedicalCertificate.objects.raw(sql, [kind, number])), None)
+    rows = select_rows(MedicalCertificate, "kind = %s AND number = %s AND current", [kind, number])
+    return rows[0] if rows else None

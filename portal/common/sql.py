@@ -1,5 +1,5 @@
 """Plain SQL for the few hot statements where compiling the ORM's query cost more than the database's
-answer. Names come from the models; every value is a parameter adapted by its own model field."""
+answer. Names come from the models; every value is a parameter (on insert, prepared by its field)."""
 
 from __future__ import annotations
 
@@ -29,3 +29,11 @@ def insert_rows(model, rows: list) -> None:
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, values)
+
+
+def select_rows(model, where: str, params: list, *, order: str = "") -> list:
+    """``SELECT *`` from the model's table ``WHERE where`` (column names and placeholders only; every
+    value in ``params``), read into instances of ``model`` with each field's conversion."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    sql = f"SELECT * FROM {table} WHERE {where}" + (f" ORDER BY {order}" if order else "")  # noqa: S608
+    return list(model.objects.raw(sql, params))
