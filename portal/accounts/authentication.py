@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 from rest_framework.authtoken.models import Token
 
+from portal.common.sql import read_rows
+
 from .models import User
 
 
@@ -16,12 +18,11 @@ class TokenAuthentication(authentication.TokenAuthentication):
 
     def authenticate_credentials(self, key):
         user_table, token_table = User._meta.db_table, Token._meta.db_table
-        users = list(
-            User.objects.raw(
-                f"SELECT u.* FROM {user_table} u JOIN {token_table} t ON t.user_id = u.id "  # noqa: S608 - table names from the models
-                "WHERE t.key = %s",
-                [key],
-            )
+        users = read_rows(
+            User,
+            f"SELECT u.* FROM {user_table} u JOIN {token_table} t ON t.user_id = u.id "  # noqa: S608 - table names from the models
+            "WHERE t.key = %s",
+            [key],
         )
         if not users:
             raise exceptions.AuthenticationFailed(_("Invalid token."))

@@ -1,9 +1,11 @@
 """Plain SQL for the few hot statements where compiling the ORM's query cost more than the database's
-answer. Names come from the models; every value is a parameter (on insert, prepared by its field)."""
+answer. Names come from the models; every value is a parameter (on insert, prepared by its field; on
+read, converted by its field)."""
 
 from __future__ import annotations
 
 from django.db import connection
+from django.db.models.sql import Query
 
 
 def insert_rows(model, rows: list) -> None:
@@ -36,4 +38,58 @@ def select_rows(model, where: str, params: list, *, order: str = "") -> list:
     value in ``params``), read into instances of ``model`` with each field's conversion."""
     table = connection.ops.quote_name(model._meta.db_table)
     sql = f"SELECT * FROM {table} WHERE {where}" + (f" ORDER BY {order}" if order else "")  # noqa: S608
-    return list(model.objects.raw(sql, params))
+    return read_rows(model, sql, params)
+
+
+def read_rows(model, sql: str, params: list) -> list:
+    """Instances of ``model`` from ``sql``, whose columns are the model's own (all, or some: the
+    others are deferred and read on first use, as with ``only()``).
+
+    What ``Model.objects.raw`` does, less its per-query set-up: the columns' fields, the order the
+    model is built in and each column's conversions are worked out once per shape of answer."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        columns = tuple(c[0] for c in cursor.description)
+        rows = cursor.fetchall()
+    reader = _reader(model, columns)
+    return [reader(row) for row in rows]
+
+
+_READERS: dict = {}
+
+
+def _reader(model, columns: tuple[str, ...]):
+    key = (model, columns, connection.alias, connection.vendor)
+    reader = _READERS.get(key)
+    if reader is None:
+        reader = _READERS[key] = _build_reader(model, columns)
+    return reader
+
+
+def _build_reader(model, columns: tuple[str, ...]):
+    by_column = {f.column: f for f in model._meta.concrete_fields}
+    unknown = [c for c in columns if c not in by_column]
+    if unknown:
+        raise ValueError(f"{model.__name__} has no column {', '.join(unknown)}")
+    position = {c: i for i, c in enumerate(columns)}
+    # Model.from_db takes the values in the model's field order, the fields it was not given deferred.
+    fields = [f for f in model._meta.concrete_fields if f.column in position]
+    order = [position[f.column] for f in fields]
+    names = [f.attname for f in fields]
+    alias = connection.alias
+    # The same conversions the ORM's compiler applies (the backend's, then the field's from_db_value).
+    expressions = [f.get_col(model._meta.db_table) for f in fields]
+    compiler = Query(model).get_compiler(using=alias)
+    converters = [(i, fns, expr) for i, (fns, expr) in compiler.get_converters(expressions).items()]
+    from_db = model.from_db
+
+    def read(row):
+        values = [row[i] for i in order]
+        for i, functions, expression in converters:
+            value = values[i]
+            for convert in functions:
+                value = convert(value, expression, connection)
+            values[i] = value
+        return from_db(alias, names, values)
+
+    return read
