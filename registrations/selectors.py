@@ -13,7 +13,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from portal.common.crypto import lookup_hmac
 from portal.common.process_cache import ProcessCache
-from portal.common.sql import select_rows
+from portal.common.sql import execute, select_rows
 from portal.common.text import fold_accents
 
 from .constants import LIVE_STATES, Group, PersonRole
@@ -198,7 +198,7 @@ def birth_duplicate_of(
         return None
     same_certificate: dict[int, bool] = {}
     with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(parts), params)
+        execute(cursor, " UNION ALL ".join(parts), params)
         for bundle_id, by_certificate in cursor.fetchall():
             if bundle_id != bundle.pk:
                 same_certificate[bundle_id] = same_certificate.get(bundle_id, False) or bool(by_certificate)

@@ -18,7 +18,7 @@ from portal.accounts.constants import Role
 from portal.accounts.models import User
 from portal.audit.services import audit_record
 from portal.common.identifiers import bundle_code, personal_id_errors
-from portal.common.sql import insert_rows
+from portal.common.sql import execute, insert_rows
 from portal.divisions.selectors import province_of
 from portal.workcalendar import services as calendar
 
@@ -239,7 +239,8 @@ def _upsert_counter(model, key: dict) -> int:
     columns = ", ".join(connection.ops.quote_name(c) for c in key)
     placeholders = ", ".join(["%s"] * len(key))
     with connection.cursor() as cursor:
-        cursor.execute(
+        execute(
+            cursor,
             f"INSERT INTO {table} ({columns}, last_number) VALUES ({placeholders}, 1) "  # noqa: S608 - names only
             f"ON CONFLICT ({columns}) DO UPDATE SET last_number = {table}.last_number + 1 "
             "RETURNING last_number",

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from django.db import connection, transaction
 from django.utils import timezone
 
-from portal.common.sql import insert_rows
+from portal.common.sql import execute, insert_rows
 
 from . import context
 from .models import GENESIS_HASH, AuditEvent, AuditSeal, AuditStream
@@ -76,7 +76,8 @@ def _advance_stream(stream: str) -> tuple[int, str]:
     appends to different streams never wait on each other)."""
     table = connection.ops.quote_name(AuditStream._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(
+        execute(
+            cursor,
             f"INSERT INTO {table} (key, last_seq, last_hash) VALUES (%s, 1, %s) "  # noqa: S608 - table name only
             f"ON CONFLICT (key) DO UPDATE SET last_seq = {table}.last_seq + 1 RETURNING last_seq, last_hash",
             [stream, GENESIS_HASH],
@@ -126,7 +127,7 @@ def _append(*, fields: dict, stream: str) -> None:
     insert_rows(AuditEvent, [AuditEvent(**fields)])
     streams = connection.ops.quote_name(AuditStream._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {streams} SET last_hash = %s WHERE key = %s", [fields["hash"], stream])  # noqa: S608
+        execute(cursor, f"UPDATE {streams} SET last_hash = %s WHERE key = %s", [fields["hash"], stream])  # noqa: S608
 
 
 def _day_bounds(day: date) -> tuple[datetime, datetime]:

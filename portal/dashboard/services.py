@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from django.db import connection, transaction
 from django.utils import timezone
 
+from portal.common.sql import execute
 from portal.divisions.selectors import province_of
 from portal.workcalendar.services import overrides_between
 from registrations.models import Bundle, Step
@@ -50,7 +51,7 @@ def rollups_apply(delta: rules.Contribution) -> None:
         + f", {quote('touched_at')} = excluded.{quote('touched_at')}"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, values)
+        execute(cursor, sql, values)
 
 
 def calendar_window(*days: date | None) -> dict[date, str]:

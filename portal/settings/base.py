@@ -120,6 +120,9 @@ else:
         # its threshold, and for the clerk's queue counts over a large ward it spent 14 ms compiling a
         # 20 ms query. A deployer can turn it back on with ?options=-c%20jit%3Don in DATABASE_URL.
         DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+# The hot statements of portal.common.sql are prepared once per PostgreSQL session. Turn off behind a
+# pooler that hands a session to another client between transactions (PgBouncer in transaction mode).
+PREPARED_STATEMENTS = env.bool("PREPARED_STATEMENTS", default=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- authentication -----------------------------------------------------------------------------
