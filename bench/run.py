@@ -489,6 +489,8 @@ def pgbench_rounds() -> list[float]:
         out = sh(
             "pgbench",
             "-n",
+            "-M",
+            "prepared",  # as the portal sends its hot statements
             "-c",
             str(clients),
             "-j",

@@ -1,0 +1,48 @@
+"""Personal data at rest: stored encrypted, read back in clear; a value this process has just written
+or read comes back without decrypting again, but never under another key."""
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
+from django.test.utils import override_settings
+
+from portal.accounts.models import User
+from portal.common import crypto
+from tests.factories import UserFactory
+
+
+@pytest.fixture
+def decryptions(monkeypatch):
+    """How many tokens were really decrypted (not answered from the process's memory)."""
+    calls = []
+    real = crypto._decrypt
+    monkeypatch.setattr(crypto, "_decrypt", lambda secret, token: calls.append(token) or real(secret, token))
+    return calls
+
+
+@pytest.mark.django_db
+def test_a_stored_number_is_encrypted_and_read_back_in_clear():
+    citizen = UserFactory(citizen=True)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id_number FROM {User._meta.db_table} WHERE id = %s", [citizen.pk])  # noqa: S608
+        stored = cursor.fetchone()[0]
+    assert citizen.id_number not in stored and len(stored) > 80
+    assert User.objects.get(pk=citizen.pk).id_number == citizen.id_number
+
+
+def test_what_this_process_wrote_or_read_is_not_decrypted_again(decryptions):
+    token = crypto.encrypt_text("040195012345")
+    assert crypto.decrypt_text(token) == "040195012345"
+    assert decryptions == []  # written here a moment ago
+    crypto._recent.clear()  # as in another process
+    assert crypto.decrypt_text(token) == "040195012345"
+    assert crypto.decrypt_text(token) == "040195012345"
+    assert decryptions == [token]  # decrypted once, then remembered
+
+
+def test_another_key_still_fails_loudly_for_a_value_this_process_knows():
+    token = crypto.encrypt_text("040195012345")
+    other_key = override_settings(PERSONAL_DATA_KEY="a-different-key-for-this-test-only")
+    with other_key, pytest.raises(ImproperlyConfigured, match="cannot be decrypted"):
+        crypto.decrypt_text(token)
+    assert crypto.decrypt_text(token) == "040195012345"
