@@ -18,7 +18,7 @@ from rest_framework.utils.encoders import JSONEncoder
 
 from portal.audit.models import AuditEvent
 from portal.common.problems import problem_response
-from portal.common.serializers import ReusedFieldTree
+from portal.common.serializers import ChoiceLabelField, ReusedFieldTree
 
 from . import selectors, services
 from .constants import BundleState, Group, StepState
@@ -42,7 +42,7 @@ class StepOutSerializer(serializers.Serializer):
     procedure = serializers.CharField()
     agency = serializers.CharField()
     state = serializers.CharField()
-    state_label = serializers.CharField(source="get_state_display")
+    state_label = ChoiceLabelField("state")
     depends_on = serializers.ListField(child=serializers.CharField())
     due_since = serializers.DateTimeField(allow_null=True)
     deadline = serializers.DateTimeField(allow_null=True)
@@ -73,8 +73,10 @@ class TimelineEntrySerializer(serializers.Serializer):
 
 
 class BundleListSerializer(ReusedFieldTree, serializers.ModelSerializer):
+    """A bundle as lists show it: its code, state, procedures and appointment date."""
+
     id = serializers.UUIDField(source="public_id")
-    state_label = serializers.CharField(source="get_state_display")
+    state_label = ChoiceLabelField("state")
 
     class Meta:
         model = Bundle
@@ -112,6 +114,8 @@ class BundleSummarySerializer(BundleListSerializer):
 
 
 class BundleDetailSerializer(BundleListSerializer):
+    """A bundle in full: the declaration, each agency's step, the attachments and the history."""
+
     declaration = serializers.SerializerMethodField()
     steps = StepOutSerializer(many=True)
     attachments = AttachmentOutSerializer(many=True)

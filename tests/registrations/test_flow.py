@@ -34,7 +34,10 @@ def test_birth_bundle_from_draft_to_registered(citizen, clerk):
     registered = clerk_api.act(key, "register")
     assert registered.status_code == 200, registered.json()
     assert registered.json()["state"] == "registered" and registered.json()["registration_number"] == 1
+    assert registered.json()["state_label"] == "Đã đăng ký"
     body = clerk_api.get(key).json()
+    assert body["state_label"] == "Đã đăng ký"
+    assert {s["procedure"]: s["state_label"] for s in body["steps"]}["personal_id"] == "Chờ gửi"
     steps = {s["procedure"]: s["state"] for s in body["steps"]}
     assert steps == {
         "birth_registration": "done",
