@@ -116,6 +116,8 @@ else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # The same backend, with a health check that asks the server only when it has spoken.
+        DATABASES["default"]["ENGINE"] = "portal.common.postgresql"
         # Short transactional queries only. PostgreSQL's JIT compiles any plan whose estimate passes
         # its threshold, and for the clerk's queue counts over a large ward it spent 14 ms compiling a
         # 20 ms query. A deployer can turn it back on with ?options=-c%20jit%3Don in DATABASE_URL.
