@@ -8,7 +8,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import ConcurrentTransitionMixin, FSMField, FSMFieldMixin, transition
 
 from portal.accounts.jurisdiction import JurisdictionPaths, JurisdictionQuerySet
 from portal.common.crypto import lookup_hmac
@@ -161,7 +161,21 @@ class BundleQuerySet(JurisdictionQuerySet):
         return self.filter(state__in=LIVE_STATES)
 
 
-class Bundle(ConcurrentTransitionMixin, models.Model):
+class StateFieldsOnce:
+    """django-fsm's ConcurrentTransitionMixin finds a model's state fields by filtering all its fields,
+    for every instance built and every save: 35 fields of a bundle, seven such instances per
+    submission. They are the same for every instance of a class, so they are found once."""
+
+    @property
+    def state_fields(self) -> tuple:
+        found = type(self).__dict__.get("_state_fields_found")
+        if found is None:
+            found = tuple(f for f in self._meta.fields if isinstance(f, FSMFieldMixin))
+            type(self)._state_fields_found = found
+        return found
+
+
+class Bundle(StateFieldsOnce, ConcurrentTransitionMixin, models.Model):
     public_id = models.UUIDField("mã nội bộ", default=uuid.uuid4, unique=True, editable=False)
     code = models.CharField(
         "mã hồ sơ",
@@ -491,7 +505,7 @@ class StepQuerySet(JurisdictionQuerySet):
     pass
 
 
-class Step(ConcurrentTransitionMixin, models.Model):
+class Step(StateFieldsOnce, ConcurrentTransitionMixin, models.Model):
     """One procedure of a bundle: its business state and its delivery state in one row, written in the
     same transaction as the bundle transition that creates or releases it."""
 

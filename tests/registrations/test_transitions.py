@@ -4,8 +4,9 @@ the database exactly as it was."""
 from datetime import timedelta
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
+from django_fsm import ConcurrentTransition
 
 from portal.audit.models import AuditEvent
 from registrations import services
@@ -177,3 +178,20 @@ def test_only_the_right_role_may_act(cast):
     assert Bundle.objects.get(pk=bundle.pk).state == "submitted"
     owner_tries_clerk_action = Api(cast.citizen).act(bundle.public_id, "register")
     assert owner_tries_clerk_action.status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_copy_loaded_before_another_transition_cannot_be_saved_over_it():
+    cast = Cast()
+    bundle = build("submitted", cast)
+    stale = Bundle.objects.get(pk=bundle.pk)
+    fresh = Bundle.objects.get(pk=bundle.pk)
+    fresh.accept()
+    fresh.save()
+    stale.reject()
+    with pytest.raises(ConcurrentTransition), transaction.atomic():
+        stale.save()
+    assert Bundle.objects.get(pk=bundle.pk).state == BundleState.IN_REVIEW
+    # The state fields are found once per model and are the state field alone.
+    assert [f.name for f in fresh.state_fields] == ["state"]
+    assert [f.name for f in step(bundle, "personal_id").state_fields] == ["state"]
