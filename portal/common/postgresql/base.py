@@ -20,7 +20,9 @@ class DatabaseWrapper(base.DatabaseWrapper):
         if raw is None or raw.closed:
             return False
         try:
-            readable, _, _ = select.select([raw], [], [], 0)
+            poller = select.poll()  # not select(): it fails on descriptors past 1,024
+            poller.register(raw, select.POLLIN)
+            readable = poller.poll(0)
         except (OSError, ValueError):
             return False
         if readable or raw.get_transaction_status() != psycopg2.extensions.TRANSACTION_STATUS_IDLE:
