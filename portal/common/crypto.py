@@ -42,7 +42,7 @@ _recent = ProcessCache(seconds=300, max_entries=4096)
 def encrypt_text(value: str) -> str:
     secret = settings.PERSONAL_DATA_KEY
     token = _fernet_for(secret).encrypt(value.encode()).decode()
-    _recent.get((secret, token), lambda: value)
+    _recent.remember((secret, token), value)
     return token
 
 
