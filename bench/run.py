@@ -490,7 +490,7 @@ def pgbench_rounds() -> list[float]:
             "pgbench",
             "-n",
             "-M",
-            "prepared",  # as the portal sends its hot statements
+            "simple",  # as the portal sends its statements: psycopg2 prepares none
             "-c",
             str(clients),
             "-j",

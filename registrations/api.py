@@ -18,7 +18,6 @@ from rest_framework.utils.encoders import JSONEncoder
 
 from portal.audit.models import AuditEvent
 from portal.common.problems import problem_response
-from portal.common.serializers import ChoiceLabelField, ReusedFieldTree
 
 from . import selectors, services
 from .constants import BundleState, Group, StepState
@@ -42,7 +41,7 @@ class StepOutSerializer(serializers.Serializer):
     procedure = serializers.CharField()
     agency = serializers.CharField()
     state = serializers.CharField()
-    state_label = ChoiceLabelField("state")
+    state_label = serializers.CharField(source="get_state_display", read_only=True)
     depends_on = serializers.ListField(child=serializers.CharField())
     due_since = serializers.DateTimeField(allow_null=True)
     deadline = serializers.DateTimeField(allow_null=True)
@@ -72,11 +71,11 @@ class TimelineEntrySerializer(serializers.Serializer):
     data = serializers.DictField()
 
 
-class BundleListSerializer(ReusedFieldTree, serializers.ModelSerializer):
+class BundleListSerializer(serializers.ModelSerializer):
     """A bundle as lists show it: its code, state, procedures and appointment date."""
 
     id = serializers.UUIDField(source="public_id")
-    state_label = ChoiceLabelField("state")
+    state_label = serializers.CharField(source="get_state_display", read_only=True)
 
     class Meta:
         model = Bundle

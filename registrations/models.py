@@ -8,9 +8,10 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django_fsm import ConcurrentTransitionMixin, FSMField, FSMFieldMixin, transition
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from portal.accounts.jurisdiction import JurisdictionPaths, JurisdictionQuerySet
+from portal.common.counters import CounterManager
 from portal.common.crypto import lookup_hmac
 from portal.common.fields import EncryptedTextField
 from portal.common.identifiers import mask_personal_id
@@ -161,21 +162,7 @@ class BundleQuerySet(JurisdictionQuerySet):
         return self.filter(state__in=LIVE_STATES)
 
 
-class StateFieldsOnce:
-    """django-fsm's ConcurrentTransitionMixin finds a model's state fields by filtering all its fields,
-    for every instance built and every save: 35 fields of a bundle, seven such instances per
-    submission. They are the same for every instance of a class, so they are found once."""
-
-    @property
-    def state_fields(self) -> tuple:
-        found = type(self).__dict__.get("_state_fields_found")
-        if found is None:
-            found = tuple(f for f in self._meta.fields if isinstance(f, FSMFieldMixin))
-            type(self)._state_fields_found = found
-        return found
-
-
-class Bundle(StateFieldsOnce, ConcurrentTransitionMixin, models.Model):
+class Bundle(ConcurrentTransitionMixin, models.Model):
     public_id = models.UUIDField("mã nội bộ", default=uuid.uuid4, unique=True, editable=False)
     code = models.CharField(
         "mã hồ sơ",
@@ -505,7 +492,7 @@ class StepQuerySet(JurisdictionQuerySet):
     pass
 
 
-class Step(StateFieldsOnce, ConcurrentTransitionMixin, models.Model):
+class Step(ConcurrentTransitionMixin, models.Model):
     """One procedure of a bundle: its business state and its delivery state in one row, written in the
     same transaction as the bundle transition that creates or releases it."""
 
@@ -707,6 +694,8 @@ class RegistrationCounter(models.Model):
     year = models.PositiveSmallIntegerField()
     last_number = models.PositiveIntegerField(default=0)
 
+    objects = CounterManager()
+
     class Meta:
         constraints = [models.UniqueConstraint(fields=["ward", "book", "year"], name="one_counter_per_book")]
 
@@ -718,6 +707,8 @@ class BundleCodeCounter(models.Model):
     ward = models.ForeignKey("divisions.Ward", on_delete=models.PROTECT, related_name="+")
     day = models.DateField()
     last_number = models.PositiveIntegerField(default=0)
+
+    objects = CounterManager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["ward", "day"], name="one_code_counter_per_ward_day")]

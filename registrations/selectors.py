@@ -8,12 +8,10 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 
-from django.db import connection
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, Value
 
 from portal.common.crypto import lookup_hmac
 from portal.common.process_cache import ProcessCache
-from portal.common.sql import execute, select_rows
 from portal.common.text import fold_accents
 
 from .constants import LIVE_STATES, Group, PersonRole
@@ -22,7 +20,6 @@ from .models import (
     BirthDetails,
     Bundle,
     CatalogueVersion,
-    DeathDetails,
     GroupRule,
     MedicalCertificate,
     Person,
@@ -136,31 +133,12 @@ def bundle_detail_queryset(user) -> QuerySet[Bundle]:
     )
 
 
-def declaration_load(bundle: Bundle) -> Bundle:
-    """Read a bundle's declaration rows into it (its details row, its people, its attachments), as
-    ``select_related`` and ``prefetch_related`` would, after it was read alone under its lock.
-
-    Written out as three plain reads: submissions and every clerk action load a declaration, and
-    compiling the ORM's joins and prefetches for it cost about twice the database's own time."""
-    details_model = BirthDetails if bundle.group == Group.BIRTH else DeathDetails
-    details = next(iter(_rows_of(details_model, bundle)), None)
-    for model in (BirthDetails, DeathDetails):
-        # A missing row is remembered too: the descriptor then answers DoesNotExist without a query.
-        model.bundle.field.remote_field.set_cached_value(bundle, details if model is details_model else None)
-    prefetched = bundle.__dict__.setdefault("_prefetched_objects_cache", {})
-    for name, model, order in (("people", Person, "id"), ("attachments", Attachment, "uploaded_at, id")):
-        # What prefetch_related leaves behind: the related manager's queryset, already evaluated.
-        related = getattr(bundle, name).get_queryset()
-        related._result_cache, related._prefetch_done = _rows_of(model, bundle, order=order), True
-        prefetched[name] = related
-    return bundle
-
-
-def _rows_of(model, bundle: Bundle, *, order: str = "") -> list:
-    rows = select_rows(model, "bundle_id = %s", [bundle.pk], order=order)
-    for row in rows:
-        model.bundle.field.set_cached_value(row, bundle)
-    return rows
+def with_declaration(queryset: QuerySet[Bundle]) -> QuerySet[Bundle]:
+    """The bundles with what their declaration reads: the details row, the people, the attachments."""
+    return queryset.select_related("birth", "death").prefetch_related(
+        Prefetch("people", queryset=Person.objects.order_by("pk")),
+        Prefetch("attachments", queryset=Attachment.objects.order_by("uploaded_at", "pk")),
+    )
 
 
 def bundle_get(*, user, key: str, queryset: QuerySet[Bundle] | None = None) -> Bundle:
@@ -180,28 +158,28 @@ def birth_duplicate_of(
     """Another live birth bundle with the same medical birth certificate, or the same mother and birth
     date and a similar child name.
 
-    Every birth submission asks, and almost always the answer is none. So first the bundles that
-    share the certificate number or the mother's ID hash, in one plain read of two single-table index
-    lookups (the same question joined to bundles and children cost PostgreSQL half a millisecond of
-    planning each time); only when there are some, their children, and the name is judged here."""
-    quote = connection.ops.quote_name
-    parts, params = [], []
+    First the bundles that share the certificate number or the mother's ID hash (almost always
+    none), then their children, and the name is judged here."""
+    candidates = []
     if certificate_number:
-        table = quote(BirthDetails._meta.db_table)
-        parts.append(f"SELECT bundle_id, 1 FROM {table} WHERE medical_birth_certificate_number = %s")  # noqa: S608
-        params.append(certificate_number)
+        candidates.append(
+            BirthDetails.objects.filter(medical_birth_certificate_number=certificate_number)
+            .annotate(by_certificate=Value(True))
+            .values_list("bundle_id", "by_certificate")
+        )
     if mother_id and child_born:
-        table = quote(Person._meta.db_table)
-        parts.append(f"SELECT bundle_id, 0 FROM {table} WHERE role = %s AND id_number_hmac = %s")  # noqa: S608
-        params += [PersonRole.MOTHER, lookup_hmac(mother_id)]
-    if not parts:
+        candidates.append(
+            Person.objects.filter(role=PersonRole.MOTHER, id_number_hmac=lookup_hmac(mother_id))
+            .annotate(by_certificate=Value(False))
+            .values_list("bundle_id", "by_certificate")
+        )
+    if not candidates:
         return None
+    query = candidates[0].union(*candidates[1:], all=True) if len(candidates) > 1 else candidates[0]
     same_certificate: dict[int, bool] = {}
-    with connection.cursor() as cursor:
-        execute(cursor, " UNION ALL ".join(parts), params)
-        for bundle_id, by_certificate in cursor.fetchall():
-            if bundle_id != bundle.pk:
-                same_certificate[bundle_id] = same_certificate.get(bundle_id, False) or bool(by_certificate)
+    for bundle_id, by_certificate in query:
+        if bundle_id != bundle.pk:
+            same_certificate[bundle_id] = same_certificate.get(bundle_id, False) or bool(by_certificate)
     if not same_certificate:
         return None
     children = Person.objects.filter(
@@ -381,8 +359,5 @@ def certificates_of(*, facility, kind: str):
 
 
 def certificate_current(*, kind: str, number: str) -> MedicalCertificate | None:
-    """The version in use of a facility's certificate (at most one, by constraint). A plain read, as
-    in ``declaration_load``: every submission that names a certificate makes it; the facility is
-    read only where it is shown."""
-    rows = select_rows(MedicalCertificate, "kind = %s AND number = %s AND current", [kind, number])
-    return rows[0] if rows else None
+    """The version in use of a facility's certificate (at most one, by constraint)."""
+    return MedicalCertificate.objects.filter(kind=kind, number=number, current=True).first()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from portal.common.serializers import ReusedFieldTree
 from portal.divisions.selectors import ward_exists
 
 from . import validators as v
@@ -151,7 +150,7 @@ class FuneralAllowanceSerializer(StrictSerializer):
     survivor_benefit = SurvivorBenefitSerializer(required=False)
 
 
-class DeclarationSerializer(ReusedFieldTree, StrictSerializer):
+class DeclarationSerializer(StrictSerializer):
     """What a draft may carry. ``group`` is fixed at creation; every other key may be sent again."""
 
     group = serializers.ChoiceField(choices=Group.choices, required=False)

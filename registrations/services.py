@@ -9,7 +9,7 @@ import hashlib
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django_fsm import TransitionNotAllowed
@@ -18,7 +18,6 @@ from portal.accounts.constants import Role
 from portal.accounts.models import User
 from portal.audit.services import audit_record
 from portal.common.identifiers import bundle_code, personal_id_errors
-from portal.common.sql import execute, insert_rows
 from portal.divisions.selectors import province_of
 from portal.workcalendar import services as calendar
 
@@ -122,7 +121,8 @@ def allowed_actions(bundle: Bundle) -> list[str]:
 
 
 def _transition(bundle: Bundle, name: str, *, actor, reason: str = "", extra: dict | None = None) -> None:
-    """Run one FSM transition and record it; a refused one raises before anything is written."""
+    """Run one FSM transition and record it; a refused one raises before anything is written. The
+    caller then saves with ``_save``, which announces the change."""
     source = bundle.state
     try:
         getattr(bundle, name)()
@@ -144,9 +144,35 @@ def _locked(bundle: Bundle | selectors.BundleKey, *, actor=None, declaration: bo
     what the actor may see (a bundle outside it does not exist for them)."""
     base = Bundle.objects if actor is None else selectors.bundles_for(actor)
     queryset = base.select_for_update(of=("self",))
+    if declaration:
+        queryset = selectors.with_declaration(queryset)
     lookup = bundle.lookup() if isinstance(bundle, selectors.BundleKey) else {"pk": bundle.pk}
-    locked = queryset.get(**lookup)
-    return selectors.declaration_load(locked) if declaration else locked
+    return queryset.get(**lookup)
+
+
+def _columns(row) -> dict[str, object]:
+    """A row's column values as loaded, to compare with after a change (and announce as before)."""
+    return {f.attname: copy.copy(getattr(row, f.attname)) for f in row._meta.concrete_fields}
+
+
+def _save(bundle: Bundle, loaded: dict[str, object]) -> None:
+    """Write the columns that differ from ``loaded`` (and the modification time), then announce a
+    state change inside the transaction, so what subscribers write commits or rolls back with it."""
+    changed = [name for name, value in loaded.items() if getattr(bundle, name) != value]
+    bundle.save(update_fields=[*changed, "updated_at"])
+    if loaded["state"] != bundle.state:
+        signals.bundle_transitioned.send(
+            sender=Bundle, bundle=bundle, source=loaded["state"], target=bundle.state, previous=loaded
+        )
+
+
+def _save_step(step: Step, loaded: dict[str, object], *, bundle: Bundle | None, **save) -> None:
+    """Save a step and announce its change of state, as ``_save`` does for a bundle."""
+    step.save(**save)
+    if loaded["state"] != step.state:
+        signals.step_transitioned.send(
+            sender=Step, step=step, bundle=bundle, source=loaded["state"], target=step.state, previous=loaded
+        )
 
 
 def _bundle_event(bundle: Bundle, action: str, *, actor=None, data: dict | None = None) -> None:
@@ -209,7 +235,7 @@ def bundle_create_draft(*, owner, data: dict) -> Bundle:
         details.save(force_insert=True)  # a new bundle's row: no UPDATE tried first
     for person in (requester, *to_save):
         person.prepare()
-    insert_rows(Person, [requester, *to_save])  # every new bundle: see portal.common.sql
+    Person.objects.bulk_create([requester, *to_save])
     return bundle
 
 
@@ -228,25 +254,10 @@ def bundle_update_draft(*, bundle: Bundle, actor, data: dict) -> Bundle:
 def _next_code(bundle: Bundle, now: datetime) -> str:
     """{province}.{ward}-{YYMMDD}-{NNNN}: unique, sortable within a ward, readable over the phone."""
     day = timezone.localtime(now).date()
-    number = _upsert_counter(BundleCodeCounter, {"ward_id": bundle.ward_id, "day": day})
+    (number,) = BundleCodeCounter.objects.advance(
+        counter="last_number", key={"ward": bundle.ward_id, "day": day}
+    )
     return bundle_code(province=province_of(bundle.ward_id), ward=bundle.ward_id, day=day, number=number)
-
-
-def _upsert_counter(model, key: dict) -> int:
-    """Increment a counter row and return the new value, in one statement that also locks the row
-    until the transaction ends; a rolled-back transaction gives the number back, so no gap appears."""
-    table = connection.ops.quote_name(model._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(c) for c in key)
-    placeholders = ", ".join(["%s"] * len(key))
-    with connection.cursor() as cursor:
-        execute(
-            cursor,
-            f"INSERT INTO {table} ({columns}, last_number) VALUES ({placeholders}, 1) "  # noqa: S608 - names only
-            f"ON CONFLICT ({columns}) DO UPDATE SET last_number = {table}.last_number + 1 "
-            "RETURNING last_number",
-            list(key.values()),
-        )
-        return cursor.fetchone()[0]
 
 
 def _catalogue(bundle: Bundle, day) -> selectors.Catalogue:
@@ -318,22 +329,6 @@ def bundle_submission_errors(*, bundle: Bundle) -> dict[str, list[str]]:
     return {}
 
 
-def _columns(bundle: Bundle) -> dict[str, object]:
-    return {
-        f.attname: copy.copy(getattr(bundle, f.attname))
-        for f in Bundle._meta.concrete_fields
-        if not f.primary_key
-    }
-
-
-def _save_changed(bundle: Bundle, loaded: dict[str, object]) -> None:
-    """Write only the columns that differ from ``loaded`` (and the modification time). A submission
-    sets a third of the bundle's columns; writing all 33 took half as long again, spent compiling and
-    adapting values nobody changed."""
-    changed = [name for name, value in loaded.items() if getattr(bundle, name) != value]
-    bundle.save(update_fields=[*changed, "updated_at"])
-
-
 @transaction.atomic
 def bundle_submit(*, bundle: Bundle, actor) -> Bundle:
     bundle = _locked(bundle, actor=actor)
@@ -355,7 +350,7 @@ def bundle_submit(*, bundle: Bundle, actor) -> Bundle:
     # The ward's code counter is taken last: its row stays locked until commit, so every other
     # submission of the ward that day waits only for this transaction's final statements.
     bundle.code = _next_code(bundle, now)
-    _save_changed(bundle, loaded)
+    _save(bundle, loaded)
     regime = bundle.death.regime if bundle.group == Group.DEATH else None
     present = set(bundle.procedures)
     steps = []
@@ -371,7 +366,7 @@ def bundle_submit(*, bundle: Bundle, actor) -> Bundle:
                 depends_on=rules.step_dependencies(code, catalogue, present),
             )
         )
-    insert_rows(Step, steps)  # every submission: see portal.common.sql
+    Step.objects.bulk_create(steps)
     _on_commit(signals.bundle_submitted, bundle=bundle)
     return bundle
 
@@ -382,15 +377,17 @@ def bundle_submit(*, bundle: Bundle, actor) -> Bundle:
 @transaction.atomic
 def bundle_accept(*, bundle: Bundle, actor) -> Bundle:
     bundle = _locked(bundle, actor=actor)
+    loaded = _columns(bundle)
     _ensure_may("accept", actor=actor, bundle=bundle)
     _transition(bundle, "accept", actor=actor)
-    bundle.save()
+    _save(bundle, loaded)
     return bundle
 
 
 @transaction.atomic
 def bundle_request_supplement(*, bundle: Bundle, actor, items: list[dict]) -> SupplementRequest:
     bundle = _locked(bundle, actor=actor)
+    loaded = _columns(bundle)
     _ensure_may("request_supplement", actor=actor, bundle=bundle)
     _transition(bundle, "request_supplement", actor=actor, extra={"items": items})
     rule = _catalogue(bundle, timezone.localdate()).rule
@@ -401,7 +398,7 @@ def bundle_request_supplement(*, bundle: Bundle, actor, items: list[dict]) -> Su
     )
     end_of = lambda day: timezone.make_aware(datetime.combine(day, datetime.max.time()))  # noqa: E731
     bundle.due_at = None  # the clock stops while the citizen answers
-    bundle.save()
+    _save(bundle, loaded)
     notify_requester(
         bundle=bundle,
         subject="Đề nghị bổ sung hồ sơ",
@@ -422,6 +419,7 @@ def bundle_request_supplement(*, bundle: Bundle, actor, items: list[dict]) -> Su
 def bundle_resubmit(*, bundle: Bundle, actor, data: dict) -> Bundle:
     """The citizen answers a supplement request: only the requested fields may change."""
     bundle = _locked(bundle, actor=actor)
+    loaded = _columns(bundle)
     _ensure_may("resubmit", actor=actor, bundle=bundle)
     _require_state(bundle, "resubmit", (BundleState.AWAITING_CITIZEN,))
     request = bundle.supplements.filter(answered_at__isnull=True, expired_at__isnull=True).get()
@@ -443,7 +441,7 @@ def bundle_resubmit(*, bundle: Bundle, actor, data: dict) -> Bundle:
     _start_clock(bundle, catalogue, now)
     _flag_duplicates(bundle, after)
     bundle.certificate_status = check.status
-    bundle.save()
+    _save(bundle, loaded)
     request.answered_at = now
     request.save(update_fields=["answered_at"])
     return bundle
@@ -452,23 +450,25 @@ def bundle_resubmit(*, bundle: Bundle, actor, data: dict) -> Bundle:
 @transaction.atomic
 def bundle_reject(*, bundle: Bundle, actor, reason: str) -> Bundle:
     bundle = _locked(bundle, actor=actor)
+    loaded = _columns(bundle)
     if actor is not None:  # None: the periodic job rejecting an unanswered supplement request
         _ensure_may("reject", actor=actor, bundle=bundle)
     _transition(bundle, "reject", actor=actor, reason=reason)
     bundle.closed_reason = reason
     bundle.due_at = None
-    bundle.save()
+    _save(bundle, loaded)
     return bundle
 
 
 @transaction.atomic
 def bundle_withdraw(*, bundle: Bundle, actor, reason: str = "") -> Bundle:
     bundle = _locked(bundle, actor=actor)
+    loaded = _columns(bundle)
     _ensure_may("withdraw", actor=actor, bundle=bundle)
     _transition(bundle, "withdraw", actor=actor, reason=reason)
     bundle.closed_reason = reason or "Công dân rút hồ sơ."
     bundle.due_at = None
-    bundle.save()
+    _save(bundle, loaded)
     return bundle
 
 
@@ -500,45 +500,36 @@ def bundle_register(*, bundle: Bundle, actor) -> Bundle:
     """Enter the bundle in the ward's book: the next gapless number of this year's birth or death book.
     The registration step is done; for a birth the personal ID step becomes due at once."""
     bundle = _locked(bundle, actor=actor)
+    loaded = _columns(bundle)
     _ensure_may("register", actor=actor, bundle=bundle)
+    if "register" not in allowed_actions(bundle):  # refused before a number or certificate is taken
+        raise TransitionRefused(action="register", state=bundle.state, allowed=allowed_actions(bundle))
     now = timezone.now()
     year = timezone.localdate(now).year
     book = Book.BIRTH if bundle.group == Group.BIRTH else Book.DEATH
-    source = bundle.state
-    try:
-        bundle.register()
-    except TransitionNotAllowed:
-        raise TransitionRefused(action="register", state=source, allowed=allowed_actions(bundle)) from None
     _claim_certificate(bundle)
-    bundle.registration_number = _upsert_counter(
-        RegistrationCounter, {"ward_id": bundle.ward_id, "book": book, "year": year}
+    (bundle.registration_number,) = RegistrationCounter.objects.advance(
+        counter="last_number", key={"ward": bundle.ward_id, "book": book, "year": year}
     )
     bundle.registration_book = f"01/{year}"
     bundle.registered_at, bundle.registered_by = now, actor
-    audit_record(
-        stream=f"bundle:{bundle.public_id}",
-        action="bundle.register",
+    _transition(
+        bundle,
+        "register",
         actor=actor,
-        object_type="bundle",
-        object_id=bundle.code,
-        data={
-            "from": source,
-            "to": bundle.state,
-            "reason": "",
-            "number": bundle.registration_number,
-            "book": bundle.registration_book,
-        },
+        extra={"number": bundle.registration_number, "book": bundle.registration_book},
     )
-    bundle.save()
+    _save(bundle, loaded)
     steps = list(bundle.steps.all())
     registration = next(s for s in steps if s.procedure == REGISTRATION_PROCEDURE[bundle.group])
+    step_loaded = _columns(registration)
     registration.mark_done()
     registration.done_at = now
     registration.result = {
         "registration_number": bundle.registration_number,
         "book": bundle.registration_book,
     }
-    registration.save()
+    _save_step(registration, step_loaded, bundle=bundle)
     _release_ready_steps(bundle, steps, now)
     _on_commit(signals.bundle_registered, bundle=bundle)
     return bundle
@@ -575,6 +566,7 @@ def bundle_sign(*, bundle: Bundle, actor) -> Bundle:
     """The leader signed the extract (the signing app calls this after a valid signature): the
     remaining steps become due."""
     bundle = _locked(bundle, actor=actor)
+    loaded = _columns(bundle)
     _ensure_may("sign", actor=actor, bundle=bundle)
     if bundle.state == BundleState.REGISTERED and not extract_is_complete(bundle):
         raise ValidationFailed(
@@ -584,7 +576,7 @@ def bundle_sign(*, bundle: Bundle, actor) -> Bundle:
     now = timezone.now()
     _transition(bundle, "sign", actor=actor)
     bundle.signed_at = now
-    bundle.save()
+    _save(bundle, loaded)
     _release_ready_steps(bundle, list(bundle.steps.all()), now)
     _on_commit(signals.bundle_signed, bundle=bundle)
     return bundle
@@ -593,6 +585,7 @@ def bundle_sign(*, bundle: Bundle, actor) -> Bundle:
 @transaction.atomic
 def bundle_close_partially(*, bundle: Bundle, actor, reason: str) -> Bundle:
     bundle = _locked(bundle, actor=actor)
+    loaded = _columns(bundle)
     _ensure_may("close_partially", actor=actor, bundle=bundle)
     stuck = [s for s in bundle.steps.all() if s.state in (StepState.REJECTED, StepState.DEAD)]
     if bundle.state == BundleState.SIGNED and not stuck:
@@ -600,7 +593,7 @@ def bundle_close_partially(*, bundle: Bundle, actor, reason: str) -> Bundle:
     _transition(bundle, "close_partially", actor=actor, reason=reason)
     bundle.closed_reason = reason
     bundle.completed_at = timezone.now()
-    bundle.save()
+    _save(bundle, loaded)
     return bundle
 
 
@@ -619,10 +612,11 @@ def _release_ready_steps(bundle: Bundle, steps: list[Step], now: datetime) -> li
             and step.procedure not in INTERNAL_PROCEDURES
             and set(step.depends_on) <= done
         ):
+            loaded = _columns(step)
             step.release()
             step.due_since = step.next_attempt_at = now
             step.deadline = calendar.deadline_from(now, step.time_limit_days)
-            step.save()
+            _save_step(step, loaded, bundle=bundle)
             released.append(step)
     if released:
         ids = [s.pk for s in released]
@@ -667,10 +661,13 @@ def steps_claim_due(
         )
         claimed = []
         for step in due:
+            loaded = _columns(step)
             step.claim()
             step.attempts += 1
             step.lease_until = now + timedelta(seconds=lease_seconds)
-            step.save(update_fields=["state", "attempts", "lease_until", "updated_at"])
+            _save_step(
+                step, loaded, bundle=None, update_fields=["state", "attempts", "lease_until", "updated_at"]
+            )
             claimed.append((step.pk, step.attempts))
     return claimed
 
@@ -695,10 +692,11 @@ def _move_reported_step(
     bundle, step = _locked_step(step_id)
     if _fenced(step, attempt):
         return False
+    loaded = _columns(step)
     getattr(step, transition)()
     for name, value in {"lease_until": None, **fields}.items():
         setattr(step, name, value)
-    step.save()
+    _save_step(step, loaded, bundle=bundle)
     if event:
         _step_event(bundle, step, event, **(event_data or {}))
     return True
@@ -739,9 +737,10 @@ def step_resend(*, step_id: int, reason: str) -> bool:
     bundle, step = _locked_step(step_id)
     if step.state != StepState.ACCEPTED:
         return False
+    loaded = _columns(step)
     step.resend()
     step.next_attempt_at, step.reason = timezone.now(), reason
-    step.save()
+    _save_step(step, loaded, bundle=bundle)
     _step_event(bundle, step, "resend", reason=reason)
     return True
 
@@ -779,11 +778,12 @@ def step_record_result(
         attempt is not None and _fenced(step, attempt) and step.state != StepState.ACCEPTED
     ):
         return step
+    loaded = _columns(step)
     refused = _apply_result(bundle, step, result)
     if refused:
         step.mark_rejected()
         step.reason, step.lease_until = refused, None
-        step.save()
+        _save_step(step, loaded, bundle=bundle)
         _step_event(bundle, step, "rejected", reason=refused)
         return step
     now = timezone.now()
@@ -791,7 +791,7 @@ def step_record_result(
     step.result, step.done_at, step.lease_until, step.reason = result, now, None, ""
     if reference:
         step.reference = reference[:100]
-    step.save()
+    _save_step(step, loaded, bundle=bundle)
     _step_event(bundle, step, "done")
     step_pk, procedure = step.pk, step.procedure
     transaction.on_commit(
@@ -801,9 +801,10 @@ def step_record_result(
     steps = list(bundle.steps.all())
     _release_ready_steps(bundle, steps, now)
     if bundle.state == BundleState.SIGNED and all(s.state == StepState.DONE for s in steps):
+        bundle_loaded = _columns(bundle)
         _transition(bundle, "complete", actor=None)
         bundle.completed_at = now
-        bundle.save()
+        _save(bundle, bundle_loaded)
     if step.procedure != "personal_id":
         notify_requester(
             bundle=bundle,
@@ -824,9 +825,10 @@ def step_record_rejection(
         attempt is not None and _fenced(step, attempt) and step.state != StepState.ACCEPTED
     ):
         return step
+    loaded = _columns(step)
     step.mark_rejected()
     step.reason, step.lease_until = reason[:1000], None
-    step.save()
+    _save_step(step, loaded, bundle=bundle)
     _step_event(bundle, step, "rejected", reason=step.reason)
     notify_requester(
         bundle=bundle,
@@ -844,13 +846,14 @@ def step_replay(*, step_id: int, actor) -> Step:
     bundle, step = _locked_step(step_id)
     if actor is not None:
         _ensure_may("replay", actor=actor, bundle=bundle)
+    loaded = _columns(step)
     source = step.state
     try:
         step.replay()
     except TransitionNotAllowed:
         raise TransitionRefused(action="replay", state=source, allowed=[]) from None
     step.next_attempt_at, step.attempts, step.reason = timezone.now(), 0, ""
-    step.save()
+    _save_step(step, loaded, bundle=bundle)
     _step_event(bundle, step, "replayed", by=getattr(actor, "username", "system"), previous=source)
     transaction.on_commit(lambda: signals.step_due.send(sender=Step, step_ids=[step.pk]), robust=True)
     return step

@@ -4,15 +4,19 @@ bundles never wait on one global lock; the seal binds the streams together once 
 
 from django.db import models
 
+from portal.common.counters import CounterManager
+
 GENESIS_HASH = "0" * 64
 
 
 class AuditStream(models.Model):
-    """The head of one chain. Locked (SELECT … FOR UPDATE) while an event is appended to it."""
+    """The head of one chain, locked from the moment an event takes its number until the transaction ends."""
 
     key = models.CharField("luồng", max_length=100, primary_key=True)
     last_seq = models.PositiveBigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default=GENESIS_HASH)
+
+    objects = CounterManager()
 
     class Meta:
         verbose_name = "luồng nhật ký"

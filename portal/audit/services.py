@@ -7,10 +7,8 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
-
-from portal.common.sql import execute, insert_rows
 
 from . import context
 from .models import GENESIS_HASH, AuditEvent, AuditSeal, AuditStream
@@ -71,19 +69,15 @@ def _hash_of(event: AuditEvent) -> str:
 
 
 def _advance_stream(stream: str) -> tuple[int, str]:
-    """Take the stream's next sequence number and the hash to chain to, in one statement that also
-    locks the stream's head row until the transaction ends (so appends to one stream serialise, and
-    appends to different streams never wait on each other)."""
-    table = connection.ops.quote_name(AuditStream._meta.db_table)
-    with connection.cursor() as cursor:
-        execute(
-            cursor,
-            f"INSERT INTO {table} (key, last_seq, last_hash) VALUES (%s, 1, %s) "  # noqa: S608 - table name only
-            f"ON CONFLICT (key) DO UPDATE SET last_seq = {table}.last_seq + 1 RETURNING last_seq, last_hash",
-            [stream, GENESIS_HASH],
-        )
-        seq, prev_hash = cursor.fetchone()
-    return seq, prev_hash
+    """Take the stream's next sequence number and the hash to chain to. The head row stays locked
+    until the transaction ends, so appends to one stream serialise and different streams never wait
+    on each other."""
+    return AuditStream.objects.advance(
+        counter="last_seq",
+        key={"key": stream},
+        defaults={"last_hash": GENESIS_HASH},
+        returning=("last_hash",),
+    )
 
 
 def audit_record(
@@ -122,12 +116,9 @@ def audit_record(
 
 
 def _append(*, fields: dict, stream: str) -> None:
-    """Insert the event and move the stream's head to it: every transition of every bundle writes one,
-    so in plain SQL (``insert_rows``) rather than compiled by the ORM each time."""
-    insert_rows(AuditEvent, [AuditEvent(**fields)])
-    streams = connection.ops.quote_name(AuditStream._meta.db_table)
-    with connection.cursor() as cursor:
-        execute(cursor, f"UPDATE {streams} SET last_hash = %s WHERE key = %s", [fields["hash"], stream])  # noqa: S608
+    """Insert the event and move the stream's head to it."""
+    AuditEvent.objects.create(**fields)
+    AuditStream.objects.filter(key=stream).update(last_hash=fields["hash"])
 
 
 def _day_bounds(day: date) -> tuple[datetime, datetime]:

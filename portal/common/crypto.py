@@ -15,8 +15,6 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from .process_cache import ProcessCache
-
 
 @functools.cache
 def _derive(secret: str, purpose: bytes) -> bytes:
@@ -27,33 +25,17 @@ def _derive(secret: str, purpose: bytes) -> bytes:
 
 @functools.cache
 def _fernet_for(secret: str) -> Fernet:
-    # Built once per key: a submission encrypts and decrypts about ten values, and building the
-    # Fernet object each time (key decoding, checks) cost 26 µs a value inside a request.
+    # One Fernet object per key: building it decodes and checks the key, which need not happen per value.
     return Fernet(base64.urlsafe_b64encode(_derive(secret, b"portal/encrypt/v1")))
 
 
-# What this process encrypted or decrypted lately, by key and token. A decryption costs 50 to 90 µs
-# in a request (8 µs in a tight loop: OpenSSL's code is cold by the time a request reaches it), and a
-# submission reads back the values its own draft wrote and its owner's account row on each request.
-# The clear values stay in the worker's memory for minutes, as the key they are protected with does.
-_recent = ProcessCache(seconds=300, max_entries=4096)
-
-
 def encrypt_text(value: str) -> str:
-    secret = settings.PERSONAL_DATA_KEY
-    token = _fernet_for(secret).encrypt(value.encode()).decode()
-    _recent.remember((secret, token), value)
-    return token
+    return _fernet_for(settings.PERSONAL_DATA_KEY).encrypt(value.encode()).decode()
 
 
 def decrypt_text(token: str) -> str:
-    secret = settings.PERSONAL_DATA_KEY
-    return _recent.get((secret, token), lambda: _decrypt(secret, token))
-
-
-def _decrypt(secret: str, token: str) -> str:
     try:
-        return _fernet_for(secret).decrypt(token.encode()).decode()
+        return _fernet_for(settings.PERSONAL_DATA_KEY).decrypt(token.encode()).decode()
     except InvalidToken as exc:  # a wrong key must fail loudly, never return garbage
         raise ImproperlyConfigured("Personal data cannot be decrypted with the configured key.") from exc
 

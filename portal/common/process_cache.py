@@ -1,5 +1,5 @@
-"""A process's short memory of values it would otherwise read or compute on every request: rows that
-change a few times a year (the catalogue, the calendar), decrypted personal data."""
+"""A process's short memory of rows it would otherwise read on every request and that change a few
+times a year: the procedure catalogue and the calendar's overrides. Never personal data."""
 
 from __future__ import annotations
 
@@ -23,14 +23,10 @@ class ProcessCache:
         if cached and time.monotonic() - cached[0] < self.seconds:
             return cached[1]
         value = compute()
-        self.remember(key, value)
-        return value
-
-    def remember(self, key: Hashable, value: Any) -> None:
-        """Keep ``value`` already known (as a value just encrypted is), without asking for it first."""
         if len(self._entries) >= self.max_entries:
             self._entries.clear()
         self._entries[key] = (time.monotonic(), value)
+        return value
 
     def clear(self, **_) -> None:
         self._entries.clear()

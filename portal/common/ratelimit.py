@@ -9,7 +9,6 @@ import time
 
 from django.conf import settings
 from django.core.cache import caches
-from django.core.cache.backends.redis import RedisCache
 from rest_framework.throttling import BaseThrottle
 
 logger = logging.getLogger("portal.ratelimit")
@@ -43,28 +42,14 @@ def rate_exceeded(*, scope: str, ident: str, now: float | None = None) -> int | 
 
 
 def _count(cache, key: str, *, timeout: int) -> int:
-    """Add one to the counter and return it. On Redis that is one round trip: INCR creates the key at 1,
-    and EXPIRE in the same pipeline bounds its life (the key names its window, so pushing the expiry on
-    with every request only keeps a finished window's counter a few seconds longer). Elsewhere add()
-    creates the counter if absent and incr() is atomic."""
-    if isinstance(cache, RedisCache):
-        name = cache.make_and_validate_key(key)
-        pipeline = _write_client(cache).pipeline(transaction=False)
-        pipeline.incr(name)
-        pipeline.expire(name, timeout)
-        return pipeline.execute()[0]
+    """Add one to the window's counter and return it: add() creates it if absent (with its expiry),
+    incr() is atomic on every backend."""
     cache.add(key, 0, timeout=timeout)
-    return cache.incr(key)
-
-
-def _write_client(cache: RedisCache):
-    """Django's Redis cache builds a new client object for every call (redis-py fills a table of
-    response callbacks each time); writes always go to the first server, so one client per cache
-    instance serves them all."""
-    client = cache.__dict__.get("_ratelimit_client")
-    if client is None:
-        client = cache.__dict__["_ratelimit_client"] = cache._cache.get_client(write=True)
-    return client
+    try:
+        return cache.incr(key)
+    except ValueError:  # the window ended between the two calls: a new counter starts at one
+        cache.add(key, 1, timeout=timeout)
+        return 1
 
 
 class PerUserThrottle(BaseThrottle):

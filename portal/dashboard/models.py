@@ -4,6 +4,7 @@ shared by a whole province, so concurrent submissions in different wards never w
 
 from django.db import models
 
+from portal.common.counters import CounterManager
 from portal.divisions.models import Ward
 
 from .rules import BUNDLE_COLUMNS, COLUMNS
@@ -22,6 +23,8 @@ class WardDay(models.Model):
     agency = models.CharField("cơ quan", max_length=20, blank=True)  # "" except for agency step figures
     # When a change last reached the row: the province totals are refreshed from rows changed since.
     touched_at = models.DateTimeField("cập nhật lúc", db_index=True)
+
+    objects = CounterManager()
 
     class Meta:
         verbose_name = "số liệu ngày theo xã"

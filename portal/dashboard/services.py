@@ -3,15 +3,13 @@ by the difference, never read-modify-write), and rebuild everything from the raw
 
 from __future__ import annotations
 
-import io
-import json
 from collections import Counter
 from datetime import date, timedelta
 
-from django.db import connection, transaction
+from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 
-from portal.common.sql import execute
 from portal.divisions.selectors import province_of
 from portal.workcalendar.services import overrides_between
 from registrations.models import Bundle, Step
@@ -19,39 +17,31 @@ from registrations.models import Bundle, Step
 from . import rules
 from .models import ProvinceDay, RefreshMark, WardDay
 
-_KEY_COLUMNS = ("ward_id", "province_id", "day", "group", "procedure", "agency", "touched_at")
-_CONFLICT = ("ward_id", "day", "group", "procedure", "agency")
+_CONFLICT = ("ward", "day", "group", "procedure", "agency")
 
 
 def rollups_apply(delta: rules.Contribution) -> None:
     """Add ``delta`` to the ward-day rows in one statement, creating rows as needed. Counters only move
-    by the difference (``count = count + excluded.count``), so concurrent changes never overwrite each
-    other and no row is read first."""
-    if not delta:
-        return
-    quote = connection.ops.quote_name
-    table = quote(WardDay._meta.db_table)
+    by the difference, so concurrent changes never overwrite each other and no row is read first."""
     # Only the counters this change moves are written; the others start at their database default, 0.
-    touched = sorted({c for counts in delta.values() for c in counts})
+    touched = tuple(sorted({c for counts in delta.values() for c in counts}))
     if not touched:
         return
-    columns = [*_KEY_COLUMNS, *touched]
     now = timezone.now()
-    values: list = []
-    for (ward, day, group, procedure, agency), counts in sorted(delta.items()):
-        values += [ward, province_of(ward) or 0, day, group, procedure, agency, now]
-        values += [counts.get(c, 0) for c in touched]
-    row = f"({', '.join(['%s'] * len(columns))})"
-    # Every name comes from rules.COLUMNS and the model; only values are parameters.
-    sql = (
-        f"INSERT INTO {table} ({', '.join(quote(c) for c in columns)}) "  # noqa: S608 - names only
-        f"VALUES {', '.join([row] * len(delta))} "
-        f"ON CONFLICT ({', '.join(quote(c) for c in _CONFLICT)}) DO UPDATE SET "
-        + ", ".join(f"{quote(c)} = {table}.{quote(c)} + excluded.{quote(c)}" for c in touched)
-        + f", {quote('touched_at')} = excluded.{quote('touched_at')}"
-    )
-    with connection.cursor() as cursor:
-        execute(cursor, sql, values)
+    rows = [
+        {
+            "ward": ward,
+            "province_id": province_of(ward) or 0,
+            "day": day,
+            "group": group,
+            "procedure": procedure,
+            "agency": agency,
+            "touched_at": now,
+            **{c: counts.get(c, 0) for c in touched},
+        }
+        for (ward, day, group, procedure, agency), counts in sorted(delta.items())
+    ]
+    WardDay.objects.add(key=_CONFLICT, rows=rows, counters=touched, refresh=("touched_at",))
 
 
 def calendar_window(*days: date | None) -> dict[date, str]:
@@ -82,90 +72,22 @@ def rollups_rebuild(*, batch_size: int = 5000) -> int:
         rules.merge(
             total, rules.step_contribution(row, ward=row["bundle__ward_id"], group=row["bundle__group"])
         )
-    columns = [*_KEY_COLUMNS, *rules.COLUMNS]
     rows = [
-        [
-            ward,
-            province_of(ward) or 0,
-            day,
-            group,
-            procedure,
-            agency,
-            now,
-            *(counts.get(c, 0) for c in rules.COLUMNS),
-        ]
+        WardDay(
+            ward_id=ward,
+            province_id=province_of(ward) or 0,
+            day=day,
+            group=group,
+            procedure=procedure,
+            agency=agency,
+            touched_at=now,
+            **{c: counts.get(c, 0) for c in rules.COLUMNS},
+        )
         for (ward, day, group, procedure, agency), counts in total.items()
     ]
-    for start in range(0, len(rows), batch_size):
-        copy_rows(WardDay, columns, rows[start : start + batch_size])
+    WardDay.objects.bulk_create(rows, batch_size=batch_size)
     provinces_refresh(full=True)
     return len(rows)
-
-
-def _copy_text(value) -> str:
-    """One value in PostgreSQL's COPY text format."""
-    if value is None:
-        return "\\N"
-    if isinstance(value, bool):
-        return "t" if value else "f"
-    if isinstance(value, (dict, list)):
-        value = json.dumps(value, ensure_ascii=False)
-    elif hasattr(value, "isoformat"):
-        value = value.isoformat()
-    return str(value).replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-
-
-def save_all(model, objects: list) -> None:
-    """Insert model instances in bulk: on PostgreSQL with ids taken from the table's sequence and COPY
-    (the ORM's per-value preparation costs more than the database for millions of rows), elsewhere
-    with bulk_create. Either way each object has its primary key afterwards."""
-    if not objects:
-        return
-    if connection.vendor != "postgresql":
-        model.objects.bulk_create(objects, batch_size=2000)
-        return
-    table = model._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-            [table, len(objects)],
-        )
-        for obj, (pk,) in zip(objects, cursor.fetchall(), strict=True):
-            obj.pk = pk
-    fields = list(model._meta.concrete_fields)
-    stamped = [f for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
-    now = timezone.now()
-    for obj in objects:
-        for f in stamped:
-            if getattr(obj, f.attname) is None:
-                setattr(obj, f.attname, now)
-    buffer = io.StringIO()
-    for obj in objects:
-        buffer.write("\t".join(_copy_text(getattr(obj, f.attname)) for f in fields) + "\n")
-    buffer.seek(0)
-    names = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    with connection.cursor() as cursor:
-        cursor.cursor.copy_expert(f"COPY {table} ({names}) FROM STDIN", buffer)
-
-
-def copy_rows(model, columns: list[str], rows: list[list]) -> None:
-    """Write many roll-up rows fast: COPY on PostgreSQL (the ORM's per-value preparation costs more
-    than the database for tables this wide), bulk_create elsewhere."""
-    if not rows:
-        return
-    if connection.vendor != "postgresql":
-        model.objects.bulk_create([model(**dict(zip(columns, row, strict=True))) for row in rows])
-        return
-    # Roll-up rows are a few key values and then integers only: escape the keys, print the counters.
-    keys = sum(1 for c in columns if c not in rules.COLUMNS)
-    buffer = io.StringIO()
-    for row in rows:
-        head = "\t".join(_copy_text(v) for v in row[:keys])
-        buffer.write(head + "\t" + "\t".join(map(str, row[keys:])) + "\n")
-    buffer.seek(0)
-    names = ", ".join(connection.ops.quote_name(c) for c in columns)
-    with connection.cursor() as cursor:
-        cursor.cursor.copy_expert(f"COPY {model._meta.db_table} ({names}) FROM STDIN", buffer)
 
 
 def rollups_snapshot() -> dict[tuple, Counter]:
@@ -187,20 +109,21 @@ REFRESH_OVERLAP = timedelta(minutes=5)
 
 
 def _recompute(province: int, days: list[date]) -> None:
-    """Replace the province's totals for ``days`` by the sums of its ward rows, in the database."""
-    quote = connection.ops.quote_name
-    keys = ", ".join(quote(k) for k in _GROUPING)
-    sums = ", ".join(f"SUM({quote(c)})" for c in rules.COLUMNS)
-    marks = ", ".join(["%s"] * len(days))
+    """Replace the province's totals for ``days`` by the sums of its ward rows."""
     ProvinceDay.objects.filter(province_id=province, day__in=days).delete()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {quote(ProvinceDay._meta.db_table)} ({keys}, "  # noqa: S608 - names only
-            f"{', '.join(quote(c) for c in rules.COLUMNS)}) "
-            f"SELECT {keys}, {sums} FROM {quote(WardDay._meta.db_table)} "
-            f"WHERE {quote('province_id')} = %s AND {quote('day')} IN ({marks}) GROUP BY {keys}",
-            [province, *days],
-        )
+    sums = (
+        WardDay.objects.filter(province_id=province, day__in=days)
+        .values(*_GROUPING)
+        .annotate(**{f"sum_{c}": Sum(c) for c in rules.COLUMNS})
+        .order_by()
+    )
+    ProvinceDay.objects.bulk_create(
+        [
+            ProvinceDay(**{k: row[k] for k in _GROUPING}, **{c: row[f"sum_{c}"] for c in rules.COLUMNS})
+            for row in sums
+        ],
+        batch_size=2000,
+    )
 
 
 @transaction.atomic

@@ -116,15 +116,10 @@ else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-        # The same backend, with a health check that asks the server only when it has spoken.
-        DATABASES["default"]["ENGINE"] = "portal.common.postgresql"
         # Short transactional queries only. PostgreSQL's JIT compiles any plan whose estimate passes
         # its threshold, and for the clerk's queue counts over a large ward it spent 14 ms compiling a
         # 20 ms query. A deployer can turn it back on with ?options=-c%20jit%3Don in DATABASE_URL.
         DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
-# The hot statements of portal.common.sql are prepared once per PostgreSQL session. Turn off behind a
-# pooler that hands a session to another client between transactions (PgBouncer in transaction mode).
-PREPARED_STATEMENTS = env.bool("PREPARED_STATEMENTS", default=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- authentication -----------------------------------------------------------------------------
@@ -212,7 +207,7 @@ if "EMAIL_URL" in env:
 # --- REST API -----------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "portal.accounts.authentication.TokenAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -5,7 +5,7 @@ import contextlib
 
 import pytest
 from django.db import OperationalError, connection
-from django.test import Client, override_settings
+from django.test import Client
 from django.urls import reverse
 
 from portal.audit.models import AuditEvent
@@ -26,13 +26,8 @@ def connection_lost_at(statement: str):
             raise OperationalError("server closed the connection unexpectedly")
         return execute(sql, params, many, context)
 
-    with connection.execute_wrapper(wrapper), plain_statements():
+    with connection.execute_wrapper(wrapper):
         yield
-
-
-def plain_statements():
-    """Each statement as its own text (a prepared one would reach the wrapper as EXECUTE name)."""
-    return override_settings(PREPARED_STATEMENTS=False)
 
 
 def draft_and_its_owner() -> tuple[Bundle, Client]:
@@ -82,7 +77,7 @@ def test_a_fault_that_is_not_the_database_stays_a_500(db):
             raise ValueError("a bug, not an outage")
         return execute(sql, params, many, context)
 
-    with connection.execute_wrapper(wrapper), plain_statements():
+    with connection.execute_wrapper(wrapper):
         response = client.post(reverse("api:bundle-submit", args=[bundle.public_id]))
     assert response.status_code == 500
     assert response["Content-Type"] == "application/problem+json"

@@ -1,4 +1,4 @@
-"""The per-process cache behind the catalogue, the calendar windows and decrypted personal data."""
+"""The per-process cache behind the catalogue, and the calendar windows."""
 
 from portal.common import process_cache
 from portal.common.process_cache import ProcessCache
@@ -27,16 +27,3 @@ def test_values_are_kept_for_their_time_forgotten_on_clear_and_bounded(monkeypat
     cache.get("c", lambda: read("c"))  # a third key starts the memory again
     cache.get("a", lambda: read("a"))
     assert reads == ["a", "a", "a", "b", "c", "a"]
-
-
-def test_a_value_already_known_is_remembered_without_being_asked_for(monkeypatch):
-    now = [100.0]
-    monkeypatch.setattr(process_cache.time, "monotonic", lambda: now[0])
-    cache = ProcessCache(seconds=60, max_entries=2)
-    cache.remember("token", "clear")
-    assert cache.get("token", lambda: "asked") == "clear"
-    now[0] += 61
-    assert cache.get("token", lambda: "asked") == "asked"
-    cache.remember("b", 2)
-    cache.remember("c", 3)  # past the bound: the memory starts again
-    assert cache.get("token", lambda: "asked again") == "asked again"

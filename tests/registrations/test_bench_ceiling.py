@@ -10,7 +10,7 @@ import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
-from django.test.utils import CaptureQueriesContext, override_settings
+from django.test.utils import CaptureQueriesContext
 
 from registrations.models import Attachment, Bundle, Step
 from tests.conftest import require_tool
@@ -33,7 +33,6 @@ def written_tables(statements: list[str]) -> dict[str, set[str]]:
 
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True)
-@override_settings(PREPARED_STATEMENTS=False)  # the statements' own text, not EXECUTE of a prepared one
 def test_the_pgbench_script_writes_the_same_tables_as_a_submission_and_runs(divisions):
     cast = Cast()
     client = token_client(cast.citizen)

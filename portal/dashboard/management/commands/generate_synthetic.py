@@ -20,7 +20,7 @@ from portal.accounts.constants import Role
 from portal.accounts.models import User
 from portal.dashboard import rules
 from portal.dashboard.models import WardDay
-from portal.dashboard.services import copy_rows, provinces_refresh, rollups_rebuild, save_all
+from portal.dashboard.services import provinces_refresh, rollups_rebuild
 from portal.divisions.models import Ward
 from registrations.models import Bundle, Step
 
@@ -124,7 +124,7 @@ class Command(BaseCommand):
                 )
                 plans.append((procedures, state, registered, completed))
             with transaction.atomic():
-                save_all(Bundle, bundles)
+                Bundle.objects.bulk_create(bundles, batch_size=2000)
                 steps, attempts = [], []
                 for bundle, (procedures, state, registered, completed) in zip(bundles, plans, strict=True):
                     for position, code in enumerate(procedures):
@@ -142,7 +142,7 @@ class Command(BaseCommand):
                                 attempts=tries if step_state in ("done", "dead", "rejected") else 0,
                             )
                         )
-                save_all(Step, steps)
+                Step.objects.bulk_create(steps, batch_size=2000)
                 for step in steps:
                     for number in range(1, step.attempts + 1):
                         last = number == step.attempts
@@ -159,7 +159,14 @@ class Command(BaseCommand):
                                 correlation_id=str(uuid.uuid4()),
                             )
                         )
-                save_all(Attempt, attempts)
+                Attempt.objects.bulk_create(attempts, batch_size=2000)
+
+    @staticmethod
+    def _write(columns: list[str], rows: list[list]) -> int:
+        WardDay.objects.bulk_create(
+            [WardDay(**dict(zip(columns, row, strict=True))) for row in rows], batch_size=2000
+        )
+        return len(rows)
 
     @staticmethod
     def _step_state(rng, state, position, registered, completed):
@@ -179,7 +186,7 @@ class Command(BaseCommand):
 
     def _rollups(self, rng: random.Random, wards, *, years: int, batch: int) -> int:
         """A whole-bundle row and a personal-ID step row for each ward and day with births (about three
-        days in four, like a real ward), written with COPY on PostgreSQL."""
+        days in four, like a real ward), written in batches."""
         today, stamp = timezone.localdate(), timezone.now()
         columns = [
             "ward_id",
@@ -221,11 +228,9 @@ class Command(BaseCommand):
                 )
                 rows += [whole, step]
             if len(rows) >= batch:
-                copy_rows(WardDay, columns, rows)
-                written += len(rows)
+                written += self._write(columns, rows)
                 rows = []
-        copy_rows(WardDay, columns, rows)
-        written += len(rows)
+        written += self._write(columns, rows)
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 cursor.execute(f"ANALYZE {WardDay._meta.db_table}")
