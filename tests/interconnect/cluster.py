@@ -61,6 +61,16 @@ class Cluster(Processes):
     def _start(self, name: str, args: list[str], settings_module: str) -> None:
         self.start(name, args, DJANGO_SETTINGS_MODULE=settings_module)
 
+    def start_web(self, port: int, settings_module: str = "portal.settings.dev") -> None:
+        """The portal under gunicorn, as deployed: kept database connections, two workers."""
+        self._start(
+            "web",
+            [sys.executable, "-m", "gunicorn", "portal.wsgi:application", "--bind", f"127.0.0.1:{port}",
+             "--workers", "2", "--worker-class", "gthread", "--threads", "4", "--log-level", "warning"],
+            settings_module,
+        )  # fmt: skip
+        wait_for_port(port)
+
     def start_mock(self) -> None:
         self._start(
             "mock",

@@ -210,3 +210,33 @@ def test_callbacks_are_verified_and_replays_refused(cast, agencies):
     )
     assert replay.status_code == 409
     assert Bundle.objects.get(pk=bundle.pk).people.get(role="child").id_number == number
+
+
+@pytest.mark.parametrize(
+    ("knobs", "outcome", "budget"),
+    [
+        ({}, "done", 24),
+        ({"accept_rate": 1.0, "drop_callbacks": True}, "accepted", 21),
+        ({"fail_first": 1}, "retry", 18),
+    ],
+    ids=["answered", "accepted", "retried"],
+)
+def test_a_delivered_step_stays_within_its_query_budget(cast, knobs, outcome, budget):
+    """Claim, attempt row, message log in and out, the step's move, its audit event and the roll-ups:
+    the same number of queries for every step, whatever else is in the tables."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    behaviour.set_knobs(knobs)
+    counts = []
+    for _ in range(3):
+        bundle = build("registered", cast)
+        with CaptureQueriesContext(connection) as claim:
+            [(step_id, attempt)] = services.relay_claim()
+        with CaptureQueriesContext(connection) as delivery:
+            assert services.step_deliver(step_id=step_id, attempt=attempt) == outcome
+        counts.append((len(claim.captured_queries), len(delivery.captured_queries)))
+        build("completed", cast)  # more rows of every kind before the next round
+        Step.objects.filter(bundle=bundle).exclude(state="done").update(state="waiting")
+    assert counts[1] == counts[2]
+    assert sum(counts[2]) <= budget
