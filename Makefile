@@ -29,9 +29,12 @@ run: setup
 test: $(VENV)/.installed-test
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
+## Style, the floors (import-linter's contracts in pyproject.toml), module sizes and import cycles.
 lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+	$(PY) .ci/structure.py
 
 format: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check --fix .

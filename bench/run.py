@@ -164,6 +164,7 @@ def birth_body(user_index: int, serial: int, ward: int | None = None) -> bytes:
     return json.dumps(
         {
             "group": "birth",
+            "privacy_notice_accepted": True,
             "procedures": ["permanent_residence", "health_insurance", "child_id_card"],
             "registration_ward": ward,
             "requester": {"relationship": "mother", "phone": "0912345678"},
@@ -218,7 +219,7 @@ def seed_certificates(count: int) -> None:
 
     facility = MedicalFacility.objects.filter(code="BV-SANNHI-NA").first()
     if facility is None:
-        from registrations.certificates import facility_register
+        from registrations.facilities.intake import facility_register
 
         facility, _ = facility_register(
             code="BV-SANNHI-NA", name="Bệnh viện Sản Nhi Nghệ An", ward_id=WARDS[0]

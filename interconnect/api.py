@@ -1,3 +1,4 @@
+from django.core.exceptions import ObjectDoesNotExist
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
@@ -8,7 +9,6 @@ from portal.common.problems import problem_response
 from registrations import selectors as bundle_selectors
 from registrations import services as bundle_services
 from registrations.exceptions import NotPermitted, TransitionRefused
-from registrations.models import Step
 
 from . import services
 
@@ -70,9 +70,11 @@ class ReplayView(APIView):
             bundle = bundle_selectors.bundle_get(
                 user=request.user, key=key, queryset=bundle_selectors.bundles_for(request.user)
             )
-            step = bundle.steps.get(procedure=procedure)
+            step = bundle_selectors.step_of(bundle=bundle, procedure=procedure)
+            if step is None:
+                raise ObjectDoesNotExist
             step = bundle_services.step_replay(step_id=step.pk, actor=request.user)
-        except (bundle_selectors.Bundle.DoesNotExist, Step.DoesNotExist):
+        except ObjectDoesNotExist:
             return problem_response(status_code=status.HTTP_404_NOT_FOUND, detail="Không tìm thấy bước này.")
         except TransitionRefused:
             return problem_response(

@@ -6,14 +6,12 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from registrations.models import Bundle, Step
-
 from .models import Attempt, MessageLog
 
 
 @dataclass
 class SyncRow:
-    step: Step
+    step: object  # the core's step row, as the bundle's ``steps`` gives it
     attempts: list[Attempt]
     messages: list[MessageLog]
     seconds_in_state: float
@@ -21,7 +19,7 @@ class SyncRow:
     replayable: bool
 
 
-def sync_rows(bundle: Bundle) -> list[SyncRow]:
+def sync_rows(bundle) -> list[SyncRow]:
     """Three queries whatever the number of steps."""
     steps = list(bundle.steps.order_by("position"))
     attempts: dict[int, list[Attempt]] = {}

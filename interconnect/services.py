@@ -22,8 +22,9 @@ from portal.common.ratelimit import rate_exceeded
 from registrations import selectors as bundle_selectors
 from registrations import services as bundle_services
 from registrations.constants import StepState
+from registrations.delivery import step_delivery
 
-from .adapters import PayloadError, adapter_for
+from .adapters import adapter_for
 from .models import Attempt, CallbackReceipt, Direction, MessageLog, Outcome
 
 logger = logging.getLogger("interconnect")
@@ -124,20 +125,18 @@ def _post(*, agency, url: str, body: bytes, headers: dict, step_id: int, correla
 
 def step_deliver(*, step_id: int, attempt: int) -> str:
     """Send one claimed step to its agency and record what happened. Returns the outcome."""
-    step = bundle_selectors.step_for_delivery(step_id)
-    if step.state != StepState.SENDING or step.attempts != attempt:
+    delivery = step_delivery(step_id=step_id)
+    if delivery.state != StepState.SENDING or delivery.attempts != attempt:
         return "stale"  # another worker owns this step now
-    adapter = adapter_for(step.agency)
-    try:
-        envelope = adapter.envelope(step)
-    except PayloadError as exc:
-        bundle_services.step_record_rejection(step_id=step_id, reason=str(exc), attempt=attempt)
+    if delivery.problem:
+        bundle_services.step_record_rejection(step_id=step_id, reason=delivery.problem, attempt=attempt)
         return Outcome.REJECTED
-    body = json.dumps(envelope, ensure_ascii=False, sort_keys=True).encode()
+    adapter = adapter_for(delivery.agency)
+    body = json.dumps(adapter.envelope(delivery), ensure_ascii=False, sort_keys=True).encode()
     correlation_id = uuid.uuid4().hex
     headers = {
         "Content-Type": "application/json",
-        "Idempotency-Key": str(step.idempotency_key),
+        "Idempotency-Key": str(delivery.key),
         "X-Correlation-ID": correlation_id,
         **signatures.signed_headers(secret=adapter.secrets[0], body=body),
     }
@@ -146,14 +145,14 @@ def step_deliver(*, step_id: int, attempt: int) -> str:
     record = Attempt.objects.create(
         step_id=step_id,
         number=attempt,
-        agency=step.agency,
+        agency=delivery.agency,
         started_at=timezone.now(),
         outcome=Outcome.SENDING,
         request_sha256=signatures.body_hash(body),
         correlation_id=correlation_id,
     )
     answer = _post(
-        agency=step.agency,
+        agency=delivery.agency,
         url=f"{adapter.base_url}/requests/",
         body=body,
         headers=headers,
@@ -362,7 +361,7 @@ def reconcile(*, now: datetime | None = None) -> dict[str, int]:
 
 def replay_dead(*, actor=None) -> int:
     replayed = 0
-    for step_id in bundle_selectors.Step.objects.filter(state=StepState.DEAD).values_list("pk", flat=True):
+    for step_id in bundle_selectors.dead_step_ids():
         bundle_services.step_replay(step_id=step_id, actor=actor)
         replayed += 1
     return replayed

@@ -10,18 +10,22 @@ from django.db import DatabaseError
 from django.http import FileResponse
 from django.utils import timezone
 from django_fsm import ConcurrentTransition
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import exceptions, mixins, parsers, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.utils.encoders import JSONEncoder
 
-from portal.audit.models import AuditEvent
 from portal.common.problems import problem_response
 
 from . import selectors, services
-from .constants import BundleState, Group, StepState
-from .declaration import declaration_of
+from .api_serializers import (
+    AttachmentOutSerializer,
+    BundleDetailSerializer,
+    BundleListSerializer,
+    BundleSummarySerializer,
+)
+from .constants import BundleState, CertificateStatus, Group
 from .exceptions import DuplicateRegistration, NotPermitted, TransitionRefused, ValidationFailed
 from .models import Attachment, Bundle
 from .serializers import (
@@ -29,143 +33,11 @@ from .serializers import (
     CorrectionDecisionSerializer,
     CorrectionRequestSerializer,
     DeclarationSerializer,
+    DraftStartSerializer,
     ReasonSerializer,
     SupplementRequestSerializer,
 )
 from .uploads import LimitedUploadHandler, PayloadTooLarge
-
-# --- output shapes ------------------------------------------------------------------------------
-
-
-class StepOutSerializer(serializers.Serializer):
-    procedure = serializers.CharField()
-    agency = serializers.CharField()
-    state = serializers.CharField()
-    state_label = serializers.CharField(source="get_state_display", read_only=True)
-    depends_on = serializers.ListField(child=serializers.CharField())
-    due_since = serializers.DateTimeField(allow_null=True)
-    deadline = serializers.DateTimeField(allow_null=True)
-    overdue = serializers.SerializerMethodField()
-    attempts = serializers.IntegerField()
-    result = serializers.DictField()
-    reason = serializers.CharField()
-    done_at = serializers.DateTimeField(allow_null=True)
-
-    def get_overdue(self, step) -> bool:
-        now = self.context["now"]
-        return bool(step.deadline and step.state != StepState.DONE and step.deadline < now)
-
-
-class AttachmentOutSerializer(serializers.Serializer):
-    id = serializers.UUIDField(source="public_id")
-    kind = serializers.CharField()
-    content_type = serializers.CharField()
-    size = serializers.IntegerField()
-    uploaded_at = serializers.DateTimeField()
-
-
-class TimelineEntrySerializer(serializers.Serializer):
-    at = serializers.DateTimeField(source="occurred_at")
-    action = serializers.CharField()
-    actor = serializers.CharField(source="actor_label")
-    data = serializers.DictField()
-
-
-class BundleListSerializer(serializers.ModelSerializer):
-    """A bundle as lists show it: its code, state, procedures and appointment date."""
-
-    id = serializers.UUIDField(source="public_id")
-    state_label = serializers.CharField(source="get_state_display", read_only=True)
-
-    class Meta:
-        model = Bundle
-        fields = [
-            "id",
-            "code",
-            "group",
-            "state",
-            "state_label",
-            "ward",
-            "procedures",
-            "submitted_at",
-            "due_at",
-            "late_registration",
-            "created_at",
-        ]
-
-
-class BundleSummarySerializer(BundleListSerializer):
-    """What an action answers: the bundle's new state and what may happen next (the receipt after
-    submission: its code and appointment date). The full detail is one GET away."""
-
-    allowed_actions = serializers.SerializerMethodField()
-
-    class Meta(BundleListSerializer.Meta):
-        fields = [
-            *BundleListSerializer.Meta.fields,
-            "registration_number",
-            "registration_book",
-            "allowed_actions",
-        ]
-
-    def get_allowed_actions(self, bundle) -> list[str]:
-        return services.allowed_actions(bundle)
-
-
-class BundleDetailSerializer(BundleListSerializer):
-    """A bundle in full: the declaration, each agency's step, the attachments and the history."""
-
-    declaration = serializers.SerializerMethodField()
-    steps = StepOutSerializer(many=True)
-    attachments = AttachmentOutSerializer(many=True)
-    timeline = serializers.SerializerMethodField()
-    allowed_actions = serializers.SerializerMethodField()
-    possible_duplicate_of = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    catalogue_version = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    supplement_request = serializers.SerializerMethodField()
-
-    class Meta(BundleListSerializer.Meta):
-        fields = [
-            *BundleListSerializer.Meta.fields,
-            "catalogue_version",
-            "clock_started_at",
-            "registration_number",
-            "registration_book",
-            "registered_at",
-            "signed_at",
-            "completed_at",
-            "closed_reason",
-            "extract_without_personal_id",
-            "possible_duplicate_of",
-            "declaration",
-            "steps",
-            "attachments",
-            "supplement_request",
-            "allowed_actions",
-            "timeline",
-        ]
-
-    def get_declaration(self, bundle) -> dict:
-        return declaration_of(bundle)
-
-    def get_timeline(self, bundle) -> list[dict]:
-        events = self.context["timeline"]
-        return TimelineEntrySerializer(events, many=True).data
-
-    def get_allowed_actions(self, bundle) -> list[str]:
-        return services.allowed_actions(bundle)
-
-    def get_supplement_request(self, bundle) -> dict | None:
-        open_requests = [
-            s for s in bundle.supplements.all() if s.answered_at is None and s.expired_at is None
-        ]
-        if not open_requests:
-            return None
-        request = open_requests[0]
-        return {"items": request.items, "due_at": request.due_at, "requested_at": request.requested_at}
-
-
-# --- views --------------------------------------------------------------------------------------
 
 
 def _problem_for(exc: Exception) -> Response | None:
@@ -255,18 +127,18 @@ class BundleViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         )
 
     def _detail(self, bundle: Bundle) -> Response:
-        timeline = AuditEvent.objects.filter(stream=f"bundle:{bundle.public_id}").order_by("seq")
+        timeline = selectors.bundle_timeline(bundle)
         context = {"now": timezone.now(), "timeline": list(timeline), "request": self.request}
         return Response(BundleDetailSerializer(bundle, context=context).data)
 
     def _summary(self, bundle: Bundle, *, status_code=status.HTTP_200_OK) -> Response:
         return Response(BundleSummarySerializer(bundle).data, status=status_code)
 
-    @extend_schema(request=DeclarationSerializer, responses={201: BundleSummarySerializer})
+    @extend_schema(request=DraftStartSerializer, responses={201: BundleSummarySerializer})
     def create(self, request):
-        serializer = DeclarationSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        bundle = services.bundle_create_draft(owner=request.user, data=serializer.validated_data)
+        data = dict(_valid(DraftStartSerializer, request.data))
+        accepted = data.pop("privacy_notice_accepted")
+        bundle = services.bundle_start(owner=request.user, data=data, privacy_notice_accepted=accepted)
         response = self._summary(bundle, status_code=status.HTTP_201_CREATED)
         response["Location"] = f"/api/v1/bundles/{bundle.public_id}/"
         return response
@@ -289,6 +161,34 @@ class BundleViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         result = service(bundle=selectors.BundleKey(self.kwargs["key"]), actor=self.request.user, **kwargs)
         return self._summary(result if isinstance(result, Bundle) else result.bundle)
 
+    def _clerk_act(self, action: str, **details) -> Response:
+        """The clerk's actions go through the same dispatch as the case page's buttons."""
+        result, _done = services.bundle_act(
+            bundle=selectors.BundleKey(self.kwargs["key"]), actor=self.request.user, action=action, **details
+        )
+        return self._summary(result if isinstance(result, Bundle) else result.bundle)
+
+    @extend_schema(
+        request=None,
+        responses=inline_serializer(
+            "CertificateCheck",
+            {
+                "status": serializers.ChoiceField(CertificateStatus.choices),
+                "number": serializers.CharField(),
+                "message": serializers.CharField(),
+            },
+        ),
+        parameters=[BUNDLE_KEY],
+    )
+    @action(detail=True, methods=["post"], url_path="check-certificate")
+    def check_certificate(self, request, key=None):
+        """Compare the certificate or notice number the draft names with what the facility sent, and
+        fill what a matching certificate says into the parts still empty (as the filing page does)."""
+        check = services.bundle_fill_from_certificate(
+            bundle=selectors.BundleKey(self.kwargs["key"]), actor=request.user
+        )
+        return Response({"status": check.status, "number": check.number, "message": check.message()})
+
     @extend_schema(request=None, responses=BundleSummarySerializer, parameters=[BUNDLE_KEY])
     @action(detail=True, methods=["post"])
     def submit(self, request, key=None):
@@ -303,7 +203,7 @@ class BundleViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @extend_schema(request=None, responses=BundleSummarySerializer, parameters=[BUNDLE_KEY])
     @action(detail=True, methods=["post"])
     def accept(self, request, key=None):
-        return self._act(services.bundle_accept)
+        return self._clerk_act("accept")
 
     @extend_schema(
         request=SupplementRequestSerializer, responses=BundleSummarySerializer, parameters=[BUNDLE_KEY]
@@ -311,7 +211,7 @@ class BundleViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["post"], url_path="request-supplement")
     def request_supplement(self, request, key=None):
         data = _valid(SupplementRequestSerializer, request.data)
-        return self._act(services.bundle_request_supplement, items=data["items"])
+        return self._clerk_act("request_supplement", items=data["items"])
 
     @extend_schema(request=DeclarationSerializer, responses=BundleSummarySerializer, parameters=[BUNDLE_KEY])
     @action(detail=True, methods=["post"])
@@ -325,26 +225,24 @@ class BundleViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @extend_schema(request=ReasonSerializer, responses=BundleSummarySerializer, parameters=[BUNDLE_KEY])
     @action(detail=True, methods=["post"])
     def reject(self, request, key=None):
-        return self._act(services.bundle_reject, reason=_valid(ReasonSerializer, request.data)["reason"])
+        return self._clerk_act("reject", reason=_valid(ReasonSerializer, request.data)["reason"])
 
     @extend_schema(request=None, responses=BundleSummarySerializer, parameters=[BUNDLE_KEY])
     @action(detail=True, methods=["post"])
     def register(self, request, key=None):
-        return self._act(services.bundle_register)
+        return self._clerk_act("register")
 
     @extend_schema(request=ReasonSerializer, responses=BundleSummarySerializer, parameters=[BUNDLE_KEY])
     @action(detail=True, methods=["post"], url_path="issue-without-personal-id")
     def issue_without_personal_id(self, request, key=None):
-        return self._act(
-            services.bundle_issue_without_personal_id, reason=_valid(ReasonSerializer, request.data)["reason"]
+        return self._clerk_act(
+            "issue_without_personal_id", reason=_valid(ReasonSerializer, request.data)["reason"]
         )
 
     @extend_schema(request=ReasonSerializer, responses=BundleSummarySerializer, parameters=[BUNDLE_KEY])
     @action(detail=True, methods=["post"], url_path="close-partially")
     def close_partially(self, request, key=None):
-        return self._act(
-            services.bundle_close_partially, reason=_valid(ReasonSerializer, request.data)["reason"]
-        )
+        return self._clerk_act("close_partially", reason=_valid(ReasonSerializer, request.data)["reason"])
 
     @extend_schema(
         request=CorrectionRequestSerializer, responses=BundleSummarySerializer, parameters=[BUNDLE_KEY]
@@ -366,20 +264,8 @@ class BundleViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def decide_correction(self, request, key=None):
         bundle = self._bundle()
         data = _valid(CorrectionDecisionSerializer, request.data)
-        pending = bundle.corrections.filter(state="requested").first()
-        # The request was stored as JSON; it is validated again into values before it is applied.
-        changes = (
-            _valid(DeclarationSerializer, pending.changes, context={"group": bundle.group})
-            if pending is not None and data["approve"]
-            else None
-        )
-        services.correction_decide(
-            bundle=bundle,
-            actor=request.user,
-            approve=data["approve"],
-            note=data.get("note", ""),
-            changes=changes,
-        )
+        action = "approve_correction" if data["approve"] else "refuse_correction"
+        services.bundle_act(bundle=bundle, actor=request.user, action=action, reason=data.get("note", ""))
         return self._detail(bundle)
 
     @extend_schema(

@@ -10,6 +10,10 @@ class RegistrationsConfig(AppConfig):
 
         from .models import CatalogueVersion, GroupRule, Procedure
         from .selectors import catalogue_cache_clear
+        from .services.proactive import on_certificate_received
+        from .signals import certificate_received
+
+        certificate_received.connect(on_certificate_received, dispatch_uid="proactive-registration")
 
         for model in (CatalogueVersion, GroupRule, Procedure):
             post_save.connect(

@@ -44,7 +44,9 @@ def _add(errors: Errors, path: str, message: str) -> None:
 # --- procedure sets -----------------------------------------------------------------------------
 
 
-def procedure_set_errors(chosen: list[str], catalogue: Catalogue) -> list[str]:
+def procedure_choice_errors(chosen: list[str], catalogue: Catalogue) -> list[str]:
+    """What is wrong with the procedures a citizen picked, whenever they pick them (starting a draft
+    or changing it, on the pages or through the API): unknown codes, repeats, or nothing optional."""
     unknown = [code for code in chosen if code not in catalogue.procedures]
     if unknown:
         return [
@@ -53,10 +55,18 @@ def procedure_set_errors(chosen: list[str], catalogue: Catalogue) -> list[str]:
         ]
     if len(set(chosen)) != len(chosen):
         return ["Mỗi thủ tục chỉ chọn một lần."]
-    optional = sorted(code for code in chosen if catalogue.procedures[code].optional)
-    if not optional:
+    if not any(catalogue.procedures[code].optional for code in chosen):
         names = ", ".join(catalogue.procedures[c].name.lower() for c in catalogue.optional_codes())
         return [f"Chọn thêm ít nhất một thủ tục liên thông: {names}."]
+    return []
+
+
+def procedure_set_errors(chosen: list[str], catalogue: Catalogue) -> list[str]:
+    """At submission: a valid choice, and one of the combinations the catalogue allows."""
+    errors = procedure_choice_errors(chosen, catalogue)
+    if errors:
+        return errors
+    optional = sorted(code for code in chosen if catalogue.procedures[code].optional)
     allowed = catalogue.rule.allowed_sets
     if allowed and optional not in [sorted(s) for s in allowed]:
         combos = "; ".join(" + ".join(catalogue.procedures[c].name for c in s) for s in allowed)

@@ -10,18 +10,19 @@ from datetime import date
 
 from django.db.models import Prefetch, Q, QuerySet, Value
 
+from portal.audit.models import AuditEvent
+from portal.audit.streams import bundle_stream
 from portal.common.crypto import lookup_hmac
 from portal.common.process_cache import ProcessCache
 from portal.common.text import fold_accents
 
-from .constants import LIVE_STATES, Group, PersonRole
+from .constants import LIVE_STATES, Group, PersonRole, StepState
 from .models import (
     Attachment,
     BirthDetails,
     Bundle,
     CatalogueVersion,
     GroupRule,
-    MedicalCertificate,
     Person,
     Procedure,
     Step,
@@ -349,15 +350,28 @@ def search(user, text: str) -> QuerySet[Bundle]:
     return queryset.filter(people__full_name_folded__contains=fold_accents(text)).distinct()
 
 
-def certificates_of(*, facility, kind: str):
-    """A facility's own certificates of one kind, current versions, newest first."""
-    return (
-        MedicalCertificate.objects.filter(facility=facility, kind=kind, current=True)
-        .select_related("facility")
-        .order_by("-received_at")
+def dead_step_ids() -> list[int]:
+    """Steps whose every attempt is spent, for a replay after an agency's outage."""
+    return list(Step.objects.filter(state=StepState.DEAD).values_list("pk", flat=True))
+
+
+def replayable_step_ids(*, code: str) -> list[int] | None:
+    """The rejected or dead steps of the bundle with this code (None when there is no such bundle)."""
+    bundle = Bundle.objects.filter(code=code).first()
+    if bundle is None:
+        return None
+    return list(
+        bundle.steps.filter(state__in=[StepState.REJECTED, StepState.DEAD]).values_list("pk", flat=True)
     )
 
 
-def certificate_current(*, kind: str, number: str) -> MedicalCertificate | None:
-    """The version in use of a facility's certificate (at most one, by constraint)."""
-    return MedicalCertificate.objects.filter(kind=kind, number=number, current=True).first()
+def step_of(*, bundle: Bundle, procedure: str) -> Step | None:
+    return bundle.steps.filter(procedure=procedure).first()
+
+
+def bundle_timeline(bundle: Bundle, *, actions=None) -> list[AuditEvent]:
+    """The bundle's history, oldest first: every event of its audit stream, or those of ``actions``."""
+    events = AuditEvent.objects.filter(stream=bundle_stream(bundle))
+    if actions is not None:
+        events = events.filter(action__in=list(actions))
+    return list(events.order_by("seq"))

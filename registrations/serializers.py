@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from portal.common.problems import flatten_errors
 from portal.divisions.selectors import ward_exists
 
 from . import validators as v
@@ -186,6 +187,14 @@ class DeclarationSerializer(StrictSerializer):
         return attrs
 
 
+class DraftStartSerializer(DeclarationSerializer):
+    """A new draft: its declaration so far, and the privacy notice the citizen has read."""
+
+    privacy_notice_accepted = serializers.BooleanField(
+        help_text="Người nộp đã đọc và đồng ý với thông báo xử lý dữ liệu cá nhân (Nghị định 13/2023/NĐ-CP)."
+    )
+
+
 class ReasonSerializer(StrictSerializer):
     reason = v.CleanCharField(max_length=2000)
 
@@ -220,3 +229,35 @@ class CorrectionDecisionSerializer(StrictSerializer):
 class AttachmentUploadSerializer(StrictSerializer):
     kind = serializers.ChoiceField(choices=AttachmentKind.choices)
     file = serializers.FileField(allow_empty_file=False)
+
+
+def _drop(data: dict, path: str) -> None:
+    parts = path.split(".")
+    current = data
+    for part in parts[:-1]:
+        if isinstance(current, list) and part.isdigit() and int(part) < len(current):
+            current = current[int(part)]
+        elif isinstance(current, dict) and isinstance(current.get(part), dict | list):
+            current = current[part]
+        else:
+            return
+    if isinstance(current, dict):
+        current.pop(parts[-1], None)
+    elif isinstance(current, list) and parts[-1].isdigit() and int(parts[-1]) < len(current):
+        current.pop(int(parts[-1]))
+
+
+def validate_keeping_valid(data: dict, *, group: str) -> tuple[dict, dict[str, list[str]]]:
+    """Validated values of everything that passed, and the messages of what did not, by path. A value
+    that fails is left out (its stored value stays) rather than refusing the whole page."""
+    errors: dict[str, list[str]] = {}
+    for _attempt in range(4):
+        serializer = DeclarationSerializer(data=data, context={"group": group})
+        if serializer.is_valid():
+            validated = {k: v for k, v in serializer.validated_data.items() if k != "group"}
+            return validated, errors
+        found = flatten_errors(serializer.errors)
+        for path, messages in found.items():
+            errors.setdefault(path, []).extend(m for m in messages if m not in errors.get(path, []))
+            _drop(data, path)
+    return {}, errors

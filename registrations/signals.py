@@ -13,6 +13,7 @@ bundle_signed = Signal()  # bundle
 bundle_corrected = Signal()  # bundle, correction
 step_due = Signal()  # step_ids
 step_completed = Signal()  # bundle, step_id, procedure
+certificate_received = Signal()  # certificate_id: a facility's first version, stored
 # In the transaction: the row after the change, its state before and after, and its column values as
 # they were loaded (attribute names, such as ``ward_id``) before the change.
 bundle_transitioned = Signal()  # bundle, source, target, previous

@@ -1,8 +1,8 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import hospital_api
 from .api import BundleViewSet
+from .facilities import api as hospital_api
 
 router = SimpleRouter()
 router.register("bundles", BundleViewSet, basename="bundle")

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from portal.accounts.constants import Role
 from portal.audit.services import audit_record
+from portal.audit.streams import bundle_stream
 from registrations import selectors as bundle_selectors
 from registrations import services as bundle_services
 from registrations.constants import ETHNICITIES, Group, PersonRole
@@ -306,7 +307,7 @@ def extract_reissue(*, bundle: Bundle, leader) -> Extract:
         request.done_at = extract.signed_at
         request.save(update_fields=["done_at"])
         audit_record(
-            stream=f"bundle:{bundle.public_id}",
+            stream=bundle_stream(bundle),
             action="extract.reissued",
             actor=leader,
             object_type="extract",

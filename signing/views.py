@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from portal.accounts.constants import Role
-from portal.web.decorators import back_office_required
+from portal.accounts.decorators import back_office_required
 from registrations import selectors as bundle_selectors
 from registrations import services as bundle_services
 

@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from interconnect.schemas import payload_errors
 from portal.common import signatures
+from registrations.payload_schemas import payload_errors
 
 from . import behaviour
 from .models import MockRequest

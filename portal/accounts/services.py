@@ -19,6 +19,7 @@ from django.utils.http import urlsafe_base64_encode
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal.audit.services import audit_record
+from portal.audit.streams import user_stream
 from portal.common.crypto import lookup_hmac
 from portal.common.identifiers import personal_id_errors
 from portal.common.text import normalize_name
@@ -27,7 +28,7 @@ from portal.divisions.models import Ward
 from .constants import Role
 from .models import CounterCheck, User
 from .rules import staff_row_errors
-from .signals import account_event, user_stream
+from .signals import account_event
 
 STAFF_CSV_COLUMNS = ("username", "full_name", "email", "role", "ward_code", "title", "phone")
 

@@ -7,14 +7,11 @@ from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 
 from portal.audit.services import audit_record
+from portal.audit.streams import UNKNOWN_USER_STREAM, user_stream
 
 User = get_user_model()
 # Changes worth a record; values are logged for these, except the password (only that it changed).
 TRACKED_FIELDS = ("username", "role", "ward_id", "province_id", "is_active", "is_superuser", "email", "title")
-
-
-def user_stream(user_id) -> str:
-    return f"user:{user_id}"
 
 
 def account_event(*, user, action: str, actor=None, data: dict | None = None) -> None:
@@ -48,7 +45,7 @@ def _sign_in_failed(sender, credentials, request=None, **kwargs):
     username = str(credentials.get("username", ""))[:150]
     user = User.objects.filter(username=username).only("pk").first() if username else None
     audit_record(
-        stream=user_stream(user.pk) if user else "auth:unknown-user",
+        stream=user_stream(user.pk) if user else UNKNOWN_USER_STREAM,
         action="auth.sign_in_failed",
         object_type="user",
         object_id=user.pk if user else "",

@@ -10,6 +10,8 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from portal.audit.services import audit_record
+from portal.audit.streams import user_stream
 from portal.divisions.selectors import province_of
 from portal.workcalendar.services import overrides_between
 from registrations.models import Bundle, Step
@@ -148,6 +150,17 @@ def provinces_refresh(*, full: bool = False) -> int:
     mark.refreshed_to = started
     mark.save(update_fields=["refreshed_to"])
     return sum(len(days) for days in by_province.values())
+
+
+def export_recorded(*, actor, filters, rows: int) -> None:
+    """An export of figures is on record in the exporting user's own audit stream."""
+    audit_record(
+        stream=user_stream(actor.pk),
+        action="dashboard.export",
+        actor=actor,
+        object_type="dashboard",
+        data={"start": filters.start, "end": filters.end, "province": filters.province, "rows": rows},
+    )
 
 
 def provinces_refreshed_to():

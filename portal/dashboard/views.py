@@ -17,15 +17,13 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from portal.audit.services import audit_record
 from portal.common.problems import problem_response
 from registrations.constants import Agency, BundleState, Group
 from registrations.models import PROCEDURE_LABELS
 
-from . import selectors
+from . import selectors, services
 from .charts import trend_svg
 from .forms import DashboardFilterForm
-from .services import provinces_refreshed_to
 
 STAFF_LOGIN = "accounts:staff-login"
 API_RANKING_PAGE = 200
@@ -98,7 +96,7 @@ def dashboard(request):
             "order": form.order(),
             "query": query.urlencode(),
             "chart": trend_svg(flows["trend"]),
-            "refreshed_to": provinces_refreshed_to(),
+            "refreshed_to": services.provinces_refreshed_to(),
         },
     )
 
@@ -128,13 +126,7 @@ def export_csv(request):
         return HttpResponse("Bộ lọc không hợp lệ.", status=400, content_type="text/plain; charset=utf-8")
     filters = form.filters()
     ranking = selectors.ward_ranking(filters, now=timezone.now(), order=form.order())
-    audit_record(
-        stream=f"user:{request.user.pk}",
-        action="dashboard.export",
-        actor=request.user,
-        object_type="dashboard",
-        data={"start": filters.start, "end": filters.end, "province": filters.province, "rows": len(ranking)},
-    )
+    services.export_recorded(actor=request.user, filters=filters, rows=len(ranking))
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="so-lieu-{filters.start:%Y%m%d}-{filters.end:%Y%m%d}.csv"'

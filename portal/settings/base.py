@@ -116,9 +116,8 @@ else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-        # Short transactional queries only. PostgreSQL's JIT compiles any plan whose estimate passes
-        # its threshold, and for the clerk's queue counts over a large ward it spent 14 ms compiling a
-        # 20 ms query. A deployer can turn it back on with ?options=-c%20jit%3Don in DATABASE_URL.
+        # Short transactional queries only: PostgreSQL's JIT would spend longer compiling the queue's
+        # counts than running them. A deployer turns it back on with ?options=-c%20jit%3Don.
         DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -268,7 +267,7 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_out": str(BROKER_DIR / "queue"),
         "processed_folder": str(BROKER_DIR / "processed"),
         "store_processed": False,
-        # Measured: the default 1 s poll drains ~8 tasks/s; 0.05 s keeps a demo responsive.
+        # The default one-second poll leaves a demo's steps visibly waiting between tasks.
         "polling_interval": 0.05,
     }
     # The transport expects its folders to exist before the first message is written or read.

@@ -15,5 +15,5 @@ LOGGING = {
 }
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Sixteen load-generator accounts stand for thousands of citizens: each may send far more than a person
-# would. The counters still run (one Redis increment per request), so their cost is measured.
+# would. The counters still run, so their cost is measured.
 RATE_LIMITS = {**RATE_LIMITS, "user": "1000000/min"}  # noqa: F405

@@ -11,11 +11,10 @@ from django.views.decorators.http import require_http_methods
 
 from portal.accounts import services
 from portal.accounts.constants import WARD_ROLES, Role
+from portal.accounts.decorators import back_office_required
 from portal.accounts.models import User
 from portal.common.text import fold_accents
 from portal.divisions.models import Ward
-
-from .decorators import back_office_required
 
 
 def _province_staff_only(user) -> None:

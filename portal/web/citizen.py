@@ -13,9 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.constants import Role
 from portal.accounts.services import counter_codes_waiting
-from portal.accounts.signals import user_stream
-from portal.audit.models import AuditEvent
 from portal.audit.services import audit_record
+from portal.audit.streams import user_stream
 from portal.common.identifiers import mask_personal_id
 from registrations import selectors
 from registrations.models import PROCEDURE_LABELS, Bundle
@@ -71,7 +70,6 @@ TIMELINE_LABELS = {
 
 
 def _timeline(bundle: Bundle) -> list[tuple]:
-    events = AuditEvent.objects.filter(stream=f"bundle:{bundle.public_id}", action__in=TIMELINE_LABELS)
     return [
         (
             event.occurred_at,
@@ -80,7 +78,7 @@ def _timeline(bundle: Bundle) -> list[tuple]:
                 clerk=event.data.get("clerk", ""),
             ),
         )
-        for event in events.order_by("seq")
+        for event in selectors.bundle_timeline(bundle, actions=TIMELINE_LABELS)
     ]
 
 

@@ -10,13 +10,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from portal.accounts.constants import Role
+from portal.accounts.decorators import back_office_required
 from portal.accounts.models import CounterCheck
 from portal.accounts.services import CounterRefused, counter_check_confirm, counter_check_start
 from portal.common.identifiers import mask_personal_id
 from registrations import services
 from registrations.constants import Group
-
-from .decorators import back_office_required
 
 
 class CounterStartForm(forms.Form):

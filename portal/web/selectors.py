@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from portal.accounts.signals import user_stream
 from portal.audit.models import AuditEvent
+from portal.audit.streams import user_stream
 from registrations import selectors
 from registrations.declaration import declaration_of
 

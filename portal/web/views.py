@@ -3,9 +3,8 @@ import sys
 from django.db import InterfaceError, OperationalError
 from django.shortcuts import render
 
+from portal.accounts.decorators import back_office_required
 from portal.common.problems import problem_json
-
-from .decorators import back_office_required
 
 API_PREFIX = "/api/"
 

@@ -223,8 +223,8 @@ def test_the_share_backed_by_electronic_certificates_and_the_silent_facilities(d
     hospital also sent a death notice; the clinic of ward B has sent nothing."""
     from datetime import timedelta
 
-    from registrations.certificate_serializers import BirthCertificateSerializer, DeathNoticeSerializer
-    from registrations.certificates import certificate_receive, facility_register
+    from registrations.facilities.intake import certificate_receive, facility_register
+    from registrations.facilities.serializers import BirthCertificateSerializer, DeathNoticeSerializer
 
     cast = Cast()
     declaration_f = birth_declaration(child_born=date(2026, 10, 1))

@@ -364,8 +364,8 @@ def test_a_draft_is_saved_while_typing_and_picked_up_again_with_the_keyboard_onl
 def test_a_certificate_number_fills_the_form_and_replaces_the_scan(journey):
     """The hospital sent the birth certificate; the mother types its number and the portal fills in
     what it says. A number whose mother is someone else is refused next to the field."""
-    from registrations.certificate_serializers import BirthCertificateSerializer
-    from registrations.certificates import certificate_receive, facility_register
+    from registrations.facilities.intake import certificate_receive, facility_register
+    from registrations.facilities.serializers import BirthCertificateSerializer
     from tests.factories import WARD_A
 
     mother = DEMO_CITIZENS[0]

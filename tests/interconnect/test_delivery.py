@@ -221,6 +221,7 @@ def test_callbacks_are_verified_and_replays_refused(cast, agencies):
     ],
     ids=["answered", "accepted", "retried"],
 )
+@pytest.mark.services  # on SQLite the live server's mock agencies share this thread's connection
 def test_a_delivered_step_stays_within_its_query_budget(cast, knobs, outcome, budget):
     """Claim, attempt row, message log in and out, the step's move, its audit event and the roll-ups:
     the same number of queries for every step, whatever else is in the tables."""

@@ -71,6 +71,11 @@ REQUESTS = {
         lambda o: f"/api/v1/bundles/{o['bundle'].public_id}/resubmit/",
         {},
     ),
+    "api/v1/^bundles/(?P<key>[^/]+)/check-certificate/$": (
+        "POST",
+        lambda o: f"/api/v1/bundles/{o['draft'].public_id}/check-certificate/",
+        {},
+    ),
     "api/v1/^bundles/(?P<key>[^/]+)/submit/$": (
         "POST",
         lambda o: f"/api/v1/bundles/{o['draft'].public_id}/submit/",

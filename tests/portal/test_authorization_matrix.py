@@ -59,6 +59,9 @@ EXPECTED = {
     "api/v1/^bundles/(?P<key>[^/]+)/attachments/(?P<attachment_id>[0-9a-f-]{36})/$": owner_and_staff_read(
         anonymous=401
     ),
+    "api/v1/^bundles/(?P<key>[^/]+)/check-certificate/$": cells(
+        404, anonymous=401, citizen=(200, 404), other_citizen=(404, 200)
+    ),
     "api/v1/^bundles/(?P<key>[^/]+)/close-partially/$": bundle_action(clerk=409),
     "api/v1/^bundles/(?P<key>[^/]+)/decide-correction/$": bundle_action(clerk=409),
     "api/v1/^bundles/(?P<key>[^/]+)/issue-without-personal-id/$": bundle_action(clerk=409),

@@ -21,7 +21,7 @@ from registrations import services
 from signing import services as signing_services
 from signing.views import REAUTH_KEY
 from tests.factories import UserFactory
-from tests.registrations.helpers import PDF, birth_declaration, death_declaration
+from tests.registrations.helpers import PDF, birth_declaration, death_declaration, start_body
 from tests.registrations.states import Cast, _send, build, step
 
 pytestmark = pytest.mark.usefixtures("divisions")
@@ -88,7 +88,7 @@ def more_of_everything(world: World) -> None:
 
 # name → (budget, how to make the request given the world and a bundle prepared for it)
 def _create(w, b):
-    return w.citizen_api.post("/api/v1/bundles/", birth_declaration(), format="json")
+    return w.citizen_api.post("/api/v1/bundles/", start_body(birth_declaration()), format="json")
 
 
 def _attach(w, b):
@@ -121,7 +121,7 @@ def _callback(w, b):
 
 REQUESTS = {
     # The citizen's API
-    "api: create a draft": (6, "none", _create, 201),
+    "api: create a draft": (9, "none", _create, 201),
     "api: attach a scan": (5, "draft", _attach, 201),
     "api: submit": (
         15,

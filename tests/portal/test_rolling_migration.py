@@ -24,7 +24,7 @@ from signing import services as signing_services
 from signing.views import REAUTH_KEY
 from tests.factories import UserFactory
 from tests.interconnect.cluster import ROOT, Cluster, free_port
-from tests.registrations.helpers import PDF, birth_declaration
+from tests.registrations.helpers import PDF, birth_declaration, start_body
 from tests.registrations.states import Cast, _send, build, step
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
@@ -88,7 +88,7 @@ class Traffic:
     def one_round(self) -> None:
         url = self.base
         listed = self._check("token list", self.citizen.get(f"{url}/api/v1/bundles/"), 200)
-        declaration = birth_declaration(procedures=["health_insurance"])
+        declaration = start_body(birth_declaration(procedures=["health_insurance"]))
         created = self._check("create", self.citizen.post(f"{url}/api/v1/bundles/", json=declaration), 201)
         key = created.json()["id"] if created.status_code == 201 else None
         if key:

@@ -22,7 +22,9 @@ def test_a_token_signs_in_its_own_user_with_decrypted_personal_data():
     Token.objects.create(user=other)
     token = Token.objects.create(user=citizen)
     created = client_with(token.key).post(
-        "/api/v1/bundles/", {"group": "birth", "procedures": ["health_insurance"]}, format="json"
+        "/api/v1/bundles/",
+        {"group": "birth", "procedures": ["health_insurance"], "privacy_notice_accepted": True},
+        format="json",
     )
     assert created.status_code == 201, created.json()
     bundle = Bundle.objects.get(public_id=created.json()["id"])

@@ -144,6 +144,11 @@ def death_declaration(
     return data
 
 
+def start_body(declaration: dict) -> dict:
+    """What the API takes to start a draft: the declaration, and the privacy notice accepted."""
+    return {**declaration, "privacy_notice_accepted": True}
+
+
 class Api:
     """A thin client: one per actor, authenticated by force."""
 
@@ -153,7 +158,7 @@ class Api:
         self.client.force_authenticate(user)
 
     def create(self, declaration):
-        return self.client.post("/api/v1/bundles/", declaration, format="json")
+        return self.client.post("/api/v1/bundles/", start_body(declaration), format="json")
 
     def get(self, key):
         return self.client.get(f"/api/v1/bundles/{key}/")

@@ -22,7 +22,7 @@ def test_lists_follow_jurisdiction_and_filters(cast):
     other_ward = Cast()
     other_ward.clerk = UserFactory(clerk=True, ward_id=WARD_B)
     submitted(other_ward.citizen, birth_declaration(ward=WARD_B))
-    Api(cast.citizen).create({"group": "birth"})  # a draft: only its owner sees it
+    Api(cast.citizen).create({"group": "birth", "procedures": ["health_insurance"]})  # only its owner sees it
 
     def ids(user, query=""):
         response = Api(user).client.get(f"/api/v1/bundles/{query}")

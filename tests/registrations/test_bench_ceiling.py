@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from registrations.models import Attachment, Bundle, Step
 from tests.conftest import require_tool
 
-from .helpers import PDF, birth_declaration
+from .helpers import PDF, birth_declaration, start_body
 from .states import Cast
 from .test_postgres import token_client
 
@@ -38,7 +38,7 @@ def test_the_pgbench_script_writes_the_same_tables_as_a_submission_and_runs(divi
     client = token_client(cast.citizen)
     paper = SimpleUploadedFile("a.pdf", PDF, content_type="application/pdf")
     with CaptureQueriesContext(connection) as queries:
-        created = client.post("/api/v1/bundles/", birth_declaration(), format="json")
+        created = client.post("/api/v1/bundles/", start_body(birth_declaration()), format="json")
         key = created.json()["id"]
         upload = {"kind": "medical_birth_certificate", "file": paper}
         client.post(f"/api/v1/bundles/{key}/attachments/", upload)

@@ -11,12 +11,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from portal.web import filing_form as form
+from portal.web.filing import form
 from registrations import services
-from registrations.certificate_serializers import BirthCertificateSerializer, DeathNoticeSerializer
-from registrations.certificates import certificate_receive, facility_register
 from registrations.constants import CertificateKind
 from registrations.declaration import declaration_of
+from registrations.facilities.intake import certificate_receive, facility_register
+from registrations.facilities.serializers import BirthCertificateSerializer, DeathNoticeSerializer
 from registrations.models import Bundle
 from tests.factories import WARD_A, valid_personal_id
 from tests.registrations.helpers import PDF, birth_declaration, death_declaration

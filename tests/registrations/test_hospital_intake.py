@@ -13,7 +13,7 @@ from django.db import connection
 from django.test import Client
 
 from portal.common import signatures
-from registrations.certificates import facility_end_rotation, facility_register, facility_rotate_secret
+from registrations.facilities.intake import facility_end_rotation, facility_register, facility_rotate_secret
 from registrations.models import MedicalCertificate
 from tests.factories import WARD_A, WARD_B, valid_personal_id
 

@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 from registrations.models import Attachment, Bundle, Person, Step
 from tests.factories import UserFactory
 
-from .helpers import PDF, PNG, birth_declaration, death_declaration
+from .helpers import PDF, PNG, birth_declaration, death_declaration, start_body
 
 pytestmark = pytest.mark.usefixtures("divisions")
 
@@ -29,8 +29,8 @@ def with_change(base, path, value):
 
 
 DELETE = object()
-BIRTH = birth_declaration()
-DEATH = death_declaration()
+BIRTH = start_body(birth_declaration())
+DEATH = start_body(death_declaration())
 
 # (description, JSON body) for POST /api/v1/bundles/
 BAD_CREATES = [
@@ -191,7 +191,8 @@ BAD_UPLOADS = [
 
 @pytest.fixture
 def draft_key(client):
-    response = client.post("/api/v1/bundles/", {"group": "birth"}, format="json")
+    body = start_body({"group": "birth", "procedures": ["health_insurance"]})
+    response = client.post("/api/v1/bundles/", body, format="json")
     assert response.status_code == 201
     return response.json()["id"]
 

@@ -16,7 +16,7 @@ from registrations import services
 from registrations.models import Bundle
 from tests.factories import UserFactory
 
-from .helpers import PDF, birth_declaration, death_declaration
+from .helpers import PDF, birth_declaration, death_declaration, start_body
 from .states import Cast, build
 
 WARDS = (16690, 16681, 16702, 16708)  # four wards of Nghệ An
@@ -85,7 +85,9 @@ def test_query_budgets_do_not_grow_with_the_procedures(divisions):
         cast = Cast()
         client = token_client(cast.citizen)
         created, create_queries = count_queries(
-            lambda: client.post("/api/v1/bundles/", birth_declaration(procedures=procedures), format="json")
+            lambda: client.post(
+                "/api/v1/bundles/", start_body(birth_declaration(procedures=procedures)), format="json"
+            )
         )
         assert created.status_code == 201, created.json()
         key = created.json()["id"]

@@ -26,7 +26,11 @@ def cast(db):
 
 def submit_errors(cast, declaration, *, attach=True):
     api = Api(cast.citizen)
-    key = api.create(declaration).json()["id"]
+    created = api.create(declaration)
+    if created.status_code == 400:  # refused as soon as the draft is started
+        assert not Bundle.objects.exists()
+        return created.json()["errors"]
+    key = created.json()["id"]
     if attach:
         kind = "medical_birth_certificate" if declaration["group"] == "birth" else "death_notice"
         api.attach(key, kind)

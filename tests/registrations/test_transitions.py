@@ -11,6 +11,7 @@ from django_fsm import ConcurrentTransition
 from portal.audit.models import AuditEvent
 from registrations import services
 from registrations.constants import BundleState
+from registrations.exceptions import ValidationFailed
 from registrations.models import (
     Bundle,
     BundleCodeCounter,
@@ -132,11 +133,11 @@ def test_every_allowed_action_succeeds(cast, state, action):
 
 def test_sign_needs_the_personal_id_number_or_an_overdue_waiver(cast):
     bundle = build("registered", cast)
-    with pytest.raises(services.ValidationFailed):
+    with pytest.raises(ValidationFailed):
         services.bundle_sign(bundle=bundle, actor=cast.leader)
     assert Bundle.objects.get(pk=bundle.pk).state == "registered"
     # Not overdue yet: the clerk cannot waive the number.
-    with pytest.raises(services.ValidationFailed):
+    with pytest.raises(ValidationFailed):
         services.bundle_issue_without_personal_id(bundle=bundle, actor=cast.clerk, reason="Chờ lâu")
     Step.objects.filter(pk=step(bundle, "personal_id").pk).update(
         deadline=timezone.now() - timedelta(hours=1)

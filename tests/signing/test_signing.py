@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from registrations import services as bundle_services
+from registrations.exceptions import ValidationFailed
 from registrations.models import Bundle, Step
 from signing import pdf, services
 from signing.models import Extract, ReissueRequest
@@ -170,7 +171,7 @@ def test_batch_signing_of_twenty_bundles_by_their_leader(cast, client):
 
 def test_a_birth_without_its_personal_id_needs_the_clerks_override(cast):
     bundle = build("registered", cast)
-    with pytest.raises(bundle_services.ValidationFailed):
+    with pytest.raises(ValidationFailed):
         services.bundle_sign_extract(bundle=bundle, leader=cast.leader)
     assert not Extract.objects.exists()
     Step.objects.filter(pk=step(bundle, "personal_id").pk).update(

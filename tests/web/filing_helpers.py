@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from portal.web import filing_form as form
+from portal.web.filing import form
 
 
 def page_post(declaration: dict, page: form.Page) -> dict:

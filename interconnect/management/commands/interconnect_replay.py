@@ -1,9 +1,9 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from interconnect.services import replay_dead
+from registrations import selectors as bundle_selectors
 from registrations import services as bundle_services
 from registrations.exceptions import TransitionRefused
-from registrations.models import Bundle
 
 
 class Command(BaseCommand):
@@ -19,13 +19,13 @@ class Command(BaseCommand):
         if dead:
             self.stdout.write(f"Đã đưa {replay_dead()} bước về hàng đợi gửi.")
             return
-        bundle = Bundle.objects.filter(code=code).first()
-        if bundle is None:
+        step_ids = bundle_selectors.replayable_step_ids(code=code)
+        if step_ids is None:
             raise CommandError(f"Không có hồ sơ {code}.")
         replayed = 0
-        for step in bundle.steps.filter(state__in=["rejected", "dead"]):
+        for step_id in step_ids:
             try:
-                bundle_services.step_replay(step_id=step.pk, actor=None)
+                bundle_services.step_replay(step_id=step_id, actor=None)
                 replayed += 1
             except TransitionRefused:
                 continue

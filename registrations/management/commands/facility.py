@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import IntegrityError
 
 from portal.divisions.selectors import ward_exists
-from registrations.certificates import facility_end_rotation, facility_register, facility_rotate_secret
+from registrations.facilities.intake import facility_end_rotation, facility_register, facility_rotate_secret
 from registrations.models import MedicalFacility
 
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from . import validators as v
-from .constants import Sex
-from .serializers import StrictSerializer
+from .. import validators as v
+from ..constants import Sex
+from ..serializers import StrictSerializer
 
 NUMBER = {"regex": r"^[A-Za-z0-9][A-Za-z0-9./-]{0,39}$"}
 NUMBER_ERROR = {"invalid": "Số giấy gồm 1–40 chữ, số và các dấu . / - ."}

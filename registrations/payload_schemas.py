@@ -1,5 +1,5 @@
-"""Versioned JSON Schemas of each procedure's payload: the adapter validates what it sends and the mock
-agencies validate what they receive against the same definitions."""
+"""Versioned JSON Schemas of each procedure's payload: the core checks what it hands over to be sent,
+and the mock agencies check what they receive, against the same definitions."""
 
 from __future__ import annotations
 

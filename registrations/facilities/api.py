@@ -14,20 +14,15 @@ from rest_framework.views import APIView
 
 from portal.common.problems import flatten_errors, problem_response
 
+from ..constants import CertificateKind
 from . import selectors
-from .certificate_serializers import (
+from .checks import KINDS
+from .intake import CertificateRefused, certificate_correct, certificate_receive, facility_authenticate
+from .serializers import (
     BirthCertificateSerializer,
     CertificateOutSerializer,
     DeathNoticeSerializer,
 )
-from .certificates import (
-    KINDS,
-    CertificateRefused,
-    certificate_correct,
-    certificate_receive,
-    facility_authenticate,
-)
-from .constants import CertificateKind
 
 SIGNED = [
     OpenApiParameter("X-Facility", str, OpenApiParameter.HEADER, required=True, description="Mã cơ sở."),

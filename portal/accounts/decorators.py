@@ -3,7 +3,7 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 
-from portal.accounts.rules import can_use_back_office
+from .rules import can_use_back_office
 
 
 def back_office_required(view):

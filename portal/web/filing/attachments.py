@@ -1,0 +1,125 @@
+"""The scans: one per request, stopped at the size limit while it streams in."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import RequestDataTooBig
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_POST
+
+from registrations import services
+from registrations.constants import AttachmentKind
+from registrations.declaration import declaration_of
+from registrations.exceptions import NotPermitted, TransitionRefused, ValidationFailed
+from registrations.facilities.checks import KINDS, certificate_check
+from registrations.models import Bundle
+from registrations.uploads import LimitedUploadHandler, PayloadTooLarge
+
+from . import form
+from .common import (
+    CITIZEN_LOGIN,
+    attachment_rows,
+    draft_page,
+    filer,
+    navigation,
+    neighbours,
+    procedures_of,
+    wants_json,
+)
+
+
+def _required_attachments(bundle: Bundle) -> set[str]:
+    """The scans the chosen procedures need, less the one a verified electronic certificate replaces."""
+    required = {
+        kind for p in procedures_of(bundle.group, bundle.procedures) for kind in p.required_attachments
+    }
+    check = certificate_check(group=bundle.group, declaration=declaration_of(bundle))
+    if check.verified:
+        required.discard(KINDS[check.kind].scan_kind)
+    return required
+
+
+@draft_page
+def attachments(request, bundle: Bundle):
+    nav = navigation(bundle)
+    previous, following = neighbours(nav, form.ATTACHMENTS_SLUG)
+    return render(
+        request,
+        "web/filing_attachments.html",
+        {
+            "bundle": bundle,
+            "nav": nav,
+            "position": len(nav) - 1,
+            "previous": previous,
+            "following": following,
+            "kinds": attachment_rows(
+                bundle, form.ATTACHMENT_KINDS[bundle.group], _required_attachments(bundle)
+            ),
+            "max_bytes": settings.ATTACHMENT_MAX_BYTES,
+            "max_mb": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024),
+        },
+    )
+
+
+def _upload_answer(request, bundle: Bundle, *, error: str | None, attachment=None, status_code=400, back=""):
+    done = (
+        "" if error else f"Đã tải lên {attachment.get_kind_display().lower()} ({attachment.size // 1024} KB)."
+    )
+    if wants_json(request):
+        if error:
+            return JsonResponse({"errors": {"file": error}}, status=status_code)
+        return JsonResponse({"message": done, "kind": attachment.kind, "size": attachment.size}, status=201)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, done)
+    if back == "bo-sung":
+        return redirect("web:supplement", key=bundle.public_id)
+    return redirect("web:filing-attachments", key=bundle.public_id)
+
+
+@csrf_exempt  # checked in _upload_checked, once the size limit is in place: the check reads the body
+@login_required(login_url=CITIZEN_LOGIN)
+@require_POST
+def upload(request, key):
+    """One scan per request, stopped at the size limit while it streams in. Answers JSON to the page's
+    script (which shows progress) and redirects back when the browser posted the form itself."""
+    bundle = filer(request, key)
+    limit = settings.ATTACHMENT_MAX_BYTES
+    too_big = f"Tệp vượt quá dung lượng cho phép (tối đa {limit // (1024 * 1024)} MB)."
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    if declared > limit + 64 * 1024:
+        return _upload_answer(request, bundle, error=too_big, status_code=413)
+    request.upload_handlers = [LimitedUploadHandler(limit), *request.upload_handlers]
+    try:
+        return _upload_checked(request, bundle)
+    except (PayloadTooLarge, RequestDataTooBig):
+        return _upload_answer(request, bundle, error=too_big, status_code=413)
+
+
+@csrf_protect
+def _upload_checked(request, bundle: Bundle):
+    kind, upload_file, back = (
+        request.POST.get("kind", ""),
+        request.FILES.get("file"),
+        request.POST.get("back", ""),
+    )
+    if kind not in AttachmentKind.values:
+        return _upload_answer(request, bundle, error="Loại giấy tờ không hợp lệ.", back=back)
+    if upload_file is None or not upload_file.size:
+        return _upload_answer(request, bundle, error="Vui lòng chọn tệp cần tải lên.", back=back)
+    try:
+        attachment = services.attachment_add(bundle=bundle, actor=request.user, kind=kind, upload=upload_file)
+    except ValidationFailed as exc:
+        error = " ".join(m for found in exc.errors.values() for m in found)
+        return _upload_answer(request, bundle, error=error, back=back)
+    except (TransitionRefused, NotPermitted) as exc:
+        return _upload_answer(request, bundle, error=str(exc), status_code=409, back=back)
+    return _upload_answer(request, bundle, error=None, attachment=attachment, back=back)

@@ -1,0 +1,205 @@
+"""What every filing page shares: whose draft it is, the catalogue in force, the navigation
+between pages and each field's row."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+
+from portal.accounts.constants import Role
+from portal.divisions.selectors import ward_label
+from registrations import rules, selectors
+from registrations.constants import AttachmentKind, BundleState, Group
+from registrations.models import Bundle
+
+from ..citizen import own_bundle
+from . import form
+
+CITIZEN_LOGIN = "accounts:citizen-login"
+
+
+GROUP_SLUGS = {"khai-sinh": Group.BIRTH, "khai-tu": Group.DEATH}
+
+
+SAVED_AUTOMATICALLY = "Đã tự động lưu bản nháp lúc {time}."
+
+
+def citizen_only(request) -> None:
+    if request.user.role != Role.CITIZEN:
+        raise Http404
+
+
+def filer(request, key, *, drafts_only: bool = True) -> Bundle:
+    """The bundle being filed: the citizen's own, or the one a clerk is filling in with a citizen at
+    the counter (while it is a draft; afterwards only its receipt)."""
+    if request.user.role == Role.WARD_CLERK:
+        found = selectors.bundles_for(request.user).filter(assisted_by=request.user, public_id=key)
+        if drafts_only:
+            found = found.filter(state=BundleState.DRAFT)
+        bundle = found.first()
+        if bundle is None:
+            raise Http404
+        return bundle
+    citizen_only(request)
+    return own_bundle(request, key)
+
+
+def catalogue_in_force(group: str):
+    return selectors.catalogue_on(day=timezone.localdate(), group=group)
+
+
+def procedures_of(group: str, chosen: list[str]) -> list:
+    """Every procedure the bundle will hold (the registration and what it brings, plus the chosen)."""
+    catalogue = catalogue_in_force(group)
+    codes = rules.full_procedure_list([c for c in chosen if c in catalogue.procedures], catalogue)
+    return [catalogue.procedures[code] for code in codes]
+
+
+def required_paths(group: str, chosen: list[str]) -> set[str]:
+    return {path for procedure in procedures_of(group, chosen) for path in procedure.required_fields}
+
+
+def procedure_choices(group: str, chosen: list[str]) -> list[dict]:
+    """The optional procedures of the catalogue in force, with who may have them, before any typing."""
+    catalogue = catalogue_in_force(group)
+    # Age limits come from the catalogue (a decree may change them); the rest explains each service.
+    notes = {
+        "health_insurance": "Chỉ cấp thẻ lần đầu.",
+        "child_id_card": "Không cần ảnh, vân tay.",
+        "permanent_residence": "Không áp dụng khi đăng ký vào hộ tập thể.",
+        "residence_removal": "Xoá đăng ký thường trú của người đã mất.",
+        "funeral_allowance": "Bảo hiểm xã hội chi trả cho người tham gia, hưởng bảo hiểm xã hội; "
+        "Lao động - Thương binh và Xã hội cho đối tượng bảo trợ xã hội, người có công. "
+        "Có thể kèm trợ cấp tuất.",
+    }
+    return [
+        {
+            "code": code,
+            "name": procedure.name,
+            "note": " ".join(
+                part
+                for part in (
+                    f"Chỉ cho trẻ dưới {procedure.max_child_age_years} tuổi."
+                    if procedure.max_child_age_years
+                    else "",
+                    notes.get(code, ""),
+                )
+                if part
+            ),
+            "limit": procedure.time_limit_days,
+            "checked": code in chosen,
+        }
+        for code, procedure in catalogue.procedures.items()
+        if procedure.optional
+    ]
+
+
+def field_rows(fields, *, values: dict, errors: dict, required: set[str], posted=None) -> list[dict]:
+    """What the template needs for each field: the value to show (as typed after a failed post, as
+    stored otherwise), its messages, and whether a chosen procedure requires it."""
+    rows = []
+    for f in fields:
+        if posted is not None:
+            value = posted.get(f.path, "")
+            text = posted.get(f"{f.path}__text", "")
+        else:
+            stored = form.value_at(values, f.path)
+            value = form.shown_value(stored, f.kind)
+            text = ward_label(stored) if f.kind == "ward" and stored else ""
+        rows.append(
+            {
+                "field": f,
+                "value": value,
+                "text": text,
+                "errors": errors.get(f.path, []),
+                "required": f.path in required,
+            }
+        )
+    return rows
+
+
+def navigation(bundle: Bundle) -> list[dict]:
+    pages = form.pages_for(bundle.group, bundle.procedures)
+    links = [
+        {"slug": p.slug, "title": p.title, "url": reverse("web:filing-page", args=[bundle.public_id, p.slug])}
+        for p in pages
+    ]
+    links.append(
+        {
+            "slug": form.ATTACHMENTS_SLUG,
+            "title": "Giấy tờ đính kèm",
+            "url": reverse("web:filing-attachments", args=[bundle.public_id]),
+        }
+    )
+    links.append(
+        {
+            "slug": "xem-lai",
+            "title": "Xem lại và nộp",
+            "url": reverse("web:filing-review", args=[bundle.public_id]),
+        }
+    )
+    return links
+
+
+def neighbours(nav: list[dict], slug: str) -> tuple[dict | None, dict | None]:
+    index = next(i for i, link in enumerate(nav) if link["slug"] == slug)
+    return (nav[index - 1] if index else None), (nav[index + 1] if index + 1 < len(nav) else None)
+
+
+def draft_page(view):
+    """A page of the filing form: the signed-in citizen's own draft, passed to the view; a bundle
+    already submitted goes to its status page instead (the form no longer applies)."""
+
+    @wraps(view)
+    @login_required(login_url=CITIZEN_LOGIN)
+    def wrapper(request, key, *args, **kwargs):
+        bundle = filer(request, key, drafts_only=False)
+        if bundle.state != BundleState.DRAFT:
+            return redirect("web:status", key=bundle.public_id)
+        return view(request, bundle, *args, **kwargs)
+
+    return wrapper
+
+
+def wants_json(request) -> bool:
+    return (
+        request.headers.get("X-Autosave") == "1"
+        or request.headers.get("X-Requested-With") == "XMLHttpRequest"
+    )
+
+
+def attachment_rows(bundle: Bundle, kinds, required: set[str]) -> list[dict]:
+    stored = list(bundle.attachments.all())
+    labels = dict(AttachmentKind.choices)
+    return [
+        {
+            "kind": kind,
+            "label": labels[kind],
+            "required": kind in required,
+            "files": [a for a in stored if a.kind == kind],
+        }
+        for kind in kinds
+    ]
+
+
+def problem_links(bundle: Bundle, errors: dict[str, list[str]]) -> list[dict]:
+    """Each blocking problem with a link to the page and field where it is fixed."""
+    out = []
+    for path, found in errors.items():
+        if path.startswith("attachments."):
+            url = reverse("web:filing-attachments", args=[bundle.public_id])
+            label = dict(AttachmentKind.choices).get(path.split(".", 1)[1], path)
+        else:
+            target = form.page_of_path(bundle.group, path) or form.PROCEDURES_PAGE
+            url = reverse("web:filing-page", args=[bundle.public_id, target.slug])
+            field = next((f for f in target.fields if f.path == path), None)
+            if field is not None:
+                url += f"#{field.html_id}"
+            label = f"{target.title} — {field.shown_label}" if field else str(target.title)
+        out.append({"label": label, "url": url, "messages": found})
+    return out

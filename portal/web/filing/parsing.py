@@ -1,0 +1,96 @@
+"""Posted strings turned into a partial declaration for ``DeclarationSerializer``, and stored values
+shown back in the form. Values that fail are reported next to their field and left out, so everything
+valid the citizen typed is still saved."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from portal.divisions.selectors import ward_resolve
+
+from .fields import Field, Page
+
+
+def value_at(data: Any, path: str) -> Any:
+    current = data
+    for part in path.split("."):
+        if isinstance(current, list) and part.isdigit():
+            index = int(part)
+            current = current[index] if index < len(current) else None
+        elif isinstance(current, dict):
+            current = current.get(part)
+        else:
+            return None
+    return current
+
+
+def shown_value(value: Any, kind: str) -> str:
+    """A stored value as the form shows it."""
+    if value is None:
+        return ""
+    if kind in ("flag", "consent"):
+        return "on" if value else ""
+    if kind == "yesno":
+        return "yes" if value else "no"
+    if kind == "date" and hasattr(value, "isoformat"):
+        return value.isoformat()
+    if kind == "time" and hasattr(value, "strftime"):
+        return value.strftime("%H:%M")
+    return str(value)
+
+
+def _set(target: dict, path: str, value: Any) -> None:
+    parts = path.split(".")
+    current: Any = target
+    for part in parts[:-1]:
+        current = current.setdefault(part, {})  # list rows are collected by index ("0"), see _listify
+    current[parts[-1]] = value
+
+
+def _raw_value(post, f: Field) -> Any:
+    if f.kind == "flag":
+        return post.get(f.path) == "on"
+    if f.kind == "consent":
+        return True if post.get(f.path) == "on" else None
+    if f.kind == "yesno":
+        return {"yes": True, "no": False}.get(post.get(f.path, ""))
+    value = (post.get(f.path) or "").strip()
+    return value or None
+
+
+def _listify(data: dict) -> dict:
+    """Turn {"survivors": {"0": {...}, "2": {...}}} into a list, dropping rows left entirely blank."""
+    for key, value in list(data.items()):
+        if isinstance(value, dict):
+            if value and all(k.isdigit() for k in value):
+                rows = [value[k] for k in sorted(value, key=int)]
+                data[key] = [_listify(r) for r in rows if any(v not in (None, "") for v in r.values())]
+            else:
+                data[key] = _listify(value)
+    return data
+
+
+def parse(post, fields, *, page: Page | None = None) -> tuple[dict, dict[str, list[str]]]:
+    """The partial declaration the posted fields describe (strings, not yet validated), and messages
+    for what cannot even be read (a ward typed that matches none or several)."""
+    data: dict = {}
+    errors: dict[str, list[str]] = {}
+    for f in fields:
+        if f.kind == "ward":
+            code = (post.get(f.path) or "").strip()
+            text = (post.get(f"{f.path}__text") or "").strip()
+            value = code if code.isdigit() and text else ward_resolve(text)
+            if text and value is None:
+                errors[f.path] = ["Không tìm thấy xã, phường này; hãy gõ tên và chọn trong danh sách gợi ý."]
+                continue
+            _set(data, f.path, value)
+            continue
+        _set(data, f.path, _raw_value(post, f))
+    if page is not None:
+        section = page.optional_section
+        if section and all(v in (None, "") for v in (data.get(section) or {}).values()):
+            data[section] = None
+        elif page.fixed:
+            for path, value in page.fixed.items():
+                _set(data, path, value)
+    return _listify(data), errors

@@ -1,0 +1,31 @@
+"""The core's models, one module per concept; every model is importable from here."""
+
+from ..facilities.models import CertificateUse, MedicalCertificate, MedicalFacility
+from .bundles import Bundle, BundleQuerySet
+from .catalogue import PROCEDURE_LABELS, CatalogueVersion, GroupRule, Procedure
+from .exchanges import Attachment, Correction, SupplementRequest
+from .numbering import BundleCodeCounter, RegistrationCounter
+from .people import BirthDetails, DeathDetails, Person
+from .steps import Step, StepQuerySet
+
+__all__ = [
+    "PROCEDURE_LABELS",
+    "Attachment",
+    "BirthDetails",
+    "Bundle",
+    "BundleCodeCounter",
+    "BundleQuerySet",
+    "CatalogueVersion",
+    "CertificateUse",
+    "Correction",
+    "DeathDetails",
+    "GroupRule",
+    "MedicalCertificate",
+    "MedicalFacility",
+    "Person",
+    "Procedure",
+    "RegistrationCounter",
+    "Step",
+    "StepQuerySet",
+    "SupplementRequest",
+]

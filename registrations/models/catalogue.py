@@ -1,0 +1,120 @@
+"""The procedure catalogue: data with effective dates, so a decree is a data change."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from ..constants import (
+    Agency,
+    Group,
+)
+
+# Names for messages and pages; the catalogue holds the authoritative name per version.
+PROCEDURE_LABELS = {
+    "birth_registration": "Đăng ký khai sinh",
+    "personal_id": "Cấp số định danh cá nhân",
+    "permanent_residence": "Đăng ký thường trú",
+    "health_insurance": "Cấp thẻ bảo hiểm y tế",
+    "child_id_card": "Cấp thẻ căn cước cho trẻ",
+    "death_registration": "Đăng ký khai tử",
+    "residence_removal": "Xoá đăng ký thường trú",
+    "funeral_allowance": "Mai táng phí, trợ cấp tuất",
+}
+
+
+class CatalogueVersion(models.Model):
+    """The procedures and rules in force from one date, as a legal act set them."""
+
+    code = models.CharField("mã phiên bản", max_length=40, unique=True)
+    legal_basis = models.CharField("căn cứ pháp lý", max_length=200)
+    effective_from = models.DateField("hiệu lực từ")
+    effective_to = models.DateField(
+        "hết hiệu lực từ",
+        null=True,
+        blank=True,
+        help_text="Ngày đầu tiên không còn áp dụng; để trống nếu đang áp dụng.",
+    )
+
+    class Meta:
+        verbose_name = "phiên bản danh mục thủ tục"
+        verbose_name_plural = "phiên bản danh mục thủ tục"
+        ordering = ["effective_from"]
+
+    def __str__(self) -> str:
+        return f"{self.code} ({self.effective_from:%d/%m/%Y})"
+
+
+class GroupRule(models.Model):
+    """Rules of one procedure group within a catalogue version."""
+
+    version = models.ForeignKey(CatalogueVersion, on_delete=models.CASCADE, related_name="groups")
+    group = models.CharField("nhóm", max_length=10, choices=Group.choices)
+    national_code = models.CharField("mã thủ tục quốc gia", max_length=20, blank=True)
+    title = models.CharField("tên nhóm thủ tục", max_length=300)
+    time_limit_days = models.PositiveSmallIntegerField("thời hạn giải quyết (ngày làm việc)")
+    verification_time_limit_days = models.PositiveSmallIntegerField(
+        "thời hạn khi cần xác minh (ngày làm việc)", null=True, blank=True
+    )
+    legal_window_days = models.PositiveSmallIntegerField(
+        "thời hạn đăng ký theo luật (ngày)",
+        help_text="Khai sinh 60 ngày kể từ ngày sinh; khai tử 15 ngày kể từ ngày chết.",
+    )
+    allowed_sets = models.JSONField(
+        "các tổ hợp thủ tục được chọn",
+        default=list,
+        blank=True,
+        help_text="Danh sách các tổ hợp thủ tục tuỳ chọn được phép; để trống nghĩa là thủ tục đăng ký "
+        "cùng ít nhất một thủ tục tuỳ chọn bất kỳ.",
+    )
+    supplement_days = models.PositiveSmallIntegerField("thời hạn bổ sung hồ sơ (ngày làm việc)", default=7)
+    supplement_reminder_days = models.PositiveSmallIntegerField(
+        "nhắc trước hạn bổ sung (ngày làm việc)", default=2
+    )
+    extract_title = models.CharField("tên giấy tờ kết quả", max_length=100)
+
+    class Meta:
+        verbose_name = "quy định nhóm thủ tục"
+        verbose_name_plural = "quy định nhóm thủ tục"
+        constraints = [models.UniqueConstraint(fields=["version", "group"], name="group_rule_per_version")]
+
+    def __str__(self) -> str:
+        return f"{self.version.code}: {self.get_group_display()}"
+
+
+class Procedure(models.Model):
+    version = models.ForeignKey(CatalogueVersion, on_delete=models.CASCADE, related_name="procedures")
+    code = models.CharField("mã thủ tục", max_length=40)
+    group = models.CharField("nhóm", max_length=10, choices=Group.choices)
+    name = models.CharField("tên thủ tục", max_length=200)
+    agency = models.CharField("cơ quan giải quyết", max_length=20, choices=Agency.choices)
+    optional = models.BooleanField(
+        "người dân chọn",
+        default=True,
+        help_text="Không chọn: luôn có trong hồ sơ (đăng ký, cấp số định danh).",
+    )
+    depends_on = models.JSONField(
+        "phụ thuộc",
+        default=list,
+        blank=True,
+        help_text="Mã các bước phải xong trước; 'signed_extract' là trích lục đã ký.",
+    )
+    time_limit_days = models.PositiveSmallIntegerField("thời hạn (ngày làm việc)", default=0)
+    by_regime = models.JSONField(
+        "theo chế độ",
+        default=dict,
+        blank=True,
+        help_text='Cơ quan và thời hạn theo chế độ, ví dụ {"meritorious": {"agency": "labour", "days": 18}}.',
+    )
+    max_child_age_years = models.PositiveSmallIntegerField("chỉ cho trẻ dưới (tuổi)", null=True, blank=True)
+    required_fields = models.JSONField("trường bắt buộc", default=list, blank=True)
+    required_attachments = models.JSONField("giấy tờ bắt buộc", default=list, blank=True)
+    position = models.PositiveSmallIntegerField("thứ tự", default=0)
+
+    class Meta:
+        verbose_name = "thủ tục"
+        verbose_name_plural = "thủ tục"
+        ordering = ["version", "group", "position"]
+        constraints = [models.UniqueConstraint(fields=["version", "code"], name="procedure_code_per_version")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.version.code})"
