@@ -54,7 +54,7 @@ ci:
 ## Break things on purpose while 200 bundles are submitted (PostgreSQL + workers); report what was lost.
 chaos: $(VENV)/.installed-test
 	.ci/services
-	$(PY) bench/chaos.py
+	$(PY) -m bench.chaos
 
 ## Back up the database and the private files into var/backups/<time>/ (or TO=<new folder>).
 backup: $(VENV)/.installed
@@ -71,4 +71,4 @@ clean:
 ## Benchmarks against PostgreSQL and Redis (started if down): `make bench` or `make bench BENCH=submit`.
 bench: $(VENV)/.installed-test
 	.ci/services
-	BENCH=$(BENCH) $(PY) bench/run.py
+	BENCH=$(BENCH) $(PY) -m bench.run

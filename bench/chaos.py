@@ -17,7 +17,6 @@ Everything listens on 127.0.0.1 only; the load is bounded (200 submissions, a fi
 
 from __future__ import annotations
 
-import asyncio
 import http.client
 import json
 import os
@@ -32,8 +31,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("BENCH_DB_NAME", "chaos_portal")
 
-from bench import run as bench  # noqa: E402  (reads BENCH_DB_NAME when imported)
-from bench.processes import Processes, RedisServer, free_port  # noqa: E402
+from bench import common as bench  # noqa: E402  (reads BENCH_DB_NAME when imported)
+from bench.processes import PortalProcesses, RedisServer, free_port  # noqa: E402
+from bench.proxy import FlakyProxy  # noqa: E402
 
 SUBMISSIONS = int(os.environ.get("CHAOS_SUBMISSIONS", "200"))
 SPREAD_SECONDS = float(os.environ.get("CHAOS_SPREAD_SECONDS", "40"))
@@ -58,82 +58,6 @@ def log(message: str) -> None:
 
 
 # --- the pieces that fail -------------------------------------------------------------------------
-
-
-class FlakyProxy:
-    """A TCP proxy to PostgreSQL on its own event loop. ``refuse(seconds)`` cuts every open connection
-    and stops listening, so new ones are refused, then listens again."""
-
-    def __init__(self, target_port: int = 5432):
-        self.target_port = target_port
-        self.port = free_port()
-        self.loop = asyncio.new_event_loop()
-        self.server: asyncio.AbstractServer | None = None
-        self.writers: set[asyncio.StreamWriter] = set()
-        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
-        self.thread.start()
-        self._call(self._listen())
-
-    def _call(self, coroutine):
-        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout=30)
-
-    async def _listen(self) -> None:
-        self.server = await asyncio.start_server(self._handle, "127.0.0.1", self.port)
-
-    async def _pipe(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        try:
-            while data := await reader.read(65536):
-                writer.write(data)
-                await writer.drain()
-        except (ConnectionError, asyncio.CancelledError):
-            pass
-        finally:
-            writer.close()
-
-    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        try:
-            upstream_reader, upstream_writer = await asyncio.open_connection("127.0.0.1", self.target_port)
-        except OSError:
-            writer.close()
-            return
-        self.writers |= {writer, upstream_writer}
-        await asyncio.gather(
-            self._pipe(reader, upstream_writer), self._pipe(upstream_reader, writer), return_exceptions=True
-        )
-        self.writers -= {writer, upstream_writer}
-
-    async def _refuse(self, seconds: float) -> None:
-        self.server.close()
-        for writer in list(self.writers):
-            writer.transport.abort()
-        await asyncio.sleep(seconds)
-        await self._listen()
-
-    def refuse(self, seconds: float) -> None:
-        self._call(self._refuse(seconds))
-
-    def stop(self) -> None:
-        self._call(self._refuse(0))
-        self.server.close()
-        self.loop.call_soon_threadsafe(self.loop.stop)
-
-
-class Portal(Processes):
-    """The portal's web, worker, beat and mock-agency processes."""
-
-    def start_worker(self, name: str) -> None:
-        celery = [sys.executable, "-m", "celery", "-A", "portal"]
-        self.start(
-            name,
-            [
-                *celery,
-                "worker",
-                "--concurrency=2",
-                "--loglevel=WARNING",
-                "--without-mingle",
-                "--without-gossip",
-            ],
-        )
 
 
 # --- the citizens ---------------------------------------------------------------------------------
@@ -232,7 +156,7 @@ def back_office(clerk, leader, stop: threading.Event) -> None:
 # --- the run --------------------------------------------------------------------------------------
 
 
-def chaos_timeline(processes: Portal, redis: RedisServer, proxy: FlakyProxy, events: list) -> None:
+def chaos_timeline(processes: PortalProcesses, redis: RedisServer, proxy: FlakyProxy, events: list) -> None:
     from interconnect.mock_agencies import behaviour
 
     def at(seconds: float, what: str, action) -> None:
@@ -248,7 +172,7 @@ def chaos_timeline(processes: Portal, redis: RedisServer, proxy: FlakyProxy, eve
 
     def replace_worker() -> None:
         processes.kill("worker")
-        processes.start_worker("worker-2")
+        processes.start_worker(name="worker-2")
 
     begun = time.monotonic()
     at(6, "worker killed with SIGKILL; a new worker started", replace_worker)
@@ -365,26 +289,14 @@ def main() -> int:
             for code in settings.AGENCY_CODES
         },
     }
-    processes = Portal(cwd=ROOT, env=env, log_dir=VAR)
+    processes = PortalProcesses(cwd=ROOT, env=env, log_dir=VAR)
     stop_back_office = threading.Event()
     try:
         # The mock agencies keep their record straight in the database: it is the witness of duplicates.
-        processes.start(
-            "mock",
-            [sys.executable, "manage.py", "run_mock_agencies", "--port", str(mock_port)],
-            DATABASE_URL=direct,
-        )
-        processes.start(
-            "web",
-            [sys.executable, "-m", "gunicorn", "portal.wsgi:application", "--bind", f"127.0.0.1:{web_port}",
-             "--workers", "2", "--worker-class", "gthread", "--threads", "4", "--log-level", "warning"],
-        )  # fmt: skip
-        processes.start_worker("worker")
-        processes.start(
-            "beat",
-            [sys.executable, "-m", "celery", "-A", "portal", "beat", "--loglevel=WARNING",
-             "--schedule", str(VAR / "beat-schedule")],
-        )  # fmt: skip
+        processes.start_mock(port=mock_port, DATABASE_URL=direct)
+        processes.start_web(port=web_port)
+        processes.start_worker()
+        processes.start_beat(schedule=VAR / "beat-schedule")
         bench.wait_http(web_port, "/healthz")
         bench.wait_http(mock_port, "/mock-agencies/_knobs/")
         log(f"portal on :{web_port}, PostgreSQL through the proxy on :{proxy.port}, Redis on :{redis.port}")

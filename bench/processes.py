@@ -1,5 +1,6 @@
-"""Real processes on loopback for the integration tests and `make chaos`: free ports, waiting for a
-listener, and a throw-away Redis that keeps nothing on disk (so a restart loses every queued message)."""
+"""Real processes on loopback for the bench, `make chaos` and the integration tests: free ports,
+waiting for a listener, a throw-away Redis that keeps nothing on disk (so a restart loses every queued
+message), and the portal's own processes."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -97,3 +99,57 @@ class Processes:
         return "\n".join(
             f"--- {name}\n{log.read_text()[-3000:]}" for name, log in self.logs.items() if log.exists()
         )
+
+    def pid(self, name: str) -> int:
+        return self.running[name].pid
+
+
+class PortalProcesses(Processes):
+    """The portal's own processes as a deployment runs them: gunicorn, a Celery worker and beat, and
+    the mock agencies on a port of their own. The one launcher of the bench, `make chaos` and the
+    tests that need real processes; ``env`` overrides the environment for one process."""
+
+    def start_web(
+        self, *, port: int, workers: int = 2, threads: int = 4, name: str = "web", **env: str
+    ) -> None:
+        self.start(
+            name,
+            [sys.executable, "-m", "gunicorn", "portal.wsgi:application", "--bind", f"127.0.0.1:{port}",
+             "--workers", str(workers), "--worker-class", "gthread", "--threads", str(threads),
+             "--keep-alive", "30", "--log-level", "warning"],
+            **env,
+        )  # fmt: skip
+        wait_for_port(port)
+
+    def start_worker(
+        self, *, name: str = "worker", queue: str = "", concurrency: int = 2, node: str = "", **env: str
+    ) -> None:
+        args = [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=prefork",
+                f"--concurrency={concurrency}", "--loglevel=WARNING",
+                "--without-mingle", "--without-gossip"]  # fmt: skip
+        if queue:
+            args += ["-Q", queue]
+        if node:
+            args += ["-n", node]
+        self.start(name, args, **env)
+
+    def start_beat(self, *, schedule: Path, name: str = "beat", **env: str) -> None:
+        self.start(
+            name,
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "portal",
+                "beat",
+                "--loglevel=WARNING",
+                "--schedule",
+                str(schedule),
+            ],
+            **env,
+        )
+
+    def start_mock(self, *, port: int, name: str = "mock", **env: str) -> None:
+        self.start(name, [sys.executable, "manage.py", "run_mock_agencies", "--port", str(port)], **env)
+        wait_for_port(port)

@@ -61,8 +61,11 @@ def _with_parent_from_account(*, group: str, owner, stored: dict, data: dict) ->
         "sex": owner.sex,
         "nationality": "VN",
     }
-    given = data.get(role) or {}
-    return {**data, role: {**{k: v for k, v in identity.items() if not is_blank(v)}, **given}}
+    # Checked as anything typed would be; what the account cannot fill, the family types.
+    known, _invalid = validate_keeping_valid(
+        {role: {k: v for k, v in identity.items() if not is_blank(v)}}, group=group
+    )
+    return {**data, role: {**known.get(role, {}), **(data.get(role) or {})}}
 
 
 def persist_declaration(bundle: Bundle, data: dict) -> None:

@@ -4,7 +4,6 @@ own port (the throw-away Redis of the fault test comes from ``bench.processes``)
 from __future__ import annotations
 
 import os
-import sys
 import uuid
 from pathlib import Path
 from urllib.parse import urlparse
@@ -12,7 +11,7 @@ from urllib.parse import urlparse
 from django.conf import settings
 from django.db import connection
 
-from bench.processes import Processes, RedisServer, free_port, wait_for_port
+from bench.processes import PortalProcesses, RedisServer, free_port, wait_for_port
 
 __all__ = ["Cluster", "RedisServer", "free_port", "wait_for_port"]
 
@@ -20,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 AGENCY_CODES = ("POLICE", "SOCIAL_INSURANCE", "LABOUR")
 
 
-class Cluster(Processes):
+class Cluster(PortalProcesses):
     def __init__(
         self,
         *,
@@ -58,63 +57,23 @@ class Cluster(Processes):
         }
         super().__init__(cwd=ROOT, env=self.env, log_dir=tmp_path)
 
-    def _start(self, name: str, args: list[str], settings_module: str) -> None:
-        self.start(name, args, DJANGO_SETTINGS_MODULE=settings_module)
-
     def start_web(self, port: int, settings_module: str = "portal.settings.dev") -> None:
         """The portal under gunicorn, as deployed: kept database connections, two workers."""
-        self._start(
-            "web",
-            [sys.executable, "-m", "gunicorn", "portal.wsgi:application", "--bind", f"127.0.0.1:{port}",
-             "--workers", "2", "--worker-class", "gthread", "--threads", "4", "--log-level", "warning"],
-            settings_module,
-        )  # fmt: skip
-        wait_for_port(port)
+        super().start_web(port=port, DJANGO_SETTINGS_MODULE=settings_module)
 
     def start_mock(self) -> None:
-        self._start(
-            "mock",
-            [sys.executable, "manage.py", "run_mock_agencies", "--port", str(self.mock_port)],
-            "portal.settings.dev",
-        )
-        wait_for_port(self.mock_port)
+        super().start_mock(port=self.mock_port, DJANGO_SETTINGS_MODULE="portal.settings.dev")
 
     def start_worker(self, name: str = "worker") -> None:
-        self._start(
-            name,
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "portal",
-                "worker",
-                "--pool=prefork",
-                "--concurrency=4",
-                "--loglevel=WARNING",
-                "--without-mingle",
-                "--without-gossip",
-                "-Q",
-                self.queue,
-                "-n",
-                f"{name}-{self.queue}@%h",
-            ],
-            "portal.settings.test",
+        super().start_worker(
+            name=name,
+            queue=self.queue,
+            concurrency=4,
+            node=f"{name}-{self.queue}@%h",
+            DJANGO_SETTINGS_MODULE="portal.settings.test",
         )
 
     def start_beat(self) -> None:
-        self._start(
-            "beat",
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "portal",
-                "beat",
-                "--loglevel=WARNING",
-                "--schedule",
-                str(self.tmp_path / "beat-schedule"),
-            ],
-            "portal.settings.test",
+        super().start_beat(
+            schedule=self.tmp_path / "beat-schedule", DJANGO_SETTINGS_MODULE="portal.settings.test"
         )

@@ -1,0 +1,1 @@
+"""One module per `make bench` case; each adds its figures to the results."""
