@@ -233,8 +233,6 @@ def seed_certificates(count: int) -> None:
 
 
 SCAN = b"%PDF-1.4\n% giay chung sinh\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
 BOUNDARY = "benchboundary7e3f"
 
 

@@ -122,9 +122,16 @@ class PortalProcesses(Processes):
         wait_for_port(port)
 
     def start_worker(
-        self, *, name: str = "worker", queue: str = "", concurrency: int = 2, node: str = "", **env: str
+        self,
+        *,
+        name: str = "worker",
+        queue: str = "",
+        concurrency: int = 2,
+        node: str = "",
+        pool: str = "prefork",
+        **env: str,
     ) -> None:
-        args = [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=prefork",
+        args = [sys.executable, "-m", "celery", "-A", "portal", "worker", f"--pool={pool}",
                 f"--concurrency={concurrency}", "--loglevel=WARNING",
                 "--without-mingle", "--without-gossip"]  # fmt: skip
         if queue:

@@ -5,9 +5,7 @@ from __future__ import annotations
 import os
 import time
 
-from bench.common import (
-    ROUNDS,
-)
+from bench.common import ROUNDS
 
 
 def case_dashboard(results: dict) -> None:

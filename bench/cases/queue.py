@@ -4,11 +4,7 @@ from __future__ import annotations
 
 import time
 
-from bench.common import (
-    ROUNDS,
-    make_citizens,
-    spread,
-)
+from bench.common import ROUNDS, make_citizens, spread
 
 
 def case_queue(results: dict) -> None:

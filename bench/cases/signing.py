@@ -6,10 +6,7 @@ import os
 import time
 from pathlib import Path
 
-from bench.common import (
-    ROUNDS,
-    spread,
-)
+from bench.common import ROUNDS, spread
 
 
 def case_signing(results: dict) -> None:

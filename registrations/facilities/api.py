@@ -18,11 +18,7 @@ from ..constants import CertificateKind
 from . import selectors
 from .checks import KINDS
 from .intake import CertificateRefused, certificate_correct, certificate_receive, facility_authenticate
-from .serializers import (
-    BirthCertificateSerializer,
-    CertificateOutSerializer,
-    DeathNoticeSerializer,
-)
+from .serializers import BirthCertificateSerializer, CertificateOutSerializer, DeathNoticeSerializer
 
 SIGNED = [
     OpenApiParameter("X-Facility", str, OpenApiParameter.HEADER, required=True, description="Mã cơ sở."),

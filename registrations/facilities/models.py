@@ -9,9 +9,7 @@ from django.db.models import Q
 from portal.common.crypto import lookup_hmac
 from portal.common.fields import EncryptedTextField
 
-from ..constants import (
-    CertificateKind,
-)
+from ..constants import CertificateKind
 
 
 class MedicalFacility(models.Model):

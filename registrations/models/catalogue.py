@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from ..constants import (
-    Agency,
-    Group,
-)
+from ..constants import Agency, Group
 
 # Names for messages and pages; the catalogue holds the authoritative name per version.
 PROCEDURE_LABELS = {

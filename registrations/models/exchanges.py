@@ -10,10 +10,7 @@ from django.db.models import Q
 
 from portal.accounts.jurisdiction import JurisdictionPaths, JurisdictionQuerySet
 
-from ..constants import (
-    AttachmentKind,
-    CorrectionState,
-)
+from ..constants import AttachmentKind, CorrectionState
 from .bundles import Bundle
 
 

@@ -6,9 +6,7 @@ from django.db import models
 
 from portal.common.counters import CounterManager
 
-from ..constants import (
-    Book,
-)
+from ..constants import Book
 
 
 class RegistrationCounter(models.Model):

@@ -10,11 +10,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from portal.accounts.jurisdiction import JurisdictionPaths, JurisdictionQuerySet
 
-from ..constants import (
-    STEP_OUTSTANDING_STATES,
-    Agency,
-    StepState,
-)
+from ..constants import STEP_OUTSTANDING_STATES, Agency, StepState
 from .bundles import Bundle
 from .catalogue import PROCEDURE_LABELS
 

@@ -9,15 +9,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from ..constants import (
-    OPEN_STATES,
-    BundleState,
-)
+from ..constants import OPEN_STATES, BundleState
 from ..exceptions import ValidationFailed
-from ..models import (
-    Attachment,
-    Bundle,
-)
+from ..models import Attachment, Bundle
 from .changes import locked
 from .guards import ensure_may, require_state
 

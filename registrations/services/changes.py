@@ -13,10 +13,7 @@ from portal.audit.streams import bundle_stream
 
 from .. import selectors, signals
 from ..exceptions import TransitionRefused
-from ..models import (
-    Bundle,
-    Step,
-)
+from ..models import Bundle, Step
 from .guards import allowed_actions
 
 

@@ -10,15 +10,9 @@ from portal.audit.streams import bundle_stream
 from portal.common.problems import flatten_errors
 
 from .. import signals
-from ..constants import (
-    REGISTERED_STATES,
-    CorrectionState,
-)
+from ..constants import REGISTERED_STATES, CorrectionState
 from ..exceptions import TransitionRefused, ValidationFailed
-from ..models import (
-    Bundle,
-    Correction,
-)
+from ..models import Bundle, Correction
 from ..serializers import DeclarationSerializer
 from .changes import locked
 from .drafts import persist_declaration

@@ -4,13 +4,9 @@ from __future__ import annotations
 
 from portal.accounts.constants import Role
 
-from ..constants import (
-    BundleState,
-)
+from ..constants import BundleState
 from ..exceptions import NotPermitted, TransitionRefused
-from ..models import (
-    Bundle,
-)
+from ..models import Bundle
 
 CLERK_ACTIONS = {
     "accept",
@@ -22,19 +18,13 @@ CLERK_ACTIONS = {
     "decide_correction",
     "replay",
 }
-
-
 OWNER_ACTIONS = {"update", "submit", "withdraw", "resubmit", "attach"}
-
-
 LEADER_ACTIONS = {"sign"}
 
 
 # What the clerk who filed a bundle for a citizen at the counter may do with it: fill it in while it
 # is a draft, attach the scans, and submit it once the citizen confirmed. Never judge it.
 ASSISTING_ACTIONS = {"update", "attach", "submit"}
-
-
 NOT_BY_THE_ASSISTING_CLERK = {"accept", "register", "reject", "request_supplement"}
 
 

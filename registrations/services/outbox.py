@@ -16,18 +16,9 @@ from portal.common.identifiers import personal_id_errors
 from portal.workcalendar import services as calendar
 
 from .. import signals
-from ..constants import (
-    INTERNAL_PROCEDURES,
-    SIGNED_EXTRACT,
-    BundleState,
-    PersonRole,
-    StepState,
-)
+from ..constants import INTERNAL_PROCEDURES, SIGNED_EXTRACT, BundleState, PersonRole, StepState
 from ..exceptions import TransitionRefused
-from ..models import (
-    Bundle,
-    Step,
-)
+from ..models import Bundle, Step
 from ..notifications import notify_requester
 from .changes import columns_of, locked, save_bundle, save_step, transition
 from .guards import ensure_may

@@ -5,9 +5,7 @@ from __future__ import annotations
 from portal.audit.services import audit_record
 from portal.audit.streams import user_stream
 
-from ..models import (
-    Bundle,
-)
+from ..models import Bundle
 
 
 def personal_data_viewed(*, bundle: Bundle, actor, what: str) -> None:

@@ -16,16 +16,9 @@ from portal.audit.streams import user_stream
 from portal.divisions.selectors import province_of
 
 from .. import rules
-from ..constants import (
-    CertificateKind,
-    Group,
-    Origin,
-)
+from ..constants import CertificateKind, Group, Origin
 from ..facilities.checks import certificate_prefill
-from ..models import (
-    Bundle,
-    MedicalCertificate,
-)
+from ..models import Bundle, MedicalCertificate
 from ..notifications import mail_after_commit
 from ..serializers import DeclarationSerializer
 from .changes import bundle_event

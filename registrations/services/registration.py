@@ -6,21 +6,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .. import signals
-from ..constants import (
-    REGISTRATION_PROCEDURE,
-    Book,
-    BundleState,
-    CertificateKind,
-    Group,
-    StepState,
-)
+from ..constants import REGISTRATION_PROCEDURE, Book, BundleState, CertificateKind, Group, StepState
 from ..exceptions import DuplicateRegistration, TransitionRefused, ValidationFailed
 from ..facilities.checks import KINDS
-from ..models import (
-    Bundle,
-    CertificateUse,
-    RegistrationCounter,
-)
+from ..models import Bundle, CertificateUse, RegistrationCounter
 from .changes import announce_on_commit, bundle_event, columns_of, locked, save_bundle, save_step, transition
 from .guards import allowed_actions, ensure_may
 from .outbox import release_ready_steps

@@ -10,15 +10,10 @@ from django.utils import timezone
 from portal.workcalendar import services as calendar
 
 from .. import rules
-from ..constants import (
-    BundleState,
-)
+from ..constants import BundleState
 from ..declaration import declaration_of
 from ..exceptions import ValidationFailed
-from ..models import (
-    Bundle,
-    SupplementRequest,
-)
+from ..models import Bundle, SupplementRequest
 from ..notifications import notify_requester
 from .changes import columns_of, locked, save_bundle, transition
 from .drafts import persist_declaration

@@ -12,18 +12,11 @@ from portal.divisions.selectors import province_of
 from portal.workcalendar import services as calendar
 
 from .. import rules, selectors, signals
-from ..constants import (
-    BundleState,
-    Group,
-)
+from ..constants import BundleState, Group
 from ..declaration import declaration_of
 from ..exceptions import ValidationFailed
 from ..facilities.checks import KINDS, CertificateCheck, certificate_check
-from ..models import (
-    Bundle,
-    BundleCodeCounter,
-    Step,
-)
+from ..models import Bundle, BundleCodeCounter, Step
 from .changes import announce_on_commit, columns_of, locked, save_bundle, transition
 from .guards import ensure_may, require_state
 

@@ -10,9 +10,7 @@ from django.utils import timezone
 from portal.audit.services import audit_record
 from portal.audit.streams import bundle_stream
 
-from ..models import (
-    SupplementRequest,
-)
+from ..models import SupplementRequest
 from ..notifications import notify_requester
 from .review import bundle_reject
 

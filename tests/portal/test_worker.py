@@ -13,37 +13,17 @@ from urllib.parse import urlparse
 import pytest
 from django.db import connection
 
+from bench.processes import PortalProcesses
 from portal.health.models import Heartbeat
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def start(args, env):
-    return subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "portal", *args],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-
-
-def stop(*processes):
-    for process in processes:
-        process.terminate()
-    for process in processes:
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-
-
-def worker_and_beat(env, tmp_path):
-    worker = start(
-        ["worker", "--pool=solo", "--loglevel=WARNING", "--without-mingle", "--without-gossip"], env
-    )
-    beat = start(["beat", "--loglevel=WARNING", "--schedule", str(tmp_path / "beat-schedule")], env)
-    return worker, beat
+def worker_and_beat(env, tmp_path) -> PortalProcesses:
+    processes = PortalProcesses(cwd=ROOT, env=env, log_dir=tmp_path)
+    processes.start_worker(pool="solo")
+    processes.start_beat(schedule=tmp_path / "beat-schedule")
+    return processes
 
 
 def wait_for(predicate, seconds=60):
@@ -75,11 +55,11 @@ def test_heartbeat_flows_through_beat_and_worker_on_embedded_defaults(tmp_path):
         with sqlite3.connect(database) as db:
             return db.execute("SELECT count(*) FROM health_heartbeat").fetchone()[0] == 1
 
-    worker, beat = worker_and_beat(env, tmp_path)
+    processes = worker_and_beat(env, tmp_path)
     try:
         assert wait_for(beat_recorded), "worker/beat produced no heartbeat"
     finally:
-        stop(worker, beat)
+        processes.stop()
     with sqlite3.connect(database) as db:
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
@@ -99,11 +79,11 @@ def test_heartbeat_flows_through_beat_and_worker_on_postgresql_and_redis(tmp_pat
         "PORTAL_VAR_DIR": str(tmp_path),
         "DJANGO_SETTINGS_MODULE": "portal.settings.dev",
     }
-    worker, beat = worker_and_beat(env, tmp_path)
+    processes = worker_and_beat(env, tmp_path)
     try:
         assert wait_for(lambda: Heartbeat.objects.exists()), "worker/beat produced no heartbeat"
     finally:
-        stop(worker, beat)
+        processes.stop()
     ready = client.get("/readyz")
     assert ready.status_code == 200, ready.json()
     assert ready.json()["checks"]["broker"] == "ok"

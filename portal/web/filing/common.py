@@ -21,11 +21,7 @@ from ..citizen import own_bundle
 from . import form
 
 CITIZEN_LOGIN = "accounts:citizen-login"
-
-
 GROUP_SLUGS = {"khai-sinh": Group.BIRTH, "khai-tu": Group.DEATH}
-
-
 SAVED_AUTOMATICALLY = "Đã tự động lưu bản nháp lúc {time}."
 
 
