@@ -2,7 +2,16 @@ from django.contrib import admin
 
 from portal.accounts.admin_mixins import JurisdictionAdminMixin, ReadOnlyAdminMixin, RoleAdminMixin
 
-from .models import Attachment, Bundle, CatalogueVersion, GroupRule, Procedure, Step
+from .models import (
+    Attachment,
+    BenefitRate,
+    Bundle,
+    CatalogueVersion,
+    FuneralBenefitRule,
+    GroupRule,
+    Procedure,
+    Step,
+)
 from .services import personal_data_viewed
 
 
@@ -28,6 +37,21 @@ class ProcedureInline(admin.TabularInline):
 class GroupRuleInline(admin.StackedInline):
     model = GroupRule
     extra = 0
+
+
+@admin.register(BenefitRate)
+class BenefitRateAdmin(RoleAdminMixin, admin.ModelAdmin):
+    """A decree that changes the reference level or the assistance standard is a new row here, from the
+    date it takes effect; earlier deaths keep the amount of their own date."""
+
+    list_display = ["code", "effective_from", "amount_vnd", "legal_basis"]
+    list_filter = ["code"]
+
+
+@admin.register(FuneralBenefitRule)
+class FuneralBenefitRuleAdmin(RoleAdminMixin, admin.ModelAdmin):
+    list_display = ["regime", "effective_from", "multiplier", "base", "legal_basis"]
+    list_filter = ["regime"]
 
 
 @admin.register(CatalogueVersion)

@@ -111,6 +111,12 @@ class Regime(models.TextChoices):
     MERITORIOUS = "meritorious", "Người có công với cách mạng"
 
 
+class BenefitBase(models.TextChoices):
+    # Called "mức lương cơ sở" until the Social Insurance Law 2024 named it "mức tham chiếu".
+    REFERENCE_LEVEL = "reference_level", "Mức tham chiếu (mức lương cơ sở)"
+    SOCIAL_ASSISTANCE_STANDARD = "social_assistance_standard", "Mức chuẩn trợ giúp xã hội"
+
+
 class DeliveryMethod(models.TextChoices):
     PICKUP = "pickup", "Nhận tại cơ quan công an"
     POST = "post", "Gửi qua bưu chính"

@@ -78,6 +78,10 @@ def divisions(db):
     if not CatalogueVersion.objects.exists():
         seed = importlib.import_module("registrations.migrations.0002_seed_catalogue")
         seed.seed(django_apps, None)
+    from registrations.models import BenefitRate
+
+    if not BenefitRate.objects.exists():
+        importlib.import_module("registrations.migrations.0007_dated_benefit_amounts").seed(django_apps, None)
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from portal.common import signatures
 from portal.common.identifiers import LEGACY_PROVINCE_CODES, personal_id_century_digit
+from registrations.benefits import funeral_amount
 
 from .models import MockCallback, MockKnobs, MockRequest
 
@@ -123,14 +124,12 @@ def produce(request: MockRequest) -> dict:
         return {"confirmation_number": f"XTT-{request.reference}", "removed_on": today.isoformat()}
     if procedure == "funeral_allowance":
         regime = payload["regime"]
-        amount = (
-            settings.BASE_SALARY_VND * settings.FUNERAL_ALLOWANCE_MULTIPLIER
-            if regime == "social_insurance"
-            else settings.FUNERAL_SUPPORT_VND[regime]
-        )
+        # As the agency decides it: the amount the law sets for the date of death.
+        amount = funeral_amount(regime=regime, day=date.fromisoformat(payload["date_of_death"]))
         result = {
             "decision_number": f"QĐ-{request.reference}",
-            "amount_vnd": amount,
+            "amount_vnd": amount.amount_vnd,
+            "legal_basis": amount.legal_basis,
             "payee": payload["beneficiary"]["full_name"],
             "payment_reference": f"CK{_digits(key, 10)}",
         }

@@ -370,14 +370,6 @@ INTERCONNECT = {
     # /readyz calls the relay stalled when a due step has waited this long.
     "stall_seconds": env.float("INTERCONNECT_STALL_SECONDS", default=300.0),
 }
-# Social-insurance figures the agencies apply; kept here so a new base salary is a configuration change.
-BASE_SALARY_VND = env.int("BASE_SALARY_VND", default=2_340_000)
-FUNERAL_ALLOWANCE_MULTIPLIER = env.int("FUNERAL_ALLOWANCE_MULTIPLIER", default=10)
-FUNERAL_SUPPORT_VND = {
-    "social_protection": env.int("FUNERAL_SUPPORT_SOCIAL_PROTECTION_VND", default=8_000_000),
-    "meritorious": env.int("FUNERAL_SUPPORT_MERITORIOUS_VND", default=23_400_000),
-}
-
 METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 
 # --- signing ------------------------------------------------------------------------------------

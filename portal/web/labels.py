@@ -141,6 +141,7 @@ RESULT_LABELS = {
     "postal_tracking": "Mã bưu gửi",
     "decision_number": "Số quyết định",
     "amount_vnd": "Số tiền",
+    "legal_basis": "Căn cứ",
     "payee": "Người nhận",
     "payment_reference": "Mã chuyển khoản",
     "survivor_benefit": "Trợ cấp tuất",

@@ -2,7 +2,14 @@
 
 from ..facilities.models import CertificateUse, MedicalCertificate, MedicalFacility
 from .bundles import Bundle, BundleQuerySet
-from .catalogue import PROCEDURE_LABELS, CatalogueVersion, GroupRule, Procedure
+from .catalogue import (
+    PROCEDURE_LABELS,
+    BenefitRate,
+    CatalogueVersion,
+    FuneralBenefitRule,
+    GroupRule,
+    Procedure,
+)
 from .exchanges import Attachment, Correction, SupplementRequest
 from .numbering import BundleCodeCounter, RegistrationCounter
 from .people import BirthDetails, DeathDetails, Person
@@ -11,6 +18,7 @@ from .steps import Step, StepQuerySet
 __all__ = [
     "PROCEDURE_LABELS",
     "Attachment",
+    "BenefitRate",
     "BirthDetails",
     "Bundle",
     "BundleCodeCounter",
@@ -19,6 +27,7 @@ __all__ = [
     "CertificateUse",
     "Correction",
     "DeathDetails",
+    "FuneralBenefitRule",
     "GroupRule",
     "MedicalCertificate",
     "MedicalFacility",

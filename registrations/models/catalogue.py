@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from ..constants import Agency, Group
+from ..constants import Agency, BenefitBase, Group, Regime
 
 # Names for messages and pages; the catalogue holds the authoritative name per version.
 PROCEDURE_LABELS = {
@@ -115,3 +115,44 @@ class Procedure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.version.code})"
+
+
+class BenefitRate(models.Model):
+    """A legal amount that allowances are computed from, in force from a date: a decree changes it,
+    and a data row records the change (the family's amount follows the date the law ties it to)."""
+
+    code = models.CharField("mức", max_length=30, choices=BenefitBase.choices)
+    effective_from = models.DateField("áp dụng từ")
+    amount_vnd = models.PositiveBigIntegerField("số tiền (đồng)")
+    legal_basis = models.CharField("căn cứ pháp lý", max_length=200)
+
+    class Meta:
+        verbose_name = "mức tính trợ cấp"
+        verbose_name_plural = "mức tính trợ cấp"
+        ordering = ["code", "effective_from"]
+        constraints = [models.UniqueConstraint(fields=["code", "effective_from"], name="one_rate_per_day")]
+
+    def __str__(self) -> str:
+        return f"{self.get_code_display()} {self.amount_vnd:,} ({self.effective_from:%d/%m/%Y})"
+
+
+class FuneralBenefitRule(models.Model):
+    """How a regime's funeral allowance or funeral-cost support is computed from a rate, in force from
+    a date (the law states it as a multiple: 10 × the reference level, 20 × the assistance standard)."""
+
+    regime = models.CharField("chế độ", max_length=20, choices=Regime.choices)
+    effective_from = models.DateField("áp dụng từ")
+    base = models.CharField("tính theo mức", max_length=30, choices=BenefitBase.choices)
+    multiplier = models.PositiveSmallIntegerField("số lần")
+    legal_basis = models.CharField("căn cứ pháp lý", max_length=200)
+
+    class Meta:
+        verbose_name = "cách tính mai táng phí"
+        verbose_name_plural = "cách tính mai táng phí"
+        ordering = ["regime", "effective_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["regime", "effective_from"], name="one_funeral_rule_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_regime_display()}: {self.multiplier} × {self.get_base_display()}"

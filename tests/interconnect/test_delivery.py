@@ -3,7 +3,7 @@
 import json
 import time
 import uuid
-from datetime import timedelta
+from datetime import date, timedelta
 from io import StringIO
 
 import pytest
@@ -66,13 +66,15 @@ def test_a_birth_bundle_reaches_completed_with_one_effect_per_step(cast):
     assert MessageLog.objects.filter(direction="out", kind="request").count() == 4
 
 
-def test_a_death_bundle_pays_ten_base_salaries_to_an_insured_persons_family(cast, settings):
-    bundle = build("registered", cast, death_declaration(survivor=True))
+def test_a_death_bundle_pays_ten_times_the_reference_level_to_an_insured_persons_family(cast):
+    """Social Insurance Law 2024 Art. 86; 2,530,000 VND from 1 July 2026 (Decree 161/2026/NĐ-CP)."""
+    bundle = build("registered", cast, death_declaration(survivor=True, died=date(2026, 7, 3)))
     bundle = sign_and_finish(bundle, cast)
     assert bundle.state == "completed"
     funeral = bundle.steps.get(procedure="funeral_allowance")
     assert funeral.agency == "social_insurance"
-    assert funeral.result["amount_vnd"] == 10 * settings.BASE_SALARY_VND == 23_400_000
+    assert funeral.result["amount_vnd"] == 25_300_000
+    assert "161/2026/NĐ-CP" in funeral.result["legal_basis"]
     assert funeral.result["survivor_benefit"]["form"] == "monthly"
 
 

@@ -70,7 +70,7 @@ def procedure_choices(group: str, chosen: list[str]) -> list[dict]:
         "permanent_residence": "Không áp dụng khi đăng ký vào hộ tập thể.",
         "residence_removal": "Xoá đăng ký thường trú của người đã mất.",
         "funeral_allowance": "Bảo hiểm xã hội chi trả cho người tham gia, hưởng bảo hiểm xã hội; "
-        "Lao động - Thương binh và Xã hội cho đối tượng bảo trợ xã hội, người có công. "
+        "UBND xã, phường cho đối tượng bảo trợ xã hội; Sở Nội vụ (qua UBND xã, phường) cho người có công. "
         "Có thể kèm trợ cấp tuất.",
     }
     return [
