@@ -23,15 +23,18 @@ def personal_id_century_digit(*, year: int, sex: str) -> int:
 
 
 def personal_id_errors(
-    number: str, *, date_of_birth: date | None = None, sex: str | None = None
+    number: str, *, date_of_birth: date | None = None, sex: str | None = None, today: date | None = None
 ) -> list[str]:
-    """Every reason ``number`` is not a valid personal ID number for that person, in Vietnamese."""
+    """Every reason ``number`` is not a valid personal ID number for that person, in Vietnamese. Even
+    without a date of birth, the century digit and year must give a birth year that has come."""
     if not _PERSONAL_ID_RE.match(number or ""):
         return ["Số định danh cá nhân phải gồm đúng 12 chữ số."]
     errors = []
     if number[:3] not in LEGACY_PROVINCE_CODES:
         errors.append(f"Mã tỉnh {number[:3]} ở đầu số định danh không tồn tại.")
     century_digit, year_digits = int(number[3]), number[4:6]
+    if personal_id_birth_year(number) > (today or date.today()).year:
+        errors.append("Chữ số thế kỷ và năm sinh trong số định danh cho một năm sinh chưa tới.")
     if date_of_birth is not None:
         if year_digits != f"{date_of_birth.year % 100:02d}":
             errors.append("Hai chữ số năm sinh trong số định danh không khớp với ngày sinh.")
