@@ -65,8 +65,9 @@ def death_procedures(*, by_regime: dict) -> list[dict]:
     ]
 
 
+# Decree 63/2024's death group already settles the survivor benefit for insured people (see 0008).
 REGIME_2024 = {
-    "social_insurance": {"agency": "social_insurance", "days": 5},
+    "social_insurance": {"agency": "social_insurance", "days": 5, "survivor_benefit": True},
     "social_protection": {"agency": "labour", "days": 5},
     "meritorious": {"agency": "labour", "days": 5},
 }
@@ -75,6 +76,12 @@ REGIME_2026 = {
     "social_protection": {"agency": "labour", "days": 6},
     "meritorious": {"agency": "labour", "days": 18},
 }
+
+DEATH_TITLE_2024 = (
+    "Liên thông đăng ký khai tử, xóa đăng ký thường trú, hưởng chế độ tử tuất (trợ cấp tuất và trợ cấp "
+    "mai táng)/hỗ trợ chi phí mai táng/hưởng mai táng phí"
+)
+
 
 def groups_2026(*, death_extract_title: str) -> dict:
     """The group rules of Decree 301/2026; the 2026 Civil Status Law renames only the death document."""
@@ -103,7 +110,7 @@ VERSIONS = [
                           allowed_sets=[["health_insurance", "permanent_residence"], ["permanent_residence"],
                                         ["health_insurance"]],
                           extract_title="Trích lục khai sinh"),
-            "death": dict(title="Liên thông đăng ký khai tử, xoá đăng ký thường trú, hưởng chế độ mai táng phí",
+            "death": dict(title=DEATH_TITLE_2024,
                           time_limit_days=5, legal_window_days=15, extract_title="Trích lục khai tử"),
         },
         "birth": birth_procedures(with_id_card=False),

@@ -1,9 +1,10 @@
 """The amounts paid after a death follow the law in force on the date of death, as dated data."""
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 
+from portal.workcalendar.rules import VIETNAM
 from registrations.benefits import funeral_amount
 
 pytestmark = pytest.mark.usefixtures("divisions")
@@ -37,3 +38,20 @@ def test_the_funeral_amount_is_the_one_in_force_on_the_date_of_death(regime, die
 def test_a_date_before_any_rule_is_refused_not_guessed():
     with pytest.raises(LookupError):
         funeral_amount(regime="social_protection", day=date(2020, 1, 1))
+
+
+def test_a_death_filed_under_the_2024_catalogue_may_ask_for_the_survivor_benefit(db):
+    """Decree 63/2024/NĐ-CP (in force until 1 September 2026): the death group reads "…hưởng chế độ tử
+    tuất (trợ cấp tuất và trợ cấp mai táng)/hỗ trợ chi phí mai táng/hưởng mai táng phí"."""
+    import time_machine
+
+    from registrations.models import Bundle
+    from tests.registrations.helpers import death_declaration
+    from tests.registrations.states import Cast, build
+
+    with time_machine.travel(datetime(2026, 8, 14, 9, 0, tzinfo=VIETNAM), tick=False):
+        bundle = build("in_review", Cast(), death_declaration(survivor=True, died=date(2026, 8, 12)))
+    bundle = Bundle.objects.select_related("catalogue_version", "death").get(pk=bundle.pk)
+    assert bundle.catalogue_version.code == "ND63-2024"
+    assert bundle.state == "in_review" and bundle.death.survivor_benefit_requested
+    assert "tử tuất" in bundle.catalogue_version.groups.get(group="death").title
