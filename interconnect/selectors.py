@@ -22,6 +22,8 @@ class SyncRow:
 def sync_rows(bundle) -> list[SyncRow]:
     """Three queries whatever the number of steps."""
     steps = list(bundle.steps.order_by("position"))
+    for step in steps:
+        step.bundle = bundle  # the steps show their agency by the bundle's date and regime
     attempts: dict[int, list[Attempt]] = {}
     for attempt in Attempt.objects.filter(step__bundle=bundle).order_by("started_at"):
         attempts.setdefault(attempt.step_id, []).append(attempt)

@@ -34,7 +34,8 @@ class Agency(models.TextChoices):
     CIVIL_STATUS = "civil_status", "UBND cấp xã (hộ tịch)"
     POLICE = "police", "Công an"
     SOCIAL_INSURANCE = "social_insurance", "Bảo hiểm xã hội"
-    LABOUR = "labour", "Lao động - Thương binh và Xã hội"
+    # The welfare role; the body that plays it changes by date (AgencyName).
+    LABOUR = "labour", "Cơ quan giải quyết chế độ bảo trợ xã hội, người có công"
 
 
 class BundleState(models.TextChoices):

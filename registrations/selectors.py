@@ -375,3 +375,25 @@ def bundle_timeline(bundle: Bundle, *, actions=None) -> list[AuditEvent]:
     if actions is not None:
         events = events.filter(action__in=list(actions))
     return list(events.order_by("seq"))
+
+
+def time_limits_on(day: date) -> dict:
+    """The limits the catalogue in force sets, as the home page tells families: the legal windows, the
+    birth group's working days (with verification), and the funeral allowance's by regime."""
+    birth, death = catalogue_on(day=day, group=Group.BIRTH), catalogue_on(day=day, group=Group.DEATH)
+    funeral = death.procedures.get("funeral_allowance")
+    by_regime = (
+        {
+            regime: ((funeral.by_regime or {}).get(regime) or {}).get("days", funeral.time_limit_days)
+            for regime in ("social_insurance", "social_protection", "meritorious")
+        }
+        if funeral
+        else {}
+    )
+    return {
+        "birth_window": birth.rule.legal_window_days,
+        "birth_days": birth.rule.time_limit_days,
+        "birth_verification_days": birth.rule.verification_time_limit_days or birth.rule.time_limit_days,
+        "death_window": death.rule.legal_window_days,
+        "funeral_days": by_regime,
+    }

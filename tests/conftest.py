@@ -82,6 +82,10 @@ def divisions(db):
 
     if not BenefitRate.objects.exists():
         importlib.import_module("registrations.migrations.0007_dated_benefit_amounts").seed(django_apps, None)
+    from registrations.models import AgencyName
+
+    if not AgencyName.objects.exists():
+        importlib.import_module("registrations.migrations.0009_agency_names_by_date").seed(django_apps, None)
 
 
 @pytest.fixture

@@ -18,8 +18,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from portal.common.problems import problem_response
-from registrations.constants import Agency, BundleState, Group
-from registrations.models import PROCEDURE_LABELS
+from registrations.constants import BundleState, Group
+from registrations.models import PROCEDURE_LABELS, AgencyName
 
 from . import selectors, services
 from .charts import trend_svg
@@ -49,7 +49,7 @@ def duration(seconds: int | None) -> str:
 
 def _labelled(flows: dict, waiting: dict) -> dict:
     """Labels for the page, and each agency row joined with what that agency holds open right now."""
-    agencies = dict(Agency.choices)
+    today = timezone.localdate()
     open_steps = {(r["agency"], r["procedure"]): r for r in waiting["steps_by_agency"]}
     known = {(r["agency"], r["procedure"]) for r in flows["agencies"]}
     for key in sorted(set(open_steps) - known):  # open work on a procedure with no result in the range
@@ -59,7 +59,7 @@ def _labelled(flows: dict, waiting: dict) -> dict:
     for row in flows["agencies"]:
         counts = open_steps.get((row["agency"], row["procedure"]), {})
         row["open_accepted"], row["open_dead"] = counts.get("accepted", 0), counts.get("dead", 0)
-        row["agency_label"] = agencies.get(row["agency"], row["agency"])
+        row["agency_label"] = AgencyName.objects.name_for(agency=row["agency"], day=today)
         row["procedure_label"] = PROCEDURE_LABELS.get(row["procedure"], row["procedure"])
         row["p50_label"] = duration(row["p50_seconds"])
         row["p95_label"] = "> 6 ngày" if row["p95_open"] else duration(row["p95_seconds"])

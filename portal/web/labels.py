@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import date, time
 
+from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
 from portal.common.identifiers import mask_personal_id
 from registrations.constants import ETHNICITIES, DeliveryMethod, PreferredForm, Regime, Relationship, Sex
+from registrations.models import AgencyName
 
 FIELD_LABELS = {
     "full_name": gettext_noop("Họ, chữ đệm, tên"),
@@ -196,7 +198,7 @@ def procedure_sections(declaration: dict, procedures: list) -> list[dict]:
             {
                 "code": code,
                 "name": procedure.name,
-                "agency": procedure.get_agency_display(),
+                "agency": AgencyName.objects.name_for(agency=procedure.agency, day=timezone.localdate()),
                 "sections": chosen,
             }
         )

@@ -2,15 +2,17 @@ import sys
 
 from django.db import InterfaceError, OperationalError
 from django.shortcuts import render
+from django.utils import timezone
 
 from portal.accounts.decorators import back_office_required
 from portal.common.problems import problem_json
+from registrations import selectors
 
 API_PREFIX = "/api/"
 
 
 def home(request):
-    return render(request, "web/home.html")
+    return render(request, "web/home.html", {"limits": selectors.time_limits_on(timezone.localdate())})
 
 
 @back_office_required

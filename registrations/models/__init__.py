@@ -4,6 +4,7 @@ from ..facilities.models import CertificateUse, MedicalCertificate, MedicalFacil
 from .bundles import Bundle, BundleQuerySet
 from .catalogue import (
     PROCEDURE_LABELS,
+    AgencyName,
     BenefitRate,
     CatalogueVersion,
     FuneralBenefitRule,
@@ -17,6 +18,7 @@ from .steps import Step, StepQuerySet
 
 __all__ = [
     "PROCEDURE_LABELS",
+    "AgencyName",
     "Attachment",
     "BenefitRate",
     "BirthDetails",

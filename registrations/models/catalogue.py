@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.db import models
+
+from portal.common.process_cache import ProcessCache
 
 from ..constants import Agency, BenefitBase, Group, Regime
 
@@ -156,3 +160,53 @@ class FuneralBenefitRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_regime_display()}: {self.multiplier} × {self.get_base_display()}"
+
+
+_agency_names = ProcessCache(seconds=60)
+
+
+class AgencyNameManager(models.Manager):
+    def name_for(self, *, agency: str, day: date, regime: str = "", english: bool = False) -> str:
+        """The body a person reads for ``agency`` on ``day``: the row for that regime if there is one,
+        else the agency's own, in force that day (the newest from on or before it)."""
+        rows = _agency_names.get("all", lambda: list(self.order_by("-effective_from")))
+        for wanted in [regime, ""] if regime else [""]:
+            for row in rows:  # newest first
+                if row.agency == agency and row.regime == wanted and row.effective_from <= day:
+                    return row.name_en if english and row.name_en else row.name
+        return dict(Agency.choices).get(agency, agency)
+
+
+class AgencyName(models.Model):
+    """What an agency is called, from a date: ministries merge and duties move (the welfare role,
+    contract code ``labour``, went from the former labour ministry to Home Affairs and Health
+    on 1 March 2025, and to the commune and the provincial Department of Home Affairs on 1 July 2025).
+    A bundle shows the body in force on the day it was filed."""
+
+    agency = models.CharField("cơ quan (mã liên thông)", max_length=20, choices=Agency.choices)
+    regime = models.CharField(
+        "chỉ cho chế độ", max_length=20, choices=Regime.choices, blank=True, help_text="Để trống: mọi chế độ."
+    )
+    effective_from = models.DateField("áp dụng từ")
+    name = models.CharField("tên hiển thị", max_length=200)
+    name_en = models.CharField("tên tiếng Anh", max_length=200, blank=True)
+    legal_basis = models.CharField("căn cứ", max_length=200, blank=True)
+
+    objects = AgencyNameManager()
+
+    class Meta:
+        verbose_name = "tên cơ quan theo thời gian"
+        verbose_name_plural = "tên cơ quan theo thời gian"
+        ordering = ["agency", "regime", "effective_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "regime", "effective_from"], name="one_agency_name_per_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.effective_from:%d/%m/%Y})"
+
+
+def agency_names_forget(**_) -> None:
+    _agency_names.clear()

@@ -6,13 +6,14 @@ import uuid
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from portal.accounts.jurisdiction import JurisdictionPaths, JurisdictionQuerySet
 
 from ..constants import STEP_OUTSTANDING_STATES, Agency, StepState
 from .bundles import Bundle
-from .catalogue import PROCEDURE_LABELS
+from .catalogue import PROCEDURE_LABELS, AgencyName
 
 
 class StepQuerySet(JurisdictionQuerySet):
@@ -116,3 +117,15 @@ class Step(ConcurrentTransitionMixin, models.Model):
 
     def get_procedure_label(self) -> str:
         return PROCEDURE_LABELS.get(self.procedure, self.procedure)
+
+    def get_agency_name(self) -> str:
+        """The body handling this step as it was called when the bundle was filed (and, for the
+        welfare role, the body of the bundle's regime)."""
+        bundle = self.bundle
+        filed = bundle.submitted_at or bundle.created_at
+        death = getattr(bundle, "death", None) if bundle.group == "death" else None
+        return AgencyName.objects.name_for(
+            agency=self.agency,
+            day=timezone.localdate(filed) if filed else timezone.localdate(),
+            regime=getattr(death, "regime", "") or "",
+        )

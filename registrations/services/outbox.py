@@ -233,7 +233,7 @@ def step_record_result(
         notify_requester(
             bundle=bundle,
             subject=f"Đã có kết quả: {step.get_procedure_label()}",
-            body=f"Cơ quan {step.get_agency_display()} đã giải quyết xong bước "
+            body=f"Cơ quan {step.get_agency_name()} đã giải quyết xong bước "
             f"“{step.get_procedure_label()}”. Xem chi tiết trên trang theo dõi hồ sơ.",
         )
     return step
@@ -257,7 +257,7 @@ def step_record_rejection(
     notify_requester(
         bundle=bundle,
         subject=f"Cần xử lý: {step.get_procedure_label()}",
-        body=f"Cơ quan {step.get_agency_display()} chưa giải quyết được bước "
+        body=f"Cơ quan {step.get_agency_name()} chưa giải quyết được bước "
         f"“{step.get_procedure_label()}”: {step.reason}. Cán bộ UBND sẽ liên hệ Anh/Chị.",
     )
     return step
