@@ -188,7 +188,10 @@ def _settle(*, step_id: int, attempt: int, answer: Answer) -> tuple[str, str]:
         return Outcome.DONE, ""
     if code == 202:
         bundle_services.step_mark_accepted(
-            step_id=step_id, attempt=attempt, reference=str(body.get("reference", ""))
+            step_id=step_id,
+            attempt=attempt,
+            reference=str(body.get("reference", "")),
+            verification_needed=body.get("verification_needed") is True,
         )
         return Outcome.ACCEPTED, ""
     if code == 422:

@@ -37,6 +37,8 @@ DEFAULT_KNOBS = {
     "fail_first": 0,  # fail the first k tries of every key …
     "fail_first_mode": "500",  # … with a 500, a "timeout", or "mixed" (alternating)
     "processing_stale_seconds": 60.0,
+    # Share of residence registrations the police must verify: answered 202 with verification_needed.
+    "residence_verification_rate": 0.0,
 }
 PROCEDURES = {
     "police": {"personal_id", "permanent_residence", "child_id_card", "residence_removal"},

@@ -108,10 +108,14 @@ def receive(request, agency: str):
             else:
                 row.result, row.status, row.effects = behaviour.produce(row), "done", 1
             row.save()
-            if row.status == "done" and behaviour.chance(key, 0, "accept") < knobs["accept_rate"]:
+            verify = procedure == "permanent_residence" and (
+                behaviour.chance(key, 0, "verify") < knobs["residence_verification_rate"]
+            )
+            if row.status == "done" and (verify or behaviour.chance(key, 0, "accept") < knobs["accept_rate"]):
                 # The effect is made; the portal learns the result by callback (or by asking).
                 behaviour.schedule_callback(row, knobs)
-                return JsonResponse({"status": "accepted", "reference": row.reference}, status=202)
+                answer = {"status": "accepted", "reference": row.reference}
+                return JsonResponse({**answer, "verification_needed": True} if verify else answer, status=202)
     return _answer(row)
 
 

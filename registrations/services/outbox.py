@@ -22,6 +22,7 @@ from ..models import Bundle, Step
 from ..notifications import notify_requester
 from .changes import columns_of, locked, save_bundle, save_step, transition
 from .guards import ensure_may
+from .submission import catalogue_of, start_clock
 
 
 def release_ready_steps(bundle: Bundle, steps: list[Step], now: datetime) -> list[Step]:
@@ -127,9 +128,14 @@ def _move_reported_step(
 
 
 @transaction.atomic
-def step_mark_accepted(*, step_id: int, attempt: int, reference: str) -> bool:
-    """The agency took the request (202) and will call back."""
-    return _move_reported_step(
+def step_mark_accepted(
+    *, step_id: int, attempt: int, reference: str, verification_needed: bool = False
+) -> bool:
+    """The agency took the request (202) and will call back. Only an agency's answer extends a time
+    limit: when it says verification is needed, the step and the bundle get the group's limit with
+    verification (Decree 63/2024/NĐ-CP: residence 5 working days instead of 2, the bundle 5 instead
+    of 3)."""
+    moved = _move_reported_step(
         step_id,
         attempt,
         "mark_accepted",
@@ -137,6 +143,23 @@ def step_mark_accepted(*, step_id: int, attempt: int, reference: str) -> bool:
         event="accepted",
         event_data={"reference": reference[:100]},
     )
+    if moved and verification_needed:
+        _extend_for_verification(*_locked_step(step_id))
+    return moved
+
+
+def _extend_for_verification(bundle: Bundle, step: Step) -> None:
+    catalogue = catalogue_of(bundle, timezone.localdate())
+    days = catalogue.rule.verification_time_limit_days
+    if not days or bundle.verification_needed:
+        return
+    if step.due_since:
+        step.deadline = calendar.deadline_from(step.due_since, max(days, step.time_limit_days))
+        step.save(update_fields=["deadline", "updated_at"])
+    bundle.verification_needed = True
+    start_clock(bundle, catalogue, bundle.clock_started_at or timezone.now())
+    bundle.save(update_fields=["verification_needed", "due_at", "clock_started_at", "updated_at"])
+    _step_event(bundle, step, "verification_needed", days=days)
 
 
 @transaction.atomic

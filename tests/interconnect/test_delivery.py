@@ -17,6 +17,7 @@ from interconnect.mock_agencies.models import MockRequest
 from interconnect.models import Attempt, CallbackReceipt, MessageLog
 from portal.common import signatures
 from portal.common.identifiers import personal_id_errors
+from registrations import selectors as bundle_selectors
 from registrations import services as bundle_services
 from registrations.models import Bundle, Step
 from tests.registrations.helpers import Api, birth_declaration, death_declaration
@@ -243,3 +244,12 @@ def test_a_delivered_step_stays_within_its_query_budget(cast, knobs, outcome, bu
         Step.objects.filter(bundle=bundle).exclude(state="done").update(state="waiting")
     assert counts[1] == counts[2]
     assert sum(counts[2]) <= budget
+
+
+def test_the_mock_police_can_ask_for_verification_and_the_portal_extends_the_limits(cast):
+    behaviour.set_knobs({"residence_verification_rate": 1.0, "callback_delay_ms": 50})
+    bundle = build("registered", cast, birth_declaration(procedures=["permanent_residence"]))
+    bundle = sign_and_finish(bundle, cast)
+    assert bundle.state == "completed" and bundle.verification_needed
+    event = bundle_selectors.bundle_timeline(bundle, actions=["step.verification_needed"])
+    assert [e.data["procedure"] for e in event] == ["permanent_residence"]
