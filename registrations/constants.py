@@ -104,6 +104,7 @@ class Relationship(models.TextChoices):
     SPOUSE = "spouse", "Vợ, chồng"
     CHILD = "child", "Con"
     OTHER_RELATIVE = "other_relative", "Người thân khác"
+    CAREGIVER = "caregiver", "Người đang nuôi dưỡng trẻ"
 
 
 class Regime(models.TextChoices):
@@ -133,6 +134,10 @@ class AttachmentKind(models.TextChoices):
     DEATH_NOTICE = "death_notice", "Giấy báo tử"
     OWNER_CONSENT = "owner_consent", "Văn bản đồng ý của chủ hộ, chủ sở hữu chỗ ở"
     RELATIONSHIP_PROOF = "relationship_proof", "Giấy tờ chứng minh quan hệ"
+    # Law on Civil Status 2014, Art. 16: without a medical birth certificate, a witness's statement of
+    # the birth, or without a witness a written commitment about it.
+    WITNESS_STATEMENT = "witness_statement", "Văn bản của người làm chứng xác nhận việc sinh"
+    BIRTH_COMMITMENT = "birth_commitment", "Giấy cam đoan về việc sinh"
     OTHER = "other", "Giấy tờ khác"
 
 

@@ -8,7 +8,7 @@ from datetime import date
 
 from dateutil.relativedelta import relativedelta
 
-from .constants import SIGNED_EXTRACT, Group, Regime, Relationship
+from .constants import SIGNED_EXTRACT, AttachmentKind, Group, Regime, Relationship
 from .declaration import is_blank, value_at
 from .selectors import Catalogue
 
@@ -24,6 +24,8 @@ REQUESTER_RELATIONSHIPS = {
         Relationship.GRANDPARENT,
         Relationship.SIBLING,
         Relationship.OTHER_RELATIVE,
+        # Law on Civil Status 2014, Art. 15: also a person or organisation caring for the child.
+        Relationship.CAREGIVER,
     },
     Group.DEATH: {
         Relationship.SPOUSE,
@@ -35,6 +37,19 @@ REQUESTER_RELATIONSHIPS = {
         Relationship.OTHER_RELATIVE,
     },
 }
+
+
+# Law on Civil Status 2014, Art. 16.1: without a medical birth certificate, a witness's statement of
+# the birth stands in; without a witness, a written commitment about the birth.
+STANDS_IN_FOR = {
+    AttachmentKind.MEDICAL_BIRTH_CERTIFICATE: {
+        AttachmentKind.WITNESS_STATEMENT,
+        AttachmentKind.BIRTH_COMMITMENT,
+    }
+}
+STAND_IN_NOTE = (
+    " Không có giấy chứng sinh: đính kèm văn bản của người làm chứng hoặc giấy cam đoan về việc sinh."
+)
 
 
 def _add(errors: Errors, path: str, message: str) -> None:
@@ -111,11 +126,12 @@ def submission_errors(
             if is_blank(value_at(declaration, path)):
                 _add(errors, path, f"Bắt buộc cho thủ tục {procedure.name.lower()}.")
         for kind in procedure.required_attachments:
-            if kind not in attachment_kinds:
+            if kind not in attachment_kinds and not STANDS_IN_FOR.get(kind, set()) & attachment_kinds:
                 _add(
                     errors,
                     f"attachments.{kind}",
-                    f"Cần đính kèm bản chụp cho thủ tục {procedure.name.lower()}.",
+                    f"Cần đính kèm bản chụp cho thủ tục {procedure.name.lower()}."
+                    + (STAND_IN_NOTE if kind in STANDS_IN_FOR else ""),
                 )
     relationship = value_at(declaration, "requester.relationship")
     if relationship and relationship not in REQUESTER_RELATIONSHIPS[declaration["group"]]:
@@ -160,6 +176,11 @@ def _birth_rules(d: dict, procedures: dict, today: date, errors: Errors) -> None
                     "procedures",
                     f"{procedure.name} chỉ dành cho trẻ dưới {procedure.max_child_age_years} tuổi.",
                 )
+    # Civil Code 2015, Art. 29.2: a child's ethnicity is the father's or the mother's.
+    parents = {value_at(d, f"{role}.ethnicity") for role in ("mother", "father")} - {None, ""}
+    child_ethnicity = value_at(d, "child.ethnicity")
+    if child_ethnicity and parents and child_ethnicity not in parents:
+        _add(errors, "child.ethnicity", "Dân tộc của trẻ là dân tộc của cha hoặc của mẹ.")
     if d.get("father") and is_blank(value_at(d, "father.full_name")):
         _add(errors, "father.full_name", "Đã khai thông tin người cha thì cần ghi họ tên.")
     ward = d.get("registration_ward")

@@ -6,11 +6,20 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
+from django.utils.translation import ngettext
 
 from interconnect.services import message_log_purge
 from registrations.services import attachments_purge
 
 logger = logging.getLogger("portal.retention")
+
+
+def period_shown(days: int) -> str:
+    """A retention period as people say it: whole years in years, anything else in days."""
+    if days >= 365 and days % 365 == 0:
+        years = days // 365
+        return ngettext("%(count)d năm", "%(count)d năm", years) % {"count": years}
+    return ngettext("%(count)d ngày", "%(count)d ngày", days) % {"count": days}
 
 
 def purge_expired() -> dict[str, int]:

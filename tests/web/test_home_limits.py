@@ -25,3 +25,14 @@ def test_the_english_home_page_says_the_same_limits(client):
     client.cookies["django_language"] = "en"
     page = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "6 for social-protection beneficiaries and 18 for people with meritorious services" in page
+
+
+def test_the_privacy_notice_gives_retention_periods_in_years(client):
+    """Decree 13/2023/NĐ-CP: people are told how long each kind of record is kept, in words they use."""
+    from tests.registrations.states import Cast
+
+    client.force_login(Cast().citizen)
+    page = client.get("/nop-ho-so/khai-sinh/").content.decode()
+    assert "Bản chụp giấy tờ đính kèm: 5 năm kể từ khi hồ sơ kết thúc." in page
+    assert "Nhật ký trao đổi với các cơ quan: 2 năm." in page
+    assert "1825" not in page

@@ -296,6 +296,8 @@ ATTACHMENTS_SLUG = "giay-to"
 ATTACHMENT_KINDS = {
     Group.BIRTH: (
         AttachmentKind.MEDICAL_BIRTH_CERTIFICATE,
+        AttachmentKind.WITNESS_STATEMENT,
+        AttachmentKind.BIRTH_COMMITMENT,
         AttachmentKind.OWNER_CONSENT,
         AttachmentKind.RELATIONSHIP_PROOF,
         AttachmentKind.OTHER,

@@ -19,6 +19,7 @@ from registrations.declaration import declaration_of
 from registrations.exceptions import ValidationFailed
 from registrations.models import Bundle
 
+from ..retention import period_shown
 from . import form
 from .common import (
     CITIZEN_LOGIN,
@@ -82,7 +83,7 @@ def start(request, group_slug: str):
             "group_slug": group_slug,
             "procedures": procedure_choices(group, chosen),
             "errors": errors,
-            "retention": settings.RETENTION_DAYS,
+            "retention": {kind: period_shown(days) for kind, days in settings.RETENTION_DAYS.items()},
             "notice_version": settings.PRIVACY_NOTICE_VERSION,
         },
     )
