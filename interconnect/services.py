@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from portal.common import signatures
+from portal.common.jsonbody import parse_json
 from portal.common.ratelimit import rate_exceeded
 from registrations import selectors as bundle_selectors
 from registrations import services as bundle_services
@@ -178,12 +179,10 @@ def step_deliver(*, step_id: int, attempt: int) -> str:
 
 def _settle(*, step_id: int, attempt: int, answer: Answer) -> tuple[str, str]:
     code, body = answer.status_code, answer.body
-    if code == 200 and body.get("status") == "done":
+    result = body.get("result") or {}
+    if code == 200 and body.get("status") == "done" and isinstance(result, dict):
         bundle_services.step_record_result(
-            step_id=step_id,
-            result=body.get("result") or {},
-            reference=str(body.get("reference", "")),
-            attempt=attempt,
+            step_id=step_id, result=result, reference=str(body.get("reference", "")), attempt=attempt
         )
         return Outcome.DONE, ""
     if code == 202:
@@ -208,7 +207,9 @@ def _settle(*, step_id: int, attempt: int, answer: Answer) -> tuple[str, str]:
             next_attempt_at=timezone.now() + timedelta(seconds=backoff_delay(1)),
         )
         return Outcome.IN_FLIGHT, error
-    error = answer.error or f"HTTP {code}"
+    error = answer.error or (
+        f"HTTP {code}: kết quả không phải đối tượng JSON" if code == 200 else f"HTTP {code}"
+    )
     if attempt >= _config("max_attempts"):
         bundle_services.step_mark_dead(step_id=step_id, attempt=attempt, error=error)
         return Outcome.DEAD, error
@@ -271,16 +272,23 @@ def callback_receive(*, agency: str, body: bytes, headers) -> dict:
             429, f"Cơ quan gửi quá nhiều phản hồi; thử lại sau {wait} giây.", retry_after=wait
         )
     try:
-        message = json.loads(body)
+        message = parse_json(body)
         key = uuid.UUID(str(message["idempotency_key"]))
         status = message["status"]
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError):  # BodyRefused is a ValueError
         raise CallbackRefused(400, "Nội dung phản hồi không đúng định dạng.") from None
     if status not in ("done", "rejected"):
         raise CallbackRefused(400, "Trạng thái phải là done hoặc rejected.")
+    result = message.get("result", {})
+    if status == "done" and not isinstance(result, dict):
+        raise CallbackRefused(422, "Kết quả (result) phải là một đối tượng JSON.")
     step = bundle_selectors.step_by_key(key)
     if step is None or step.agency != agency:
         raise CallbackRefused(404, "Không có yêu cầu nào với mã này.")
+    # Only a request that was sent and is not finished may be answered: a signed peer cannot complete
+    # a step out of order (before it was due) or rewrite one that is done.
+    if step.state not in (StepState.SENDING, StepState.ACCEPTED):
+        raise CallbackRefused(409, "Yêu cầu này không chờ kết quả: chưa được gửi hoặc đã kết thúc.")
     try:
         with transaction.atomic():
             CallbackReceipt.objects.create(
@@ -288,9 +296,7 @@ def callback_receive(*, agency: str, body: bytes, headers) -> dict:
             )
             if status == "done":
                 bundle_services.step_record_result(
-                    step_id=step.pk,
-                    result=message.get("result") or {},
-                    reference=str(message.get("reference", "")),
+                    step_id=step.pk, result=result, reference=str(message.get("reference", ""))
                 )
             else:
                 bundle_services.step_record_rejection(step_id=step.pk, reason=str(message.get("reason", "")))

@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.utils.encoders import JSONEncoder
 
 from portal.common.problems import problem_response
+from portal.common.text import ascii_digits
 
 from . import selectors, services
 from .api_serializers import (
@@ -97,7 +98,7 @@ class BundleViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
                     )
                 queryset = queryset.filter(**{name: params[name]})
         if "ward" in params:
-            if not params["ward"].isdigit():
+            if not ascii_digits(params["ward"]):
                 raise exceptions.ValidationError({"ward": ["Mã xã, phường phải là số."]})
             queryset = queryset.filter(ward_id=int(params["ward"]))
         return queryset.order_by("-created_at")

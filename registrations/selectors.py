@@ -14,7 +14,7 @@ from portal.audit.models import AuditEvent
 from portal.audit.streams import bundle_stream
 from portal.common.crypto import lookup_hmac
 from portal.common.process_cache import ProcessCache
-from portal.common.text import fold_accents
+from portal.common.text import ascii_digits, fold_accents
 
 from .constants import LIVE_STATES, Group, PersonRole, StepState
 from .models import (
@@ -343,9 +343,9 @@ def search(user, text: str) -> QuerySet[Bundle]:
     queryset = bundles_for(user).exclude(state="draft").select_related("ward")
     if not text:
         return queryset.none()
-    if text.isdigit() and len(text) == 12:
+    if ascii_digits(text) and len(text) == 12:
         return queryset.filter(people__id_number_hmac=lookup_hmac(text)).distinct()
-    if "-" in text and text[:2].isdigit():
+    if "-" in text and ascii_digits(text[:2]):
         return queryset.filter(code__startswith=text)
     return queryset.filter(people__full_name_folded__contains=fold_accents(text)).distinct()
 

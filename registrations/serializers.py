@@ -6,6 +6,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from portal.common.problems import flatten_errors
+from portal.common.text import ascii_digits
 from portal.divisions.selectors import ward_exists
 
 from . import validators as v
@@ -35,6 +36,8 @@ class StrictSerializer(serializers.Serializer):
 
 class WardCodeField(serializers.IntegerField):
     def to_internal_value(self, data):
+        if isinstance(data, str) and not ascii_digits(data.strip()):
+            raise serializers.ValidationError("Mã xã, phường gồm các chữ số 0–9.")
         code = super().to_internal_value(data)
         if not ward_exists(code):
             raise serializers.ValidationError("Mã xã, phường không tồn tại.")
@@ -235,7 +238,7 @@ def _drop(data: dict, path: str) -> None:
     parts = path.split(".")
     current = data
     for part in parts[:-1]:
-        if isinstance(current, list) and part.isdigit() and int(part) < len(current):
+        if isinstance(current, list) and ascii_digits(part) and int(part) < len(current):
             current = current[int(part)]
         elif isinstance(current, dict) and isinstance(current.get(part), dict | list):
             current = current[part]
@@ -243,7 +246,7 @@ def _drop(data: dict, path: str) -> None:
             return
     if isinstance(current, dict):
         current.pop(parts[-1], None)
-    elif isinstance(current, list) and parts[-1].isdigit() and int(parts[-1]) < len(current):
+    elif isinstance(current, list) and ascii_digits(parts[-1]) and int(parts[-1]) < len(current):
         current.pop(int(parts[-1]))
 
 

@@ -1,6 +1,8 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
+from portal.common.text import ascii_digits
+
 from .rules import may_sign_in_with_password
 
 
@@ -46,6 +48,6 @@ class SecondFactorForm(forms.Form):
 
     def clean_code(self):
         code = "".join(self.cleaned_data["code"].split())
-        if not (code.isdigit() and len(code) == 6):
+        if not (ascii_digits(code) and len(code) == 6):
             raise forms.ValidationError("Mã xác thực gồm đúng 6 chữ số.")
         return code

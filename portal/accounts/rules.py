@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
+from portal.common.text import ascii_digits
+
 from .constants import BACK_OFFICE_ROLES, SECOND_FACTOR_ROLES, WARD_ROLES, Role
 
 IMPORTABLE_ROLES = frozenset(WARD_ROLES)
@@ -58,7 +60,7 @@ def staff_row_errors(row: dict[str, str], *, ward_exists, username_taken) -> lis
         allowed = ", ".join(sorted(IMPORTABLE_ROLES))
         errors.append(f"vai trò '{role}' không hợp lệ (chỉ nhận {allowed})")
     ward_code = row.get("ward_code", "").strip()
-    if not ward_code.isdigit() or not ward_exists(int(ward_code)):
+    if not ascii_digits(ward_code) or not ward_exists(int(ward_code)):
         errors.append(f"mã xã, phường '{ward_code}' không tồn tại")
     return errors
 

@@ -22,7 +22,7 @@ from portal.audit.services import audit_record
 from portal.audit.streams import user_stream
 from portal.common.crypto import lookup_hmac
 from portal.common.identifiers import personal_id_errors
-from portal.common.text import normalize_name
+from portal.common.text import ascii_digits, normalize_name
 from portal.divisions.models import Ward
 
 from .constants import Role
@@ -231,7 +231,7 @@ def second_factor_verify(*, user: User, device: TOTPDevice, code: str) -> bool:
     """Check a six-digit code (spaces allowed). A first good code confirms a new authenticator.
     django-otp refuses codes already used and slows down repeated failures; each outcome is audited."""
     code = "".join(code.split())
-    verified = code.isdigit() and len(code) == device.digits and device.verify_token(code)
+    verified = ascii_digits(code) and len(code) == device.digits and device.verify_token(code)
     enrolled = verified and not device.confirmed
     if enrolled:
         device.confirmed = True

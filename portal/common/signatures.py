@@ -7,6 +7,8 @@ import hashlib
 import hmac
 import time
 
+from .text import ascii_digits
+
 
 def sign(*, secret: str, timestamp: str, body: bytes) -> str:
     mac = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
@@ -28,7 +30,7 @@ def verify(
     now: float | None = None,
 ) -> str | None:
     """None when valid; otherwise why not. Any active secret verifies (rotation)."""
-    if not timestamp.isdigit():
+    if not ascii_digits(timestamp):
         return "missing or malformed X-Timestamp"
     if abs((now if now is not None else time.time()) - int(timestamp)) > window_seconds:
         return "timestamp outside the accepted window"

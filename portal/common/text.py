@@ -30,3 +30,9 @@ def fold_accents(value: str) -> str:
     decomposed = unicodedata.normalize("NFD", (value or "").replace("đ", "d").replace("Đ", "D"))
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return _SPACES.sub(" ", stripped).strip().lower()
+
+
+def ascii_digits(value: str) -> bool:
+    """Only 0–9: ``str.isdigit`` also says yes to "²" and "١٢٣", which ``int`` then refuses or reads
+    as another number."""
+    return value.isascii() and value.isdigit()

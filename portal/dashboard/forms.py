@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from django import forms
 from django.utils import timezone
 
+from portal.common.text import ascii_digits
 from portal.divisions.models import Province, Ward
 
 from .selectors import RANKING_COLUMNS, Filters
@@ -49,7 +50,7 @@ class DashboardFilterForm(forms.Form):
         chosen = self.data.get("tinh") if province is None else province
         wards = (
             Ward.objects.filter(province_id=int(chosen))
-            if str(chosen or "").isdigit()
+            if ascii_digits(str(chosen or ""))
             else Ward.objects.none()
         )
         self.fields["xa"].choices = [("", "Tất cả"), *wards.values_list("code", "name")]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from portal.common.text import fold_accents
+from portal.common.text import ascii_digits, fold_accents
 
 from .models import Ward
 
@@ -60,7 +60,7 @@ def ward_search(text: str, *, limit: int = 15) -> list[tuple[int, str]]:
     words = fold_accents(text).replace(",", " ").split()
     if not words:
         return []
-    if len(words) == 1 and words[0].isdigit():
+    if len(words) == 1 and ascii_digits(words[0]):
         return [(c, e.label) for c, e in _wards().items() if str(c) == words[0]]
     found = [(c, e.label, e.folded) for c, e in _wards().items() if all(w in e.folded for w in words)]
     found.sort(key=lambda row: (f" {words[0]}" not in f" {row[2].split(' ', 1)[-1]}", row[2]))
@@ -72,7 +72,7 @@ def ward_resolve(text: str) -> int | None:
     text = (text or "").strip()
     if not text:
         return None
-    if text.isdigit():
+    if ascii_digits(text):
         return int(text) if ward_exists(int(text)) else None
     folded = fold_accents(text)
     exact = [c for c, e in _wards().items() if e.folded == folded]

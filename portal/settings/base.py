@@ -50,6 +50,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "portal.common.requestguard.RefuseNulBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -213,7 +214,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "portal.common.schema.ProblemAwareAutoSchema",
     "EXCEPTION_HANDLER": "portal.common.problems.problem_exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["portal.common.jsonbody.GuardedJSONParser"],
     "DEFAULT_THROTTLE_CLASSES": ["portal.common.ratelimit.PerUserThrottle"],
     "DEFAULT_PAGINATION_CLASS": "portal.common.pagination.StrictPageNumberPagination",
     "PAGE_SIZE": 50,

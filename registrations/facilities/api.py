@@ -4,14 +4,13 @@ A facility reaches nothing else, and sees only what it sent."""
 
 from __future__ import annotations
 
-import json
-
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from portal.common.jsonbody import BodyRefused, parse_json
 from portal.common.problems import flatten_errors, problem_response
 
 from ..constants import CertificateKind
@@ -52,9 +51,9 @@ class _Intake(APIView):
 
     def _validated(self, request) -> dict:
         try:
-            payload = json.loads(request.body or b"null")
-        except ValueError:
-            raise CertificateRefused(400, "Nội dung không phải JSON hợp lệ.") from None
+            payload = parse_json(request.body or b"null")
+        except BodyRefused as exc:
+            raise CertificateRefused(400, str(exc)) from None
         serializer = self.serializer_class(data=payload)
         if not serializer.is_valid():
             raise CertificateRefused(

@@ -17,7 +17,7 @@ from portal.workcalendar import services as calendar
 
 from .. import signals
 from ..constants import INTERNAL_PROCEDURES, SIGNED_EXTRACT, BundleState, PersonRole, StepState
-from ..exceptions import TransitionRefused
+from ..exceptions import TransitionRefused, ValidationFailed
 from ..models import Bundle, Step
 from ..notifications import notify_requester
 from .changes import columns_of, locked, save_bundle, save_step, transition
@@ -95,6 +95,12 @@ def steps_claim_due(
             )
             claimed.append((step.pk, step.attempts))
     return claimed
+
+
+def _require_in_flight(step: Step, action: str) -> None:
+    """An agency's report counts only for a step that was sent and is not finished."""
+    if step.state not in (StepState.SENDING, StepState.ACCEPTED):
+        raise TransitionRefused(action=action, state=step.state, allowed=[])
 
 
 def _fenced(step: Step, attempt: int | None) -> bool:
@@ -225,7 +231,10 @@ def step_record_result(
         attempt is not None and _fenced(step, attempt) and step.state != StepState.ACCEPTED
     ):
         return step
+    _require_in_flight(step, "record_result")
     loaded = columns_of(step)
+    if not isinstance(result, dict):
+        raise ValidationFailed({"result": ["Kết quả của cơ quan phải là một đối tượng."]})
     refused = _apply_result(bundle, step, result)
     if refused:
         step.mark_rejected()
@@ -272,6 +281,7 @@ def step_record_rejection(
         attempt is not None and _fenced(step, attempt) and step.state != StepState.ACCEPTED
     ):
         return step
+    _require_in_flight(step, "record_rejection")
     loaded = columns_of(step)
     step.mark_rejected()
     step.reason, step.lease_until = reason[:1000], None

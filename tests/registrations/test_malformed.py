@@ -288,3 +288,22 @@ def test_a_browser_session_uploads_through_the_api_with_its_csrf_token_and_the_s
     assert response.status_code == 413
     assert_problem(response)
     assert Attachment.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("path", "value"),
+    [
+        ("procedures", ["1", "2"]),
+        ("procedures", [1, 2]),
+        ("registration_ward", "١٦٦٩٠"),
+        ("mother.ward_code", "１６６９０"),
+    ],
+    ids=["unknown codes", "numbers as codes", "arabic-indic digits", "full-width digits"],
+)
+def test_a_draft_never_stores_what_does_not_exist(client, path, value):
+    """Drafts accept missing fields, never invalid values: unknown procedure codes and digits that are
+    not ASCII are refused with the field named, and nothing is stored."""
+    response = client.post("/api/v1/bundles/", with_change(BIRTH, path, value), format="json")
+    problem = assert_problem(response)
+    assert response.status_code == 400 and path in problem["errors"], problem
+    assert no_rows_left()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from portal.common.text import ascii_digits
 from portal.divisions.selectors import ward_resolve
 
 from .fields import Field, Page
@@ -14,7 +15,7 @@ from .fields import Field, Page
 def value_at(data: Any, path: str) -> Any:
     current = data
     for part in path.split("."):
-        if isinstance(current, list) and part.isdigit():
+        if isinstance(current, list) and ascii_digits(part):
             index = int(part)
             current = current[index] if index < len(current) else None
         elif isinstance(current, dict):
@@ -62,7 +63,7 @@ def _listify(data: dict) -> dict:
     """Turn {"survivors": {"0": {...}, "2": {...}}} into a list, dropping rows left entirely blank."""
     for key, value in list(data.items()):
         if isinstance(value, dict):
-            if value and all(k.isdigit() for k in value):
+            if value and all(ascii_digits(k) for k in value):
                 rows = [value[k] for k in sorted(value, key=int)]
                 data[key] = [_listify(r) for r in rows if any(v not in (None, "") for v in r.values())]
             else:
@@ -79,7 +80,7 @@ def parse(post, fields, *, page: Page | None = None) -> tuple[dict, dict[str, li
         if f.kind == "ward":
             code = (post.get(f.path) or "").strip()
             text = (post.get(f"{f.path}__text") or "").strip()
-            value = code if code.isdigit() and text else ward_resolve(text)
+            value = code if ascii_digits(code) and text else ward_resolve(text)
             if text and value is None:
                 errors[f.path] = ["Không tìm thấy xã, phường này; hãy gõ tên và chọn trong danh sách gợi ý."]
                 continue
