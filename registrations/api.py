@@ -98,7 +98,7 @@ class BundleViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
                     )
                 queryset = queryset.filter(**{name: params[name]})
         if "ward" in params:
-            if not ascii_digits(params["ward"]):
+            if not ascii_digits(params["ward"]) or len(params["ward"]) > 9:
                 raise exceptions.ValidationError({"ward": ["Mã xã, phường phải là số."]})
             queryset = queryset.filter(ward_id=int(params["ward"]))
         return queryset.order_by("-created_at")

@@ -35,6 +35,13 @@ class StrictSerializer(serializers.Serializer):
 
 
 class WardCodeField(serializers.IntegerField):
+    """A ward's code: ASCII digits within a database integer (a larger one names no ward)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**31 - 1)
+        super().__init__(**kwargs)
+
     def to_internal_value(self, data):
         if isinstance(data, str) and not ascii_digits(data.strip()):
             raise serializers.ValidationError("Mã xã, phường gồm các chữ số 0–9.")

@@ -64,3 +64,15 @@ def test_a_timestamp_in_other_digits_is_a_refused_signature(world):
     )
     assert answer.status_code == 401
     assert Bundle.objects.count() == 1
+
+
+def test_a_ward_code_too_large_for_any_ward_is_a_400(world):
+    """Found by the schema fuzzing: `?ward=19706921587729976034754297856` overflowed the database's
+    integer. Reproduce: GET /api/v1/bundles/?ward=19706921587729976034754297856"""
+    cast, _bundle, _clerk, api = world
+    assert api.get("/api/v1/bundles/?ward=19706921587729976034754297856").status_code == 400
+    citizen = APIClient(raise_request_exception=False)
+    citizen.force_authenticate(cast.citizen)
+    body = {"group": "birth", "procedures": ["health_insurance"], "privacy_notice_accepted": True}
+    created = citizen.post("/api/v1/bundles/", {**body, "registration_ward": 10**30}, format="json")
+    assert created.status_code == 400 and "registration_ward" in created.json()["errors"]

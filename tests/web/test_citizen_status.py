@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import UserFactory
-from tests.registrations.states import Cast, build
+from tests.registrations.states import Cast, _send, build
 
 pytestmark = pytest.mark.usefixtures("divisions")
 
@@ -85,6 +85,7 @@ def test_a_done_steps_result_is_on_the_status_page(cast, client):
     child = bundle.people.get(role="child")
     number = valid_personal_id(date_of_birth=child.date_of_birth, sex=child.sex)
     step = Step.objects.get(bundle=bundle, procedure="personal_id")
+    _send(step)  # the police answer the request the relay sent
     services.step_record_result(step=step, result={"personal_id": number})
     client.force_login(cast.citizen)
     page = client.get(reverse("web:status", args=[bundle.public_id])).content.decode()
