@@ -239,22 +239,11 @@ class CallbackRefused(Exception):
 
 def callback_receive(*, agency: str, body: bytes, headers) -> dict:
     """An agency reports a result. Signed with its secret over ``timestamp.body`` and fresh; each
-    signature is accepted once (a replay is refused); a repeated report of a finished step changes
-    nothing."""
+    signature is accepted once (a replay is refused); only a step in flight may be answered. The
+    message log records what a signed agency said: an unsigned flood writes no row (it is counted in
+    the log's warnings instead)."""
     if agency not in settings.AGENCIES:
         raise CallbackRefused(404, "Cơ quan không xác định.")
-    correlation_id = headers.get("X-Correlation-ID", "") or uuid.uuid4().hex
-    log_message(
-        direction=Direction.IN,
-        kind="callback",
-        agency=agency,
-        step_id=None,
-        correlation_id=correlation_id,
-        body=body,
-        method="POST",
-        path=f"callbacks/{agency}/",
-        headers=headers,
-    )
     signature = headers.get("X-Signature", "")
     problem = signatures.verify(
         secrets=settings.AGENCIES[agency]["secrets"],
@@ -264,7 +253,19 @@ def callback_receive(*, agency: str, body: bytes, headers) -> dict:
         window_seconds=_config("callback_window_seconds"),
     )
     if problem:
+        logger.warning("interconnect.callback.unsigned", extra={"agency": agency, "problem": problem})
         raise CallbackRefused(401, f"Chữ ký không hợp lệ: {problem}.")
+    log_message(
+        direction=Direction.IN,
+        kind="callback",
+        agency=agency,
+        step_id=None,
+        correlation_id=headers.get("X-Correlation-ID", "") or uuid.uuid4().hex,
+        body=body,
+        method="POST",
+        path=f"callbacks/{agency}/",
+        headers=headers,
+    )
     # Counted only once the signature holds: an unsigned flood cannot spend an agency's budget.
     wait = rate_exceeded(scope="agency", ident=agency)
     if wait is not None:

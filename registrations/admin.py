@@ -112,3 +112,7 @@ class AttachmentAdmin(JurisdictionAdminMixin, ReadOnlyAdminMixin, admin.ModelAdm
     list_display = ["bundle", "kind", "content_type", "size", "uploaded_at"]
     exclude = ["file"]
     list_select_related = ["bundle"]
+
+    def get_queryset(self, request):
+        # A draft is the citizen's own notebook: staff see its scans only once it is filed.
+        return super().get_queryset(request).exclude(bundle__state="draft")

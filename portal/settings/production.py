@@ -17,6 +17,8 @@ def _required(name: str) -> str:
 DEBUG = False
 SECRET_KEY = _required("SECRET_KEY")
 PERSONAL_DATA_KEY = _required("PERSONAL_DATA_KEY")
+# The metrics name agencies and counts of work in progress: never an open page in production.
+METRICS_TOKEN = _required("METRICS_TOKEN")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 ROOT_URLCONF = "portal.urls"
 DEMO_MODE = False

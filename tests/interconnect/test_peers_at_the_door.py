@@ -91,3 +91,33 @@ def test_a_result_that_is_not_an_object_is_a_422_and_the_pages_still_answer(db, 
     client.force_login(cast.citizen)
     assert client.get(f"/ho-so-cua-toi/{bundle.public_id}/").status_code == 200
     assert Api(cast.citizen).get(bundle.public_id).status_code == 200
+
+
+def test_unsigned_callbacks_add_no_message_log_rows(db):
+    from interconnect.models import MessageLog
+
+    for _ in range(20):
+        answer = Client().post(
+            "/api/v1/interconnect/callbacks/police/",
+            b'{"idempotency_key": "x", "status": "done"}',
+            content_type="application/json",
+            HTTP_X_TIMESTAMP="1700000000",
+            HTTP_X_SIGNATURE="sha256=" + "0" * 64,
+        )
+        assert answer.status_code == 401
+    assert not MessageLog.objects.exists()
+
+
+def test_draft_scans_are_hidden_from_staff_in_the_admin(db):
+    from django.contrib.admin.sites import site
+    from django.test import RequestFactory
+
+    from registrations.models import Attachment
+
+    cast = Cast()
+    build("draft", cast)
+    filed = build("submitted", cast)
+    request = RequestFactory().get("/quan-tri/")
+    request.user = cast.clerk
+    shown = site.get_model_admin(Attachment).get_queryset(request)
+    assert {a.bundle_id for a in shown} == {filed.pk}

@@ -23,6 +23,7 @@ def production_env(tmp_path, **overrides):
         SECRET_KEY=secrets.token_urlsafe(50),
         PERSONAL_DATA_KEY=secrets.token_urlsafe(32),
         SIGNING_KEY_PASSPHRASE=secrets.token_urlsafe(16),
+        METRICS_TOKEN=secrets.token_urlsafe(16),
         SIGNING_TRUST_ROOTS=str(tmp_path / "root.pem"),
         ALLOWED_HOSTS="portal.example.vn",
         PORTAL_VAR_DIR=str(tmp_path),
@@ -52,7 +53,9 @@ def test_check_deploy_has_zero_findings(tmp_path):
     assert "System check identified no issues (0 silenced)." in result.stdout
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "PERSONAL_DATA_KEY", "SIGNING_KEY_PASSPHRASE"])
+@pytest.mark.parametrize(
+    "missing", ["SECRET_KEY", "PERSONAL_DATA_KEY", "SIGNING_KEY_PASSPHRASE", "METRICS_TOKEN"]
+)
 def test_production_refuses_to_start_without_a_secret(tmp_path, missing):
     result = run(["manage.py", "check"], production_env(tmp_path, **{missing: None}))
     assert result.returncode != 0
