@@ -75,7 +75,11 @@ class _Intake(APIView):
                 record, created = certificate_receive(facility=facility, kind=self.kind, data=data)
             else:
                 record, created = certificate_correct(
-                    facility=facility, kind=self.kind, number=number, data=data
+                    facility=facility,
+                    kind=self.kind,
+                    number=number,
+                    data=data,
+                    signature=request.headers.get("X-Signature", ""),
                 )
         except CertificateRefused as refused:
             return self.handle_refusal(refused)

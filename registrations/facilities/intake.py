@@ -14,7 +14,7 @@ from portal.common.ratelimit import rate_exceeded
 
 from ..signals import certificate_received
 from .checks import KINDS
-from .models import MedicalCertificate, MedicalFacility
+from .models import CorrectionReceipt, MedicalCertificate, MedicalFacility
 
 SIGNATURE_WINDOW_SECONDS = 300
 
@@ -137,9 +137,10 @@ def _announce(certificate_id: int) -> None:
 
 
 def certificate_correct(
-    *, facility: MedicalFacility, kind: str, number: str, data: dict
+    *, facility: MedicalFacility, kind: str, number: str, data: dict, signature: str = ""
 ) -> tuple[MedicalCertificate, bool]:
-    """A new version by the facility that sent the number; the previous one stays, superseded."""
+    """A new version by the facility that sent the number; the previous one stays, superseded. The
+    same signed correction sent again is a replay and is refused (409)."""
     _same_facility(data, facility)
     spec = KINDS[kind]
     if data[spec.number_field] != number:
@@ -147,6 +148,16 @@ def certificate_correct(
             400, "Số giấy trong nội dung khác số trong địa chỉ.", errors={spec.number_field: ["Không khớp."]}
         )
     with transaction.atomic():
+        if signature:
+            try:
+                with transaction.atomic():
+                    CorrectionReceipt.objects.create(
+                        facility=facility, signature_sha256=signatures.body_hash(signature.encode())
+                    )
+            except IntegrityError:
+                raise CertificateRefused(
+                    409, "Bản đính chính này đã được nhận (gửi lại y nguyên bị từ chối)."
+                ) from None
         current = (
             MedicalCertificate.objects.select_for_update()
             .filter(kind=kind, number=number, current=True)

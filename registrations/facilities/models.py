@@ -101,3 +101,19 @@ class CertificateUse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.number} → {self.bundle_id}"
+
+
+class CorrectionReceipt(models.Model):
+    """Each signed correction is taken once: the same signature seen again is a replay, refused, so a
+    correction replayed after a later one never becomes the current version again."""
+
+    facility = models.ForeignKey(MedicalFacility, on_delete=models.PROTECT, related_name="+")
+    signature_sha256 = models.CharField(max_length=64, unique=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "biên nhận bản đính chính"
+        verbose_name_plural = "biên nhận bản đính chính"
+
+    def __str__(self) -> str:
+        return f"{self.facility_id} {self.received_at:%Y-%m-%d %H:%M:%S}"

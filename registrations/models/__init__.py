@@ -1,6 +1,6 @@
 """The core's models, one module per concept; every model is importable from here."""
 
-from ..facilities.models import CertificateUse, MedicalCertificate, MedicalFacility
+from ..facilities.models import CertificateUse, CorrectionReceipt, MedicalCertificate, MedicalFacility
 from .bundles import Bundle, BundleQuerySet
 from .catalogue import (
     PROCEDURE_LABELS,
@@ -28,6 +28,7 @@ __all__ = [
     "CatalogueVersion",
     "CertificateUse",
     "Correction",
+    "CorrectionReceipt",
     "DeathDetails",
     "FuneralBenefitRule",
     "GroupRule",

@@ -289,3 +289,20 @@ def test_a_second_registration_on_a_used_certificate_is_refused_naming_the_first
     # A different number registers normally.
     third = _in_review_with(cast, group=group, number="GIAY-0002")
     assert services.bundle_register(bundle=third, actor=cast.clerk).state == "registered"
+
+
+def test_a_correction_replayed_byte_for_byte_is_refused_and_changes_nothing(hospital):
+    """A signed correction is taken once: replayed inside the signature window after a later
+    correction, it would otherwise become the current version again."""
+    hospital.send(BIRTHS, birth_certificate())
+    at = int(time.time())
+    url = f"{BIRTHS}GCS-2026-000123/correction/"
+    first = hospital.send(url, birth_certificate(weight_grams=3200), at=at)
+    assert first.status_code == 201 and first.json()["version"] == 2
+    second = hospital.send(url, birth_certificate(weight_grams=3300), at=at + 1)
+    assert second.status_code == 201 and second.json()["version"] == 3
+    replayed = hospital.send(url, birth_certificate(weight_grams=3200), at=at)
+    assert replayed.status_code == 409 and replayed["Content-Type"] == "application/problem+json"
+    current = MedicalCertificate.objects.get(current=True)
+    assert current.version == 3 and json.loads(current.details)["weight_grams"] == 3300
+    assert MedicalCertificate.objects.count() == 3
