@@ -39,9 +39,9 @@ def parse_json(raw: bytes | str, *, max_depth: int = MAX_DEPTH):
         value = json.loads(raw, parse_constant=_refuse_constant)
     except RecursionError:
         raise BodyRefused(f"Nội dung JSON lồng nhau quá {max_depth} tầng.") from None
-    except (ValueError, UnicodeDecodeError) as exc:
-        if isinstance(exc, BodyRefused):
-            raise
+    except BodyRefused:  # a NaN or Infinity, refused by name
+        raise
+    except ValueError:  # UnicodeDecodeError included
         raise BodyRefused("Nội dung không phải JSON hợp lệ.") from None
     if _deeper_than(value, max_depth):
         raise BodyRefused(f"Nội dung JSON lồng nhau quá {max_depth} tầng.")

@@ -117,12 +117,13 @@ def _move_reported_step(
     event: str | None = None,
     event_data: dict | None = None,
     **fields,
-) -> bool:
+) -> tuple[Bundle, Step] | None:
     """Apply a delivery report to a step unless the attempt is fenced off: run ``transition``, set
-    ``fields`` (the lease always ends), save and, when asked, record ``event`` on the bundle's trail."""
+    ``fields`` (the lease always ends), save and, when asked, record ``event`` on the bundle's trail.
+    Returns the bundle and step as locked and moved (None when fenced off)."""
     bundle, step = _locked_step(step_id)
     if _fenced(step, attempt):
-        return False
+        return None
     loaded = columns_of(step)
     getattr(step, transition)()
     for name, value in {"lease_until": None, **fields}.items():
@@ -130,7 +131,7 @@ def _move_reported_step(
     save_step(step, loaded, bundle=bundle)
     if event:
         _step_event(bundle, step, event, **(event_data or {}))
-    return True
+    return bundle, step
 
 
 @transaction.atomic
@@ -150,8 +151,8 @@ def step_mark_accepted(
         event_data={"reference": reference[:100]},
     )
     if moved and verification_needed:
-        _extend_for_verification(*_locked_step(step_id))
-    return moved
+        _extend_for_verification(*moved)  # the rows this transaction already holds locked
+    return moved is not None
 
 
 def _extend_for_verification(bundle: Bundle, step: Step) -> None:
@@ -170,17 +171,19 @@ def _extend_for_verification(bundle: Bundle, step: Step) -> None:
 
 @transaction.atomic
 def step_schedule_retry(*, step_id: int, attempt: int, error: str, next_attempt_at: datetime) -> bool:
-    return _move_reported_step(
+    moved = _move_reported_step(
         step_id, attempt, "retry_later", next_attempt_at=next_attempt_at, reason=error[:1000]
     )
+    return moved is not None
 
 
 @transaction.atomic
 def step_mark_dead(*, step_id: int, attempt: int, error: str) -> bool:
     """Every attempt is spent: a person must look (and may replay once the cause is fixed)."""
-    return _move_reported_step(
+    moved = _move_reported_step(
         step_id, attempt, "mark_dead", reason=error[:1000], event="dead", event_data={"error": error[:1000]}
     )
+    return moved is not None
 
 
 @transaction.atomic
