@@ -27,7 +27,7 @@ class Cluster(PortalProcesses):
         site_url: str,
         broker_url: str,
         secrets: dict[str, str],
-        interconnect: dict[str, str] | None = None,
+        extra_env: dict[str, str] | None = None,
     ):
         self.tmp_path = tmp_path
         self.mock_port = free_port()
@@ -53,7 +53,7 @@ class Cluster(PortalProcesses):
                 for code in AGENCY_CODES
             },
             **{f"AGENCY_{code}_SECRETS": secrets[code.lower()] for code in AGENCY_CODES},
-            **(interconnect or {}),
+            **(extra_env or {}),  # settings of this test (INTERCONNECT_*, signing, limits)
         }
         super().__init__(cwd=ROOT, env=self.env, log_dir=tmp_path)
 

@@ -162,7 +162,7 @@ def test_faults_kills_and_a_broker_restart_lose_nothing(wired, tmp_path, live_se
         site_url=live_server.url,
         broker_url=redis.url,
         secrets=wired,
-        interconnect={
+        extra_env={
             "INTERCONNECT_READ_TIMEOUT": "0.6",
             "INTERCONNECT_CONNECT_TIMEOUT": "0.5",
             "INTERCONNECT_BACKOFF_BASE": "0.1",

@@ -152,7 +152,7 @@ def portal_under_gunicorn(divisions, tmp_path, settings):
         site_url="http://127.0.0.1",
         broker_url=f"{settings.CELERY_BROKER_URL}",
         secrets={"police": police_secret, "social_insurance": "s" * 32, "labour": "l" * 32},
-        interconnect={
+        extra_env={
             "SIGNING_PKI_DIR": str(pki),
             "SIGNING_KEY_PASSPHRASE": settings.SIGNING["passphrase"],
             "RATE_LIMIT_USER": "100000/min",
