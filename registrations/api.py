@@ -27,7 +27,13 @@ from .api_serializers import (
     BundleSummarySerializer,
 )
 from .constants import BundleState, CertificateStatus, Group
-from .exceptions import DuplicateRegistration, NotPermitted, TransitionRefused, ValidationFailed
+from .exceptions import (
+    AttachmentKept,
+    DuplicateRegistration,
+    NotPermitted,
+    TransitionRefused,
+    ValidationFailed,
+)
 from .models import Attachment, Bundle
 from .serializers import (
     AttachmentUploadSerializer,
@@ -38,7 +44,7 @@ from .serializers import (
     ReasonSerializer,
     SupplementRequestSerializer,
 )
-from .uploads import LimitedUploadHandler, PayloadTooLarge
+from .uploads import refuse_declared_excess, stop_reading_past
 
 
 def _problem_for(exc: Exception) -> Response | None:
@@ -57,6 +63,8 @@ def _problem_for(exc: Exception) -> Response | None:
         return problem_response(status_code=status.HTTP_400_BAD_REQUEST, detail=str(exc), errors=exc.errors)
     if isinstance(exc, NotPermitted):
         return problem_response(status_code=status.HTTP_403_FORBIDDEN, detail=str(exc))
+    if isinstance(exc, AttachmentKept):
+        return problem_response(status_code=status.HTTP_409_CONFLICT, detail=str(exc))
     if isinstance(exc, Bundle.DoesNotExist | Attachment.DoesNotExist):
         return problem_response(status_code=status.HTTP_404_NOT_FOUND, detail="Không tìm thấy hồ sơ.")
     return None
@@ -84,7 +92,7 @@ class BundleViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     lookup_field = "key"
     lookup_value_regex = r"[^/]+"
     serializer_class = BundleDetailSerializer
-    http_method_names = ["get", "post", "patch", "head", "options"]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self):
         queryset = selectors.bundles_for(self.request.user).select_related("ward")
@@ -114,10 +122,7 @@ class BundleViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         if self.action == "attachments":
             # Whatever the length header says, stop reading once the file passes the limit. Set
             # before anything reads the body: a session client's CSRF check parses it.
-            request.upload_handlers = [
-                LimitedUploadHandler(settings.ATTACHMENT_MAX_BYTES),
-                *request.upload_handlers,
-            ]
+            stop_reading_past(request, limit=settings.ATTACHMENT_MAX_BYTES)
         return drf_request
 
     def _bundle(self) -> Bundle:
@@ -276,14 +281,7 @@ class BundleViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["post"], parser_classes=[parsers.MultiPartParser])
     def attachments(self, request, key=None):
-        limit = settings.ATTACHMENT_MAX_BYTES
-        # Refuse an oversized body from its declared length, before reading it…
-        try:
-            declared = int(request.META.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            declared = 0
-        if declared > limit + 64 * 1024:
-            raise PayloadTooLarge()
+        refuse_declared_excess(request, limit=settings.ATTACHMENT_MAX_BYTES)
         bundle = selectors.BundleKey(self.kwargs["key"])
         data = _valid(AttachmentUploadSerializer, request.data)
         attachment = services.attachment_add(
@@ -292,11 +290,30 @@ class BundleViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return Response(AttachmentOutSerializer(attachment).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
+        methods=["GET"],
         responses={(200, "application/octet-stream"): bytes},
         parameters=[BUNDLE_KEY, OpenApiParameter("attachment_id", str, OpenApiParameter.PATH)],
     )
-    @action(detail=True, methods=["get"], url_path=r"attachments/(?P<attachment_id>[0-9a-f-]{36})")
+    @extend_schema(
+        methods=["DELETE"],
+        description="Takes back a scan the clerk has not yet been given (a draft's, or one added to "
+        "answer an open supplement request); 409 otherwise.",
+        responses={204: None},
+        parameters=[BUNDLE_KEY, OpenApiParameter("attachment_id", str, OpenApiParameter.PATH)],
+    )
+    @action(
+        detail=True,
+        methods=["get", "delete"],
+        url_path=r"attachments/(?P<attachment_id>[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})",
+    )
     def attachment_file(self, request, key=None, attachment_id=None):
+        if request.method == "DELETE":
+            services.attachment_remove(
+                bundle=selectors.BundleKey(self.kwargs["key"]),
+                actor=request.user,
+                attachment_id=attachment_id,
+            )
+            return Response(status=status.HTTP_204_NO_CONTENT)
         bundle = self._bundle()
         attachment = Attachment.objects.get(bundle=bundle, public_id=attachment_id)
         if attachment.purged_at is not None:

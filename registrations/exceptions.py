@@ -33,3 +33,7 @@ class DuplicateRegistration(ValidationFailed):
 
 class NotPermitted(RegistrationError):
     """The actor's role may not take this action on this bundle."""
+
+
+class AttachmentKept(RegistrationError):
+    """A scan that was already filed with the bundle cannot be taken back."""

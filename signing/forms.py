@@ -1,5 +1,7 @@
 from django import forms
 
+from portal.common.text import size_shown
+
 
 class BatchSignForm(forms.Form):
     bundles = forms.MultipleChoiceField(
@@ -23,7 +25,14 @@ class BatchSignForm(forms.Form):
 
 
 class VerifyUploadForm(forms.Form):
-    file = forms.FileField(
-        label="Tệp PDF cần kiểm tra",
-        help_text="Tệp trích lục Anh/Chị nhận được; tối đa 10 MB. Tệp không được lưu lại.",
-    )
+    file = forms.FileField(label="Tệp PDF cần kiểm tra")
+
+    def __init__(self, *args, max_bytes: int, refused: str = "", **kwargs):
+        """``refused``: why the upload was stopped before it was read (too large); shown on the field."""
+        super().__init__(*args, **kwargs)
+        field = self.fields["file"]
+        field.help_text = (
+            f"Tệp trích lục Anh/Chị nhận được; tối đa {size_shown(max_bytes)}. Tệp không được lưu lại."
+        )
+        if refused:
+            field.error_messages = {**field.error_messages, "required": refused}

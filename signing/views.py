@@ -8,12 +8,15 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
 from portal.accounts.constants import Role
 from portal.accounts.decorators import back_office_required
+from portal.common.problems import BODY_REFUSALS, body_refusal
 from registrations import selectors as bundle_selectors
 from registrations import services as bundle_services
+from registrations.uploads import PayloadTooLarge, limit_upload, too_large_message
 
 from . import services
 from .forms import BatchSignForm, VerifyUploadForm
@@ -119,19 +122,41 @@ def download(request, token: str):
     return response
 
 
+@csrf_exempt  # checked in _verify_checked, once the size limit is in place: the check reads the body
 @require_http_methods(["GET", "POST"])
 def verify(request, token: str):
-    """Public: anyone holding a copy checks it. Shows no personal ID number and no address."""
+    """Public: anyone holding a copy checks it. Shows no personal ID number and no address. The upload
+    is stopped at the limit while it streams in: a stranger cannot make the portal read 60 MB."""
     extract = get_object_or_404(Extract.objects.select_related("bundle__ward__province"), token=token)
-    current = Extract.objects.filter(bundle=extract.bundle, superseded_at__isnull=True).first()
-    form = VerifyUploadForm(request.POST or None, request.FILES or None)
+    limit = settings.ATTACHMENT_MAX_BYTES
+    if request.method != "POST":
+        return _verify_page(request, extract, VerifyUploadForm(max_bytes=limit))
+    try:
+        limit_upload(request, limit=limit)
+        return _verify_checked(request, extract)
+    except PayloadTooLarge:
+        form = VerifyUploadForm(data={}, files={}, max_bytes=limit, refused=too_large_message(limit))
+        return _verify_page(request, extract, form, status=413)
+    except BODY_REFUSALS as exc:
+        refused = body_refusal(exc)
+        form = VerifyUploadForm(data={}, files={}, max_bytes=limit, refused=str(refused.detail))
+        return _verify_page(request, extract, form, status=refused.status_code)
+
+
+@csrf_protect
+def _verify_checked(request, extract: Extract):
+    form = VerifyUploadForm(request.POST, request.FILES, max_bytes=settings.ATTACHMENT_MAX_BYTES)
     check = None
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        if upload.size > settings.ATTACHMENT_MAX_BYTES:
-            form.add_error("file", "Tệp vượt quá 10 MB.")
-        else:
-            check = services.extract_check_upload(extract=extract, content=upload.read())
+    if form.is_valid():
+        check = services.extract_check_upload(extract=extract, content=form.cleaned_data["file"].read())
+    return _verify_page(request, extract, form, check=check, status=200 if form.is_valid() else 400)
+
+
+def _verify_page(request, extract: Extract, form: VerifyUploadForm, *, check=None, status: int = 200):
+    current = Extract.objects.filter(bundle=extract.bundle, superseded_at__isnull=True).first()
     return render(
-        request, "signing/verify.html", {"extract": extract, "current": current, "form": form, "check": check}
+        request,
+        "signing/verify.html",
+        {"extract": extract, "current": current, "form": form, "check": check},
+        status=status,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,6 +20,7 @@ _TITLES = {
     status.HTTP_405_METHOD_NOT_ALLOWED: gettext_lazy("Phương thức không được hỗ trợ"),
     status.HTTP_409_CONFLICT: gettext_lazy("Xung đột trạng thái"),
     status.HTTP_410_GONE: gettext_lazy("Không còn lưu trữ"),
+    status.HTTP_413_REQUEST_ENTITY_TOO_LARGE: gettext_lazy("Dữ liệu quá lớn"),
     status.HTTP_415_UNSUPPORTED_MEDIA_TYPE: gettext_lazy("Kiểu dữ liệu không được hỗ trợ"),
     status.HTTP_429_TOO_MANY_REQUESTS: gettext_lazy("Quá nhiều yêu cầu"),
     status.HTTP_500_INTERNAL_SERVER_ERROR: gettext_lazy("Lỗi máy chủ"),
@@ -86,7 +88,36 @@ def flatten_errors(detail, prefix: str = "") -> dict[str, list[str]]:
     return out
 
 
+class BodyRefused(exceptions.APIException):
+    """Django refused the body itself (too many files or fields, too much data) before a view saw it."""
+
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_code = "body_refused"
+
+    def __init__(self, detail: str, *, status_code: int = status.HTTP_400_BAD_REQUEST):
+        super().__init__(detail)
+        self.status_code = status_code
+
+
+BODY_REFUSALS = (RequestDataTooBig, TooManyFilesSent, TooManyFieldsSent)
+
+
+def body_refusal(exc: Exception) -> BodyRefused | None:
+    """Django's own refusals of a request body, in words a person can act on; these are
+    ``SuspiciousOperation`` subclasses that DRF would otherwise hand on as a bare HTML 400."""
+    if isinstance(exc, RequestDataTooBig):
+        return BodyRefused(
+            _("Dữ liệu gửi lên quá lớn."), status_code=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+        )
+    if isinstance(exc, TooManyFilesSent):
+        return BodyRefused(_("Mỗi lần chỉ gửi một tệp."))
+    if isinstance(exc, TooManyFieldsSent):
+        return BodyRefused(_("Biểu mẫu có quá nhiều trường."))
+    return None
+
+
 def problem_exception_handler(exc, context):
+    exc = body_refusal(exc) or exc
     response = exception_handler(exc, context)
     if response is None:
         return None  # an unexpected error: Django's 500 handling and logging take over

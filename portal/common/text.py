@@ -36,3 +36,13 @@ def ascii_digits(value: str) -> bool:
     """Only 0–9: ``str.isdigit`` also says yes to "²" and "١٢٣", which ``int`` then refuses or reads
     as another number."""
     return value.isascii() and value.isdigit()
+
+
+def size_shown(nbytes: int) -> str:
+    """A size limit as a person reads it: "10 MB", "40 MB", "200 KB" (never "0 MB")."""
+    mb, kb = 1024 * 1024, 1024
+    if nbytes >= mb and nbytes % mb == 0:
+        return f"{nbytes // mb} MB"
+    if nbytes >= mb:
+        return f"{nbytes / mb:.1f} MB".replace(".", ",")
+    return f"{max(1, nbytes // kb)} KB"

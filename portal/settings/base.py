@@ -221,6 +221,15 @@ REST_FRAMEWORK = {
 }
 # Uploads: one attachment per request, refused past this size before the body is read into memory.
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+# What one bundle may hold, so no stranger can grow storage through a draft: files of one kind, files
+# in all, and their total size.
+ATTACHMENT_CAPS = {
+    "per_kind": env.int("ATTACHMENT_MAX_PER_KIND", default=5),
+    "per_bundle": env.int("ATTACHMENT_MAX_PER_BUNDLE", default=15),
+    "bundle_bytes": env.int("ATTACHMENT_MAX_BUNDLE_BYTES", default=40 * 1024 * 1024),
+}
+# One file per upload request; Django's own default allows 100.
+DATA_UPLOAD_MAX_NUMBER_FILES = 1
 # The privacy notice a citizen accepts before filing; a new text gets a new version, and each
 # acceptance records the version that was shown.
 PRIVACY_NOTICE_VERSION = "2026-09-01"

@@ -14,6 +14,11 @@ urlpatterns = [
     path("ho-so-cua-toi/<uuid:key>/khai/<slug:slug>/", filing.page, name="filing-page"),
     path("ho-so-cua-toi/<uuid:key>/giay-to/", filing.attachments, name="filing-attachments"),
     path("ho-so-cua-toi/<uuid:key>/giay-to/tai-len/", filing.upload, name="filing-upload"),
+    path(
+        "ho-so-cua-toi/<uuid:key>/giay-to/<uuid:attachment_id>/xoa/",
+        filing.remove_attachment,
+        name="filing-remove-attachment",
+    ),
     path("ho-so-cua-toi/<uuid:key>/xem-lai/", filing.review, name="filing-review"),
     path("ho-so-cua-toi/<uuid:key>/bien-nhan/", filing.receipt, name="receipt"),
     path("ho-so-cua-toi/<uuid:key>/bo-sung/", filing.supplement, name="supplement"),

@@ -3,7 +3,14 @@ arguments, checks who may act, applies the rules, writes the audit trail and ann
 One module per feature; every public function is importable from here."""
 
 from .actions import CASE_ACTIONS, bundle_act
-from .attachments import attachment_add, attachments_purge, sniff_content_type
+from .attachments import (
+    attachment_add,
+    attachment_removable,
+    attachment_remove,
+    attachments_purge,
+    attachments_removable_after,
+    sniff_content_type,
+)
 from .corrections import correction_decide, correction_request
 from .drafts import (
     bundle_create_draft,
@@ -43,7 +50,10 @@ __all__ = [
     "bundle_start",
     "allowed_actions",
     "attachment_add",
+    "attachment_removable",
+    "attachment_remove",
     "attachments_purge",
+    "attachments_removable_after",
     "bundle_accept",
     "bundle_check_may",
     "bundle_close_partially",

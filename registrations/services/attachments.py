@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from ..constants import OPEN_STATES, BundleState
-from ..exceptions import ValidationFailed
+from portal.common.text import size_shown
+
+from ..constants import OPEN_STATES, AttachmentKind, BundleState
+from ..exceptions import AttachmentKept, ValidationFailed
 from ..models import Attachment, Bundle
 from .changes import locked
 from .guards import ensure_may, require_state
@@ -26,12 +29,48 @@ def sniff_content_type(head: bytes) -> str | None:
     return next((kind for magic, kind in ALLOWED_SIGNATURES.items() if head.startswith(magic)), None)
 
 
+def _within_caps(bundle: Bundle, *, kind: str, size: int) -> None:
+    """Strangers cannot grow storage through one draft: a few files per kind, a bounded number and
+    total size per bundle (counted under the bundle's lock, so parallel uploads cannot overshoot)."""
+    caps = settings.ATTACHMENT_CAPS
+    kept = list(bundle.attachments.filter(purged_at=None).values_list("kind", "size"))
+    advice = (
+        " Anh/Chị có thể xoá tệp không cần trước khi tải thêm." if bundle.state == BundleState.DRAFT else ""
+    )
+    if sum(1 for k, _ in kept if k == kind) >= caps["per_kind"]:
+        label = AttachmentKind(kind).label
+        raise ValidationFailed(
+            {
+                "file": [
+                    f"Mỗi loại giấy tờ chỉ tải lên tối đa {caps['per_kind']} tệp; "
+                    f"{label.lower()} đã đủ {caps['per_kind']} tệp.{advice}"
+                ]
+            }
+        )
+    if len(kept) >= caps["per_bundle"]:
+        raise ValidationFailed({"file": [f"Mỗi hồ sơ có tối đa {caps['per_bundle']} tệp đính kèm.{advice}"]})
+    used = sum(s for _, s in kept)
+    if used + size > caps["bundle_bytes"]:
+        left = max(0, caps["bundle_bytes"] - used)
+        raise ValidationFailed(
+            {
+                "file": [
+                    f"Tổng dung lượng tệp đính kèm của một hồ sơ tối đa {size_shown(caps['bundle_bytes'])}; "
+                    f"hồ sơ còn {size_shown(left)}, tệp này {size_shown(size)}.{advice}"
+                ]
+            }
+        )
+
+
 @transaction.atomic
 def attachment_add(*, bundle: Bundle, actor, kind: str, upload) -> Attachment:
     """Store one scan privately. The type is recognised from the content, never from the name."""
     bundle = locked(bundle, actor=actor, declaration=False)
     ensure_may("attach", actor=actor, bundle=bundle)
     require_state(bundle, "attach", OPEN_STATES)
+    if kind not in AttachmentKind.values:
+        raise ValidationFailed({"kind": ["Loại giấy tờ không hợp lệ."]})
+    _within_caps(bundle, kind=kind, size=upload.size)
     upload.seek(0)
     content_type = sniff_content_type(upload.read(16))
     if content_type is None:
@@ -55,6 +94,42 @@ def attachment_add(*, bundle: Bundle, actor, kind: str, upload) -> Attachment:
     attachment.file.save(f"{attachment.public_id}.{extension}", upload, save=False)
     attachment.save()
     return attachment
+
+
+def attachments_removable_after(bundle: Bundle) -> datetime | None:
+    """Scans uploaded after this moment are ones the clerk has not yet been given, so the citizen may
+    take them back: any scan of a draft, and while a supplement is asked for, those added since the
+    request. None: none may (what was filed stays as it was filed)."""
+    if bundle.state == BundleState.DRAFT:
+        return datetime.min.replace(tzinfo=UTC)
+    if bundle.state != BundleState.AWAITING_CITIZEN:
+        return None
+    asked = bundle.supplements.filter(answered_at=None).order_by("-requested_at").first()
+    return asked.requested_at if asked is not None else None
+
+
+def attachment_removable(*, attachment: Attachment, after: datetime | None) -> bool:
+    """``after``: the bundle's :func:`attachments_removable_after`, read once for all its scans."""
+    return after is not None and attachment.uploaded_at > after
+
+
+@transaction.atomic
+def attachment_remove(*, bundle: Bundle, actor, attachment_id: str) -> None:
+    """Take back a scan uploaded by mistake (the wrong page, a blurred photo). The file is deleted
+    once the row is gone, so a crash leaves a stray file, never a row without its file."""
+    bundle = locked(bundle, actor=actor, declaration=False)
+    ensure_may("attach", actor=actor, bundle=bundle)
+    attachment = bundle.attachments.get(public_id=attachment_id)
+    if not attachment_removable(attachment=attachment, after=attachments_removable_after(bundle)):
+        raise AttachmentKept(
+            "Giấy tờ đã nộp kèm hồ sơ không xoá được. Nếu cần, Anh/Chị tải lên bản đúng; "
+            "cán bộ sẽ xem bản mới nhất."
+        )
+    name = attachment.file.name
+    attachment.delete()
+    if name:
+        storage = Attachment._meta.get_field("file").storage
+        transaction.on_commit(lambda: storage.delete(name))
 
 
 CLOSED_STATES = (

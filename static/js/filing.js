@@ -165,14 +165,9 @@
           progress.value = 100;
           status.textContent = answer.message;
           var list = form.parentNode.querySelector(".uploaded");
-          if (!list) {
-            list = document.createElement("ul");
-            list.className = "small uploaded";
-            form.parentNode.insertBefore(list, form);
-          }
-          var li = document.createElement("li");
-          li.textContent = "✓ " + answer.message;
-          list.appendChild(li);
+          list.hidden = false;
+          // The row is rendered by the server (escaped there), with its own remove button.
+          list.insertAdjacentHTML("beforeend", answer.row);
           fileInput.value = "";
         } else {
           progress.hidden = true;
@@ -192,6 +187,11 @@
   document.querySelectorAll("form[data-autosave]").forEach(autosave);
   document.querySelectorAll("[data-ward-picker]").forEach(wardPicker);
   document.querySelectorAll("form[data-upload]").forEach(uploader);
+  // Irreversible buttons ask first: the form carries the question.
+  document.addEventListener("submit", function (event) {
+    var question = event.target.getAttribute && event.target.getAttribute("data-confirm");
+    if (question && !window.confirm(question)) { event.preventDefault(); }
+  });
   document.querySelectorAll("[data-print]").forEach(function (button) {
     button.addEventListener("click", function () { window.print(); });
   });

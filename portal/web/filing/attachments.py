@@ -5,19 +5,21 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import RequestDataTooBig
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
+from portal.common.problems import BODY_REFUSALS, body_refusal
+from portal.common.text import size_shown
 from registrations import services
 from registrations.constants import AttachmentKind
 from registrations.declaration import declaration_of
-from registrations.exceptions import NotPermitted, TransitionRefused, ValidationFailed
+from registrations.exceptions import AttachmentKept, NotPermitted, TransitionRefused, ValidationFailed
 from registrations.facilities.checks import KINDS, certificate_check
-from registrations.models import Bundle
-from registrations.uploads import LimitedUploadHandler, PayloadTooLarge
+from registrations.models import Attachment, Bundle
+from registrations.uploads import PayloadTooLarge, limit_upload, too_large_message
 
 from . import form
 from .common import (
@@ -28,6 +30,7 @@ from .common import (
     navigation,
     neighbours,
     procedures_of,
+    uploaded_row,
     wants_json,
 )
 
@@ -60,19 +63,33 @@ def attachments(request, bundle: Bundle):
                 bundle, form.ATTACHMENT_KINDS[bundle.group], _required_attachments(bundle)
             ),
             "max_bytes": settings.ATTACHMENT_MAX_BYTES,
-            "max_mb": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024),
+            "max_size": size_shown(settings.ATTACHMENT_MAX_BYTES),
         },
     )
 
 
-def _upload_answer(request, bundle: Bundle, *, error: str | None, attachment=None, status_code=400, back=""):
-    done = (
-        "" if error else f"Đã tải lên {attachment.get_kind_display().lower()} ({attachment.size // 1024} KB)."
-    )
+def _upload_answer(
+    request, bundle: Bundle, *, error: str | None, attachment=None, done="", status_code=400, back=""
+):
+    if attachment is not None:
+        done = f"Đã tải lên {attachment.get_kind_display().lower()} ({attachment.size // 1024} KB)."
     if wants_json(request):
         if error:
             return JsonResponse({"errors": {"file": error}}, status=status_code)
-        return JsonResponse({"message": done, "kind": attachment.kind, "size": attachment.size}, status=201)
+        if attachment is None:
+            return JsonResponse({"message": done})
+        row = render_to_string(
+            "web/_uploaded_file.html",
+            {
+                "bundle": bundle,
+                "back": back,
+                "row": uploaded_row(attachment, after=services.attachments_removable_after(bundle)),
+            },
+            request=request,
+        )
+        return JsonResponse(
+            {"message": done, "kind": attachment.kind, "size": attachment.size, "row": row}, status=201
+        )
     if error:
         messages.error(request, error)
     else:
@@ -90,18 +107,14 @@ def upload(request, key):
     script (which shows progress) and redirects back when the browser posted the form itself."""
     bundle = filer(request, key)
     limit = settings.ATTACHMENT_MAX_BYTES
-    too_big = f"Tệp vượt quá dung lượng cho phép (tối đa {limit // (1024 * 1024)} MB)."
     try:
-        declared = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        declared = 0
-    if declared > limit + 64 * 1024:
-        return _upload_answer(request, bundle, error=too_big, status_code=413)
-    request.upload_handlers = [LimitedUploadHandler(limit), *request.upload_handlers]
-    try:
+        limit_upload(request, limit=limit)
         return _upload_checked(request, bundle)
-    except (PayloadTooLarge, RequestDataTooBig):
-        return _upload_answer(request, bundle, error=too_big, status_code=413)
+    except PayloadTooLarge:
+        return _upload_answer(request, bundle, error=too_large_message(limit), status_code=413)
+    except BODY_REFUSALS as exc:
+        refused = body_refusal(exc)
+        return _upload_answer(request, bundle, error=str(refused.detail), status_code=refused.status_code)
 
 
 @csrf_protect
@@ -123,3 +136,18 @@ def _upload_checked(request, bundle: Bundle):
     except (TransitionRefused, NotPermitted) as exc:
         return _upload_answer(request, bundle, error=str(exc), status_code=409, back=back)
     return _upload_answer(request, bundle, error=None, attachment=attachment, back=back)
+
+
+@login_required(login_url=CITIZEN_LOGIN)
+@require_POST
+def remove_attachment(request, key, attachment_id):
+    """Take back a scan uploaded by mistake; the page asks for confirmation first."""
+    bundle = filer(request, key)
+    back = request.POST.get("back", "")
+    try:
+        services.attachment_remove(bundle=bundle, actor=request.user, attachment_id=str(attachment_id))
+    except Attachment.DoesNotExist:
+        return _upload_answer(request, bundle, error="Không tìm thấy tệp này.", status_code=404, back=back)
+    except (AttachmentKept, NotPermitted, TransitionRefused) as exc:
+        return _upload_answer(request, bundle, error=str(exc), status_code=409, back=back)
+    return _upload_answer(request, bundle, error=None, done="Đã xoá tệp.", back=back)

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from portal.accounts.constants import Role
 from portal.divisions.selectors import ward_label
-from registrations import rules, selectors
+from registrations import rules, selectors, services
 from registrations.constants import AttachmentKind, BundleState, Group
 from registrations.models import Bundle
 
@@ -172,15 +172,24 @@ def wants_json(request) -> bool:
 def attachment_rows(bundle: Bundle, kinds, required: set[str]) -> list[dict]:
     stored = list(bundle.attachments.all())
     labels = dict(AttachmentKind.choices)
+    after = services.attachments_removable_after(bundle)
     return [
         {
             "kind": kind,
             "label": labels[kind],
             "required": kind in required,
-            "files": [a for a in stored if a.kind == kind],
+            "files": [uploaded_row(a, after=after) for a in stored if a.kind == kind],
         }
         for kind in kinds
     ]
+
+
+def uploaded_row(attachment, *, after) -> dict:
+    """One stored scan as its card lists it: what it is, and whether it may still be taken back."""
+    return {
+        "file": attachment,
+        "removable": services.attachment_removable(attachment=attachment, after=after),
+    }
 
 
 def problem_links(bundle: Bundle, errors: dict[str, list[str]]) -> list[dict]:

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from portal.common.text import size_shown
 from registrations import rules, services
 from registrations.constants import BundleState
 from registrations.declaration import declaration_of
@@ -125,7 +126,7 @@ def supplement(request, key):
             ),
             "kinds": attachment_rows(bundle, kinds, set(kinds)),
             "max_bytes": settings.ATTACHMENT_MAX_BYTES,
-            "max_mb": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024),
+            "max_size": size_shown(settings.ATTACHMENT_MAX_BYTES),
             "errors": errors,
         },
         status=400 if errors else 200,
