@@ -110,13 +110,21 @@ class PortalProcesses(Processes):
     tests that need real processes; ``env`` overrides the environment for one process."""
 
     def start_web(
-        self, *, port: int, workers: int = 2, threads: int = 4, name: str = "web", **env: str
+        self,
+        *,
+        port: int,
+        workers: int = 2,
+        threads: int = 4,
+        name: str = "web",
+        access_log: Path | None = None,
+        **env: str,
     ) -> None:
+        logging = ["--access-logfile", str(access_log)] if access_log else []
         self.start(
             name,
             [sys.executable, "-m", "gunicorn", "portal.wsgi:application", "--bind", f"127.0.0.1:{port}",
              "--workers", str(workers), "--worker-class", "gthread", "--threads", str(threads),
-             "--keep-alive", "30", "--log-level", "warning"],
+             "--keep-alive", "30", "--log-level", "warning", *logging],
             **env,
         )  # fmt: skip
         wait_for_port(port)

@@ -5,6 +5,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from portal.common.peers import client_address
 from portal.common.problems import problem_response
 from registrations import selectors as bundle_selectors
 from registrations import services as bundle_services
@@ -43,7 +44,9 @@ class CallbackView(APIView):
     def post(self, request, agency: str):
         try:
             return Response(
-                services.callback_receive(agency=agency, body=request.body, headers=request.headers)
+                services.callback_receive(
+                    agency=agency, body=request.body, headers=request.headers, address=client_address(request)
+                )
             )
         except services.CallbackRefused as refused:
             headers = {"Retry-After": str(refused.retry_after)} if refused.retry_after else None

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from portal.common import signatures
+from portal.common import peers, signatures
 from portal.common.jsonbody import parse_json
 from portal.common.ratelimit import rate_exceeded
 from registrations import selectors as bundle_selectors
@@ -237,12 +237,16 @@ class CallbackRefused(Exception):
         super().__init__(detail)
 
 
-def callback_receive(*, agency: str, body: bytes, headers) -> dict:
+def callback_receive(*, agency: str, body: bytes, headers, address: str) -> dict:
     """An agency reports a result. Signed with its secret over ``timestamp.body`` and fresh; each
     signature is accepted once (a replay is refused); only a step in flight may be answered. The
-    message log records what a signed agency said: an unsigned flood writes no row (it is counted in
-    the log's warnings instead)."""
+    message log records what a signed agency said: an unsigned flood writes no row, it is counted
+    per ``address`` and refused once the address has spent its budget."""
+    wait = peers.unsigned_wait(address=address)
+    if wait is not None:
+        raise CallbackRefused(429, peers.REFUSED.format(seconds=wait), retry_after=wait)
     if agency not in settings.AGENCIES:
+        peers.unsigned_count(channel="callback", address=address, problem="unknown agency")
         raise CallbackRefused(404, "Cơ quan không xác định.")
     signature = headers.get("X-Signature", "")
     problem = signatures.verify(
@@ -253,7 +257,7 @@ def callback_receive(*, agency: str, body: bytes, headers) -> dict:
         window_seconds=_config("callback_window_seconds"),
     )
     if problem:
-        logger.warning("interconnect.callback.unsigned", extra={"agency": agency, "problem": problem})
+        peers.unsigned_count(channel="callback", address=address, problem=problem)
         raise CallbackRefused(401, f"Chữ ký không hợp lệ: {problem}.")
     log_message(
         direction=Direction.IN,

@@ -3,9 +3,9 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from portal.accounts.api import ObtainTokenView
+from portal.accounts.apidocs import DocsView, SchemaView
 from portal.accounts.views import admin_login
 from portal.dashboard.views import DashboardApiView
 from portal.divisions.views import ward_suggestions
@@ -18,7 +18,7 @@ admin.site.login = admin_login
 
 api_v1 = [
     path("auth/token/", ObtainTokenView.as_view(), name="auth-token"),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("schema/", SchemaView.as_view(), name="schema"),
     path("dashboard/", DashboardApiView.as_view(), name="dashboard"),
     path("", include("interconnect.urls")),
     path("", include("registrations.urls")),
@@ -33,8 +33,8 @@ urlpatterns = [
     path("tai-khoan/", include("portal.accounts.urls")),
     path("quan-tri/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="openapi-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="openapi-schema"), name="openapi-docs"),
+    path("api/schema/", SchemaView.as_view(), name="openapi-schema"),
+    path("api/docs/", DocsView.as_view(url_name="openapi-schema"), name="openapi-docs"),
     path("", include("signing.urls")),
     path("", include("portal.dashboard.urls")),
     path("", include("portal.web.urls")),

@@ -21,24 +21,52 @@ def parse_rate(rate: str) -> tuple[int, int]:
     return int(count), PERIODS[period.strip()]
 
 
-def rate_exceeded(*, scope: str, ident: str, now: float | None = None) -> int | None:
-    """Count one request of ``ident`` under ``scope``'s rate (``settings.RATE_LIMITS``). Returns the
-    seconds until the window reopens when over the limit, else None."""
+def _window(scope: str, ident: str, now: float | None):
+    """(limit, cache key, seconds until the window reopens, period) for ``scope``'s rate, or None
+    when it has none."""
     rate = settings.RATE_LIMITS.get(scope)
     if not rate:
         return None
     limit, period = parse_rate(rate)
     now = time.time() if now is None else now
     window = int(now // period)
-    key = f"rl:{scope}:{ident}:{window}"
+    return limit, f"rl:{scope}:{ident}:{window}", max(1, int((window + 1) * period - now)), period
+
+
+def rate_hit(*, scope: str, ident: str, now: float | None = None) -> tuple[int, int] | None:
+    """Count one request of ``ident`` under ``scope``'s rate (``settings.RATE_LIMITS``); answers
+    (this window's count, the limit), or None when unlimited or the cache is away."""
+    found = _window(scope, ident, now)
+    if found is None:
+        return None
+    limit, key, _wait, period = found
     try:
-        count = _count(caches[settings.RATE_LIMIT_CACHE], key, timeout=period + 1)
+        return _count(caches[settings.RATE_LIMIT_CACHE], key, timeout=period + 1), limit
     except Exception as exc:  # noqa: BLE001 - any cache failure means "no limit", never "refuse"
         logger.warning("ratelimit.cache_unavailable scope=%s error=%s", scope, type(exc).__name__)
         return None
-    if count <= limit:
+
+
+def rate_exceeded(*, scope: str, ident: str, now: float | None = None) -> int | None:
+    """Count one request; the seconds until the window reopens when over the limit, else None."""
+    now = time.time() if now is None else now
+    hit = rate_hit(scope=scope, ident=ident, now=now)
+    if hit is None or hit[0] <= hit[1]:
         return None
-    return max(1, int((window + 1) * period - now))
+    return _window(scope, ident, now)[2]
+
+
+def rate_reached(*, scope: str, ident: str, now: float | None = None) -> int | None:
+    """Without counting: the seconds until the window reopens when ``ident`` has spent its budget."""
+    found = _window(scope, ident, now)
+    if found is None:
+        return None
+    limit, key, wait, _period = found
+    try:
+        count = caches[settings.RATE_LIMIT_CACHE].get(key, 0)
+    except Exception:  # noqa: BLE001 - as above: no cache, no limit
+        return None
+    return wait if count >= limit else None
 
 
 def _count(cache, key: str, *, timeout: int) -> int:

@@ -30,6 +30,7 @@ def metrics(request):
     from django.conf import settings
     from django.utils import timezone
 
+    from portal.common.peers import unsigned_totals
     from registrations.selectors import oldest_due_step_since, step_counts
 
     token = getattr(settings, "METRICS_TOKEN", "")
@@ -47,5 +48,8 @@ def metrics(request):
         "# HELP portal_relay_lag_seconds How long the longest-waiting due step has waited.",
         "# TYPE portal_relay_lag_seconds gauge",
         f"portal_relay_lag_seconds {lag:.3f}",
+        "# HELP portal_peer_unsigned_total Peer requests refused for a missing or bad signature.",
+        "# TYPE portal_peer_unsigned_total counter",
+        *(f'portal_peer_unsigned_total{{channel="{c}"}} {n}' for c, n in sorted(unsigned_totals().items())),
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; version=0.0.4")

@@ -246,6 +246,9 @@ RETENTION_DAYS = {
     "attachments": env.int("RETENTION_ATTACHMENTS_DAYS", default=5 * 365),
     "message_log": env.int("RETENTION_MESSAGE_LOG_DAYS", default=2 * 365),
 }
+# The OpenAPI schema and its documentation page: public here (development, the demo); production
+# serves them to signed-in staff and API clients unless API_DOCS_PUBLIC=true (see the README).
+API_DOCS_PUBLIC = env.bool("API_DOCS_PUBLIC", default=True)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Cổng liên thông khai sinh, khai tử — API",
     "VERSION": "1",
@@ -313,13 +316,21 @@ if REDIS_URL:
 RATE_LIMIT_CACHE = "default"
 # Requests per window: "user" per signed-in account on the API, "anon" per address, "agency" per
 # agency on the callback endpoint (counted after the signature is checked, so nobody can spend an
-# agency's budget for it), "hospital" per medical facility on the certificate intake.
+# agency's budget for it), "hospital" per medical facility on the certificate intake, "unsigned" per
+# address on those two when the signature fails.
 RATE_LIMITS = {
     "user": env.str("RATE_LIMIT_USER", default="240/min"),
     "anon": env.str("RATE_LIMIT_ANON", default="60/min"),
     "agency": env.str("RATE_LIMIT_AGENCY", default="6000/min"),
     "hospital": env.str("RATE_LIMIT_HOSPITAL", default="1200/min"),
+    # Bad or missing signatures per address on the peer endpoints: past it, the address is refused
+    # for the rest of the window without its signature being checked.
+    "unsigned": env.str("RATE_LIMIT_UNSIGNED", default="20/min"),
 }
+# Proxies of our own in front of gunicorn (docker-compose has one): the client's address is the one
+# the outermost of them saw in X-Forwarded-For; 0 trusts no such header.
+TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)
+REST_FRAMEWORK["NUM_PROXIES"] = TRUSTED_PROXIES or None
 # Deployments (and the test suite) sharing one broker keep apart by queue name.
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="celery")
 CELERY_TASK_IGNORE_RESULT = True

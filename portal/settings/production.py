@@ -19,6 +19,8 @@ SECRET_KEY = _required("SECRET_KEY")
 PERSONAL_DATA_KEY = _required("PERSONAL_DATA_KEY")
 # The metrics name agencies and counts of work in progress: never an open page in production.
 METRICS_TOKEN = _required("METRICS_TOKEN")
+# The API's schema and documentation: for signed-in staff and API clients unless said otherwise.
+API_DOCS_PUBLIC = env.bool("API_DOCS_PUBLIC", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 ROOT_URLCONF = "portal.urls"
 DEMO_MODE = False

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from portal.common.jsonbody import BodyRefused, parse_json
+from portal.common.peers import client_address
 from portal.common.problems import flatten_errors, problem_response
 
 from ..constants import CertificateKind
@@ -47,6 +48,7 @@ class _Intake(APIView):
             timestamp=request.headers.get("X-Timestamp", ""),
             signature=request.headers.get("X-Signature", ""),
             body=request.body,
+            address=client_address(request),
         )
 
     def _validated(self, request) -> dict:

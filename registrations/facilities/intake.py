@@ -9,7 +9,7 @@ import secrets
 
 from django.db import IntegrityError, transaction
 
-from portal.common import signatures
+from portal.common import peers, signatures
 from portal.common.ratelimit import rate_exceeded
 
 from ..signals import certificate_received
@@ -30,11 +30,18 @@ class CertificateRefused(Exception):
         super().__init__(detail)
 
 
-def facility_authenticate(*, code: str, timestamp: str, signature: str, body: bytes) -> MedicalFacility:
+def facility_authenticate(
+    *, code: str, timestamp: str, signature: str, body: bytes, address: str
+) -> MedicalFacility:
     """The facility whose secret signed ``timestamp.body`` recently; its request budget is counted
-    only then, so nobody can spend it for the facility."""
+    only then, so nobody can spend it for the facility. Failed signatures are counted per
+    ``address``, which is refused once it has spent its budget."""
+    wait = peers.unsigned_wait(address=address)
+    if wait is not None:
+        raise CertificateRefused(429, peers.REFUSED.format(seconds=wait), retry_after=wait)
     facility = MedicalFacility.objects.filter(code=code, is_active=True).first() if code else None
     if facility is None:
+        peers.unsigned_count(channel="intake", address=address, problem="unknown facility")
         raise CertificateRefused(401, "Cơ sở khám, chữa bệnh không xác định hoặc đã ngừng (X-Facility).")
     problem = signatures.verify(
         secrets=facility.active_secrets,
@@ -44,6 +51,7 @@ def facility_authenticate(*, code: str, timestamp: str, signature: str, body: by
         window_seconds=SIGNATURE_WINDOW_SECONDS,
     )
     if problem:
+        peers.unsigned_count(channel="intake", address=address, problem=problem)
         raise CertificateRefused(401, f"Chữ ký không hợp lệ: {problem}.")
     wait = rate_exceeded(scope="hospital", ident=facility.code)
     if wait is not None:

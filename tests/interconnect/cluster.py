@@ -57,9 +57,11 @@ class Cluster(PortalProcesses):
         }
         super().__init__(cwd=ROOT, env=self.env, log_dir=tmp_path)
 
-    def start_web(self, port: int, settings_module: str = "portal.settings.dev") -> None:
+    def start_web(
+        self, port: int, settings_module: str = "portal.settings.dev", access_log: Path | None = None
+    ) -> None:
         """The portal under gunicorn, as deployed: kept database connections, two workers."""
-        super().start_web(port=port, DJANGO_SETTINGS_MODULE=settings_module)
+        super().start_web(port=port, access_log=access_log, DJANGO_SETTINGS_MODULE=settings_module)
 
     def start_mock(self) -> None:
         super().start_mock(port=self.mock_port, DJANGO_SETTINGS_MODULE="portal.settings.dev")

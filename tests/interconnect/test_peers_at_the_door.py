@@ -121,3 +121,52 @@ def test_draft_scans_are_hidden_from_staff_in_the_admin(db):
     request.user = cast.clerk
     shown = site.get_model_admin(Attachment).get_queryset(request)
     assert {a.bundle_id for a in shown} == {filed.pk}
+
+
+def _random_address() -> str:
+    # Counters live in the shared cache between runs: each run its own address.
+    import random
+
+    return ".".join(str(random.randint(1, 254)) for _ in range(4))
+
+
+def test_an_address_that_keeps_failing_its_signature_is_refused_and_counted_not_logged(db, settings, caplog):
+    from portal.common.peers import unsigned_totals
+
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "unsigned": "5/min"}
+    stranger, agency_host = _random_address(), _random_address()
+    before = unsigned_totals().get("callback", 0)
+    forged = {
+        "content_type": "application/json",
+        "HTTP_X_TIMESTAMP": "1700000000",
+        "HTTP_X_SIGNATURE": "sha256=" + "0" * 64,
+    }
+    body = b'{"idempotency_key": "x", "status": "done"}'
+    answers = [
+        Client().post("/api/v1/interconnect/callbacks/police/", body, REMOTE_ADDR=stranger, **forged)
+        for _ in range(8)
+    ]
+    assert [a.status_code for a in answers] in ([401] * 5 + [429] * 3, [401] * 6 + [429] * 2)
+    assert answers[-1]["Retry-After"].isdigit()
+    assert answers[-1]["Content-Type"] == "application/problem+json"
+    assert "chữ ký hợp lệ" in answers[-1].json()["detail"]
+    # The hospital intake shares the address's budget; another address is not affected.
+    intake = Client().post("/api/v1/hospital/birth-certificates/", b"{}", REMOTE_ADDR=stranger, **forged)
+    assert intake.status_code == 429
+    other = Client().post("/api/v1/interconnect/callbacks/police/", body, REMOTE_ADDR=agency_host, **forged)
+    assert other.status_code == 401
+    assert unsigned_totals().get("callback", 0) - before >= 6
+    limited = [r for r in caplog.records if r.getMessage() == "peers.unsigned.limited"]
+    assert len(limited) == 1
+    assert 'portal_peer_unsigned_total{channel="callback"}' in Client().get("/metrics").content.decode()
+
+
+def test_behind_our_own_proxy_the_address_is_the_one_it_saw(settings):
+    from django.test import RequestFactory
+
+    from portal.common.peers import client_address
+
+    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9")
+    assert client_address(request) == "10.0.0.2"  # no proxy trusted: the header is the client's word
+    settings.TRUSTED_PROXIES = 1
+    assert client_address(request) == "203.0.113.9"  # what our proxy appended, not what came before

@@ -26,7 +26,7 @@ REQUESTS = {
         lambda o: f"/api/v1/bundles/{o['draft'].public_id}/attachments/",
         {"kind": "other"},
     ),
-    "api/v1/^bundles/(?P<key>[^/]+)/attachments/(?P<attachment_id>[0-9a-f-]{36})/$": (
+    "api/v1/^bundles/(?P<key>[^/]+)/attachments/(?P<attachment_id>[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/$": (
         "GET",
         lambda o: f"/api/v1/bundles/{o['bundle'].public_id}/attachments/{o['attachment'].public_id}/",
         None,
@@ -124,7 +124,7 @@ REQUESTS = {
         lambda o: f"/can-bo/tai-khoan/{o['staff'].pk}/vo-hieu-hoa/",
         {},
     ),
-    "can-bo/tim-kiem/": ("GET", lambda o: "/can-bo/tim-kiem/?q=Khôi", None),
+    "can-bo/tim-kiem/": ("POST", lambda o: "/can-bo/tim-kiem/", {"q": "Khôi"}),
     "can-bo/nop-thay/": ("GET", lambda o: "/can-bo/nop-thay/", None),
     "can-bo/nop-thay/<int:pk>/": ("GET", lambda o: f"/can-bo/nop-thay/{o['counter_check'].pk}/", None),
     "dia-gioi/xa-phuong/": ("GET", lambda o: "/dia-gioi/xa-phuong/?q=vinh", None),
@@ -157,6 +157,11 @@ REQUESTS = {
         "UPLOAD",
         lambda o: f"/ho-so-cua-toi/{o['draft'].public_id}/giay-to/tai-len/",
         {"kind": "other"},
+    ),
+    "ho-so-cua-toi/<uuid:key>/giay-to/<uuid:attachment_id>/xoa/": (
+        "POST",
+        lambda o: f"/ho-so-cua-toi/{o['bundle'].public_id}/giay-to/{o['attachment'].public_id}/xoa/",
+        {},
     ),
     "ho-so-cua-toi/<uuid:key>/khai/<slug:slug>/": (
         "GET",

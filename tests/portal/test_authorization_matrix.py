@@ -56,7 +56,7 @@ EXPECTED = {
     "api/v1/^bundles/(?P<key>[^/]+)/attachments/$": cells(
         404, anonymous=401, citizen=(201, 404), other_citizen=(404, 201)
     ),
-    "api/v1/^bundles/(?P<key>[^/]+)/attachments/(?P<attachment_id>[0-9a-f-]{36})/$": owner_and_staff_read(
+    "api/v1/^bundles/(?P<key>[^/]+)/attachments/(?P<attachment_id>[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/$": owner_and_staff_read(
         anonymous=401
     ),
     "api/v1/^bundles/(?P<key>[^/]+)/check-certificate/$": cells(
@@ -135,6 +135,9 @@ EXPECTED = {
         404, anonymous=302, citizen=(200, 404), other_citizen=(404, 200)
     ),
     "ho-so-cua-toi/<uuid:key>/giay-to/tai-len/": cells(
+        404, anonymous=302, citizen=(302, 404), other_citizen=(404, 302)
+    ),
+    "ho-so-cua-toi/<uuid:key>/giay-to/<uuid:attachment_id>/xoa/": cells(
         404, anonymous=302, citizen=(302, 404), other_citizen=(404, 302)
     ),
     "ho-so-cua-toi/<uuid:key>/khai/<slug:slug>/": cells(

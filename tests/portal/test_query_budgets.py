@@ -122,7 +122,7 @@ def _callback(w, b):
 REQUESTS = {
     # The citizen's API
     "api: create a draft": (9, "none", _create, 201),
-    "api: attach a scan": (5, "draft", _attach, 201),
+    "api: attach a scan": (6, "draft", _attach, 201),  # one of them reads what the caps count
     "api: submit": (
         15,
         "draft",
@@ -186,7 +186,7 @@ REQUESTS = {
     "page: search": (
         6,
         "submitted",
-        lambda w, b: w.clerk.get("/can-bo/tim-kiem/", {"q": "nguyen minh"}),
+        lambda w, b: w.clerk.post("/can-bo/tim-kiem/", {"q": "nguyen minh"}),
         200,
     ),
     "page: dashboard": (18, "completed", lambda w, b: w.province.get("/so-lieu/"), 200),

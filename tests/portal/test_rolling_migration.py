@@ -14,8 +14,6 @@ from collections import Counter
 
 import pytest
 import requests
-from django.conf import settings
-from django.test import Client
 from rest_framework.authtoken.models import Token
 
 from portal.common import signatures
@@ -24,6 +22,7 @@ from signing import services as signing_services
 from signing.views import REAUTH_KEY
 from tests.factories import UserFactory
 from tests.interconnect.cluster import ROOT, Cluster, free_port
+from tests.portal.live import signed_in
 from tests.registrations.helpers import PDF, birth_declaration, start_body
 from tests.registrations.states import Cast, _send, build, step
 
@@ -43,21 +42,6 @@ def _migrate(env: dict, target: str) -> subprocess.CompletedProcess:
     )
 
 
-def _session(user, **extra) -> requests.Session:
-    """A browser signed in as ``user``: the session is made here, in the database both processes use."""
-    client = Client()
-    client.force_login(user)
-    stored = client.session
-    for key, value in extra.items():
-        stored[key] = value
-    stored.save()
-    browser = requests.Session()
-    csrf = secrets.token_hex(16)  # a CSRF secret of 32 characters, sent back as the form's token
-    browser.cookies.update({settings.SESSION_COOKIE_NAME: stored.session_key, "csrftoken": csrf})
-    browser.headers["X-CSRFToken"] = csrf
-    return browser
-
-
 def _api(user) -> requests.Session:
     browser = requests.Session()
     browser.headers["Authorization"] = f"Token {Token.objects.create(user=user).key}"
@@ -70,9 +54,9 @@ class Traffic:
     def __init__(self, base: str, *, cast: Cast, accepted: list, police_secret: str, province_staff):
         self.base, self.cast, self.accepted, self.police_secret = base, cast, accepted, police_secret
         self.citizen = _api(cast.citizen)
-        self.clerk = _session(cast.clerk)
-        self.leader = _session(cast.leader, **{REAUTH_KEY: time.time()})
-        self.province = _session(province_staff)
+        self.clerk = signed_in(cast.clerk)
+        self.leader = signed_in(cast.leader, **{REAUTH_KEY: time.time()})
+        self.province = signed_in(province_staff)
         self.province_api = _api(province_staff)
         self.statuses: Counter = Counter()
         self.failures: list[str] = []

@@ -103,3 +103,31 @@ def test_postgresql_connections_run_without_jit():
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone()[0] == "off"
+
+
+PROBE_OPERATIONAL_PAGES = (
+    "import django; django.setup()\n"
+    "from django.test import Client\n"
+    "c = Client(HTTP_HOST='portal.example.vn')\n"
+    "schema = c.get('/api/schema/', secure=True)\n"
+    "print(schema.status_code, schema['Content-Type'])\n"
+    "print(c.get('/api/v1/schema/', secure=True).status_code)\n"
+    "docs = c.get('/api/docs/', secure=True)\n"
+    "print(docs.status_code, docs.get('Location', '-'))\n"
+    "print(c.get('/metrics', secure=True).status_code)\n"
+    "print(c.get('/metrics', secure=True, HTTP_AUTHORIZATION='Bearer wrong').status_code)\n"
+)
+
+
+def test_production_keeps_the_schema_docs_and_metrics_for_those_signed_in_as_the_readme_says(tmp_path):
+    result = run(["-c", PROBE_OPERATIONAL_PAGES], production_env(tmp_path))
+    assert result.returncode == 0, result.stderr
+    schema, v1_schema, docs, metrics, wrong_token = result.stdout.splitlines()
+    assert schema == "401 application/problem+json"
+    assert v1_schema == "401"
+    assert docs.startswith("302 /tai-khoan/") and "next=/api/docs/" in docs
+    assert metrics == wrong_token == "403"
+    opened = run(["-c", PROBE_OPERATIONAL_PAGES], production_env(tmp_path, API_DOCS_PUBLIC="true"))
+    assert opened.stdout.splitlines()[0].startswith("200 application/vnd.oai.openapi")
+    readme = (ROOT / "README.md").read_text()
+    assert "API_DOCS_PUBLIC" in readme and "METRICS_TOKEN" in readme

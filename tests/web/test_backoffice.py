@@ -91,14 +91,14 @@ def test_search_finds_a_name_typed_without_accents(cast, client):
     bundle = build("submitted", cast, declaration)
     client.force_login(cast.clerk)
     for text in ("dang van on", "Đặng Văn Ổn", "DANG VAN"):
-        page = client.get(reverse("web:search"), {"q": text}).content.decode()
+        page = client.post(reverse("web:search"), {"q": text}).content.decode()
         assert bundle.code in page, text
-    by_code = client.get(reverse("web:search"), {"q": bundle.code}).content.decode()
+    by_code = client.post(reverse("web:search"), {"q": bundle.code}).content.decode()
     assert bundle.code in by_code
     number = bundle.people.get(role="deceased").id_number
-    assert bundle.code in client.get(reverse("web:search"), {"q": number}).content.decode()
+    assert bundle.code in client.post(reverse("web:search"), {"q": number}).content.decode()
     client.force_login(UserFactory(clerk=True, ward_id=WARD_B))
-    assert bundle.code not in client.get(reverse("web:search"), {"q": "dang van on"}).content.decode()
+    assert bundle.code not in client.post(reverse("web:search"), {"q": "dang van on"}).content.decode()
 
 
 def test_the_queue_filters_counts_and_marks_overdue_rows(cast, client):
