@@ -70,6 +70,8 @@ def _problem_for(exc: Exception) -> Response | None:
     return None
 
 
+# Only a well-formed UUID reaches the lookup: anything else is a 404, never a database error.
+UUID_PATTERN = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 BUNDLE_KEY = OpenApiParameter(
     "key", str, OpenApiParameter.PATH, description="Mã hồ sơ hoặc mã nội bộ (UUID)."
 )
@@ -304,7 +306,7 @@ class BundleViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @action(
         detail=True,
         methods=["get", "delete"],
-        url_path=r"attachments/(?P<attachment_id>[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})",
+        url_path=rf"attachments/(?P<attachment_id>{UUID_PATTERN})",
     )
     def attachment_file(self, request, key=None, attachment_id=None):
         if request.method == "DELETE":

@@ -7,6 +7,10 @@ import uuid
 
 from django.utils.http import urlsafe_base64_encode
 
+from registrations.api import UUID_PATTERN
+
+ATTACHMENT_ROUTE = f"api/v1/^bundles/(?P<key>[^/]+)/attachments/(?P<attachment_id>{UUID_PATTERN})/$"
+
 # route → (method, path built from the objects, body). POST bodies go as JSON to the API and as a form
 # elsewhere; UPLOAD is a multipart POST carrying a small valid PDF as "file".
 REQUESTS = {
@@ -26,7 +30,7 @@ REQUESTS = {
         lambda o: f"/api/v1/bundles/{o['draft'].public_id}/attachments/",
         {"kind": "other"},
     ),
-    "api/v1/^bundles/(?P<key>[^/]+)/attachments/(?P<attachment_id>[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/$": (
+    ATTACHMENT_ROUTE: (
         "GET",
         lambda o: f"/api/v1/bundles/{o['bundle'].public_id}/attachments/{o['attachment'].public_id}/",
         None,

@@ -16,7 +16,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
-from tests.portal.authz_requests import REQUESTS
+from tests.portal.authz_requests import ATTACHMENT_ROUTE, REQUESTS
 from tests.portal.authz_world import ROLES, World, url_patterns
 from tests.registrations.helpers import PDF
 
@@ -56,9 +56,7 @@ EXPECTED = {
     "api/v1/^bundles/(?P<key>[^/]+)/attachments/$": cells(
         404, anonymous=401, citizen=(201, 404), other_citizen=(404, 201)
     ),
-    "api/v1/^bundles/(?P<key>[^/]+)/attachments/(?P<attachment_id>[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/$": owner_and_staff_read(
-        anonymous=401
-    ),
+    ATTACHMENT_ROUTE: owner_and_staff_read(anonymous=401),
     "api/v1/^bundles/(?P<key>[^/]+)/check-certificate/$": cells(
         404, anonymous=401, citizen=(200, 404), other_citizen=(404, 200)
     ),
