@@ -74,11 +74,13 @@ class ObtainTokenView(APIView):
                     detail="Cần mã xác thực hai bước.",
                     errors={"otp": ["Nhập mã 6 chữ số từ ứng dụng xác thực."]},
                 )
-            if not second_factor_verify(user=user, device=device, code=code):
+            check = second_factor_verify(user=user, device=device, code=code)
+            if not check:
                 return problem_response(
                     status_code=status.HTTP_401_UNAUTHORIZED,
-                    detail="Mã xác thực không đúng hoặc đã dùng.",
-                    errors={"otp": ["Mã xác thực không đúng hoặc đã dùng."]},
+                    detail=check.message,
+                    errors={"otp": [check.message]},
+                    headers={"Retry-After": str(check.wait_seconds)} if check.wait_seconds else None,
                 )
         token, _ = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import secrets
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -227,10 +228,48 @@ def totp_enrolment_start(*, user: User) -> TOTPDevice:
     return device
 
 
-def second_factor_verify(*, user: User, device: TOTPDevice, code: str) -> bool:
+@dataclass(frozen=True)
+class SecondFactorCheck:
+    """The outcome of a typed code. ``checked`` is False when the code was not even looked at: a
+    mistyped code a moment ago makes django-otp wait (1, 2, 4 … seconds) before it checks another.
+    ``wait_seconds``: how long before the next code will be checked."""
+
+    passed: bool
+    checked: bool = True
+    wait_seconds: int = 0
+
+    def __bool__(self) -> bool:
+        return self.passed
+
+    @property
+    def message(self) -> str:
+        if self.passed:
+            return ""
+        if not self.checked:
+            return (
+                f"Vừa có lần nhập sai mã nên mã này chưa được kiểm tra. Vui lòng đợi {self.wait_seconds} giây "
+                "rồi nhập mã đang hiển thị trong ứng dụng."
+            )
+        wait = f" Vui lòng đợi {self.wait_seconds} giây rồi nhập lại." if self.wait_seconds else ""
+        return f"Mã xác thực không đúng hoặc đã dùng. Hãy nhập mã đang hiển thị trong ứng dụng.{wait}"
+
+
+def _throttle_wait(device: TOTPDevice) -> int:
+    allowed, info = device.verify_is_allowed()
+    if allowed or not info or "locked_until" not in info:
+        return 0
+    return max(1, math.ceil((info["locked_until"] - timezone.now()).total_seconds()))
+
+
+def second_factor_verify(*, user: User, device: TOTPDevice, code: str) -> SecondFactorCheck:
     """Check a six-digit code (spaces allowed). A first good code confirms a new authenticator.
-    django-otp refuses codes already used and slows down repeated failures; each outcome is audited."""
+    django-otp refuses codes already used and slows down repeated failures; a code typed while it
+    waits is not checked (and not counted), and the answer says how long to wait. Each checked
+    outcome is audited."""
     code = "".join(code.split())
+    wait = _throttle_wait(device)
+    if wait:
+        return SecondFactorCheck(passed=False, checked=False, wait_seconds=wait)
     verified = ascii_digits(code) and len(code) == device.digits and device.verify_token(code)
     enrolled = verified and not device.confirmed
     if enrolled:
@@ -241,7 +280,7 @@ def second_factor_verify(*, user: User, device: TOTPDevice, code: str) -> bool:
         account_event(user=user, action="auth.second_factor_enrolled")
     else:
         account_event(user=user, action=f"auth.second_factor_{'passed' if verified else 'failed'}")
-    return verified
+    return SecondFactorCheck(passed=bool(verified), wait_seconds=0 if verified else _throttle_wait(device))
 
 
 def second_factor_reset(*, user: User, actor: User) -> None:

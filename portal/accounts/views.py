@@ -87,21 +87,20 @@ def second_factor(request):
         device = totp_enrolment_start(user=user)
     form = SecondFactorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if second_factor_verify(user=user, device=device, code=form.cleaned_data["code"]):
+        check = second_factor_verify(user=user, device=device, code=form.cleaned_data["code"])
+        if check:
             del request.session[PENDING_KEY]
             request.sign_in_method = "password+totp"
             login(request, user, backend=pending["backend"])
             otp_login(request, device)
             return redirect(pending["next"])
-        pending["tries"] += 1
+        pending["tries"] += check.checked  # a code not looked at (while waiting) is no wrong guess
         if pending["tries"] >= PENDING_TRIES:
             request.session.pop(PENDING_KEY, None)
             messages.error(request, "Nhập sai mã xác thực quá nhiều lần. Vui lòng đăng nhập lại từ đầu.")
             return redirect("accounts:staff-login")
         request.session[PENDING_KEY] = pending
-        form.add_error(
-            "code", "Mã xác thực không đúng hoặc đã dùng. Hãy nhập mã đang hiển thị trong ứng dụng."
-        )
+        form.add_error("code", check.message)
     context = {"form": form, "enrolling": enrolling, "full_name": user.full_name or user.username}
     if enrolling:
         context.update(_authenticator_context(device))
@@ -121,11 +120,14 @@ def second_factor_settings(request):
         pending_device = totp_enrolment_start(user=request.user)
         form = SecondFactorForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            if second_factor_verify(user=request.user, device=pending_device, code=form.cleaned_data["code"]):
+            check = second_factor_verify(
+                user=request.user, device=pending_device, code=form.cleaned_data["code"]
+            )
+            if check:
                 otp_login(request, pending_device)
                 messages.success(request, "Đã bật xác thực hai bước cho tài khoản.")
                 return redirect("accounts:second-factor-settings")
-            form.add_error("code", "Mã xác thực không đúng. Hãy nhập mã đang hiển thị trong ứng dụng.")
+            form.add_error("code", check.message)
         context.update(form=form, **_authenticator_context(pending_device))
     return render(request, "accounts/second_factor_settings.html", context)
 

@@ -78,8 +78,10 @@ def test_a_wrong_code_is_refused_next_to_the_field_and_five_send_the_user_back_t
     assert signed_in_as(client) is None
     malformed = client.post(reverse("accounts:second-factor"), {"code": "12ab"})
     assert "gồm đúng 6 chữ số" in malformed.content.decode()
-    for _ in range(4):
-        last = client.post(reverse("accounts:second-factor"), {"code": wrong})
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        for _ in range(4):
+            clock.shift(timedelta(seconds=20))  # past django-otp's wait, so each code is checked
+            last = client.post(reverse("accounts:second-factor"), {"code": wrong})
     assert last.status_code == 302 and last["Location"] == reverse("accounts:staff-login")
     assert signed_in_as(client) is None
     # The pending password step is gone: even the right code no longer signs in.
@@ -87,6 +89,43 @@ def test_a_wrong_code_is_refused_next_to_the_field_and_five_send_the_user_back_t
     assert after["Location"] == reverse("accounts:staff-login")
     assert signed_in_as(client) is None
     assert actions_of(staff).count("auth.second_factor_failed") == 5
+
+
+def test_the_right_code_typed_just_after_a_typo_says_how_long_to_wait_then_signs_in(client):
+    staff = UserFactory(province_staff=True)
+    device = enrolled(staff)
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        password_step(client, staff)
+        wrong = "000000" if code_for(device) != "000000" else "111111"
+        typo = client.post(reverse("accounts:second-factor"), {"code": wrong})
+        assert "Vui lòng đợi 1 giây rồi nhập lại." in typo.content.decode()
+        at_once = client.post(reverse("accounts:second-factor"), {"code": code_for(device)})
+        page = at_once.content.decode()
+        assert "Vừa có lần nhập sai mã nên mã này chưa được kiểm tra. Vui lòng đợi 1 giây" in page
+        assert "không đúng hoặc đã dùng" not in page
+        assert signed_in_as(client) is None
+        clock.shift(timedelta(seconds=1))
+        client.post(reverse("accounts:second-factor"), {"code": code_for(device)})
+        assert signed_in_as(client) == staff.pk
+    # Only the codes that were looked at are audited: the one typed while waiting is not a failure.
+    assert actions_of(staff).count("auth.second_factor_failed") == 1
+
+
+def test_the_api_says_how_long_to_wait_after_a_typo(client):
+    staff = UserFactory(province_staff=True)
+    device = enrolled(staff)
+    url = reverse("api:auth-token")
+    with time_machine.travel(timezone.now(), tick=False):
+        wrong = "000000" if code_for(device) != "000000" else "111111"
+        client.post(
+            url,
+            {"username": staff.username, "password": PASSWORD, "otp": wrong},
+            content_type="application/json",
+        )
+        right = {"username": staff.username, "password": PASSWORD, "otp": code_for(device)}
+        answer = client.post(url, right, content_type="application/json")
+    assert answer.status_code == 401 and answer["Retry-After"] == "1"
+    assert "Vui lòng đợi 1 giây" in answer.json()["errors"]["otp"][0]
 
 
 def test_a_code_cannot_be_used_twice_and_the_password_step_expires(client):
