@@ -247,8 +247,8 @@ class SecondFactorCheck:
             return ""
         if not self.checked:
             return (
-                f"Vừa có lần nhập sai mã nên mã này chưa được kiểm tra. Vui lòng đợi {self.wait_seconds} giây "
-                "rồi nhập mã đang hiển thị trong ứng dụng."
+                "Vừa có lần nhập sai mã nên mã này chưa được kiểm tra. "
+                f"Vui lòng đợi {self.wait_seconds} giây rồi nhập mã đang hiển thị trong ứng dụng."
             )
         wait = f" Vui lòng đợi {self.wait_seconds} giây rồi nhập lại." if self.wait_seconds else ""
         return f"Mã xác thực không đúng hoặc đã dùng. Hãy nhập mã đang hiển thị trong ứng dụng.{wait}"
