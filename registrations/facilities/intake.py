@@ -148,7 +148,9 @@ def certificate_correct(
     *, facility: MedicalFacility, kind: str, number: str, data: dict, signature: str = ""
 ) -> tuple[MedicalCertificate, bool]:
     """A new version by the facility that sent the number; the previous one stays, superseded. The
-    same signed correction sent again is a replay and is refused (409)."""
+    same signed correction sent again (a retry after a lost answer) is answered with the version it
+    made while that is still current, and refused with 409 once a later correction replaced it: a
+    replay never makes an old version current again."""
     _same_facility(data, facility)
     spec = KINDS[kind]
     if data[spec.number_field] != number:
@@ -156,6 +158,7 @@ def certificate_correct(
             400, "Số giấy trong nội dung khác số trong địa chỉ.", errors={spec.number_field: ["Không khớp."]}
         )
     with transaction.atomic():
+        replayed = False
         if signature:
             try:
                 with transaction.atomic():
@@ -163,9 +166,7 @@ def certificate_correct(
                         facility=facility, signature_sha256=signatures.body_hash(signature.encode())
                     )
             except IntegrityError:
-                raise CertificateRefused(
-                    409, "Bản đính chính này đã được nhận (gửi lại y nguyên bị từ chối)."
-                ) from None
+                replayed = True
         current = (
             MedicalCertificate.objects.select_for_update()
             .filter(kind=kind, number=number, current=True)
@@ -177,6 +178,11 @@ def certificate_correct(
             raise CertificateRefused(403, f"Số {spec.label} này do cơ sở khác cấp.")
         if current.body_sha256 == _digest(data):
             return current, False
+        if replayed:
+            raise CertificateRefused(
+                409,
+                "Bản đính chính này đã được nhận trước đây và đã có bản đính chính mới hơn; không nhận lại.",
+            )
         current.current = False
         current.save(update_fields=["current"])
         corrected = _version(

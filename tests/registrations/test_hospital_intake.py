@@ -292,13 +292,17 @@ def test_a_second_registration_on_a_used_certificate_is_refused_naming_the_first
 
 
 def test_a_correction_replayed_byte_for_byte_is_refused_and_changes_nothing(hospital):
-    """A signed correction is taken once: replayed inside the signature window after a later
-    correction, it would otherwise become the current version again."""
+    """A signed correction is taken once: resent at once (its answer was lost) it is answered with the
+    version it made; replayed inside the signature window after a later correction, it would
+    otherwise become the current version again, so it is refused."""
     hospital.send(BIRTHS, birth_certificate())
     at = int(time.time())
     url = f"{BIRTHS}GCS-2026-000123/correction/"
     first = hospital.send(url, birth_certificate(weight_grams=3200), at=at)
     assert first.status_code == 201 and first.json()["version"] == 2
+    retried = hospital.send(url, birth_certificate(weight_grams=3200), at=at)
+    assert retried.status_code == 200 and retried.json()["version"] == 2
+    assert MedicalCertificate.objects.count() == 2
     second = hospital.send(url, birth_certificate(weight_grams=3300), at=at + 1)
     assert second.status_code == 201 and second.json()["version"] == 3
     replayed = hospital.send(url, birth_certificate(weight_grams=3200), at=at)
