@@ -24,6 +24,7 @@ from registrations import selectors as bundle_selectors
 from registrations import services as bundle_services
 from registrations.constants import StepState
 from registrations.delivery import step_delivery
+from registrations.exceptions import ValidationFailed
 
 from .adapters import adapter_for
 from .models import Attempt, CallbackReceipt, Direction, MessageLog, Outcome
@@ -180,11 +181,17 @@ def step_deliver(*, step_id: int, attempt: int) -> str:
 def _settle(*, step_id: int, attempt: int, answer: Answer) -> tuple[str, str]:
     code, body = answer.status_code, answer.body
     result = body.get("result") or {}
+    malformed = ""
     if code == 200 and body.get("status") == "done" and isinstance(result, dict):
-        bundle_services.step_record_result(
-            step_id=step_id, result=result, reference=str(body.get("reference", "")), attempt=attempt
-        )
-        return Outcome.DONE, ""
+        try:
+            bundle_services.step_record_result(
+                step_id=step_id, result=result, reference=str(body.get("reference", "")), attempt=attempt
+            )
+            return Outcome.DONE, ""
+        except ValidationFailed as exc:  # nothing was stored; asking again may get a proper answer
+            malformed = (
+                "HTTP 200: kết quả không đúng lược đồ: " + "; ".join(exc.errors.get("result", []))[:300]
+            )
     if code == 202:
         bundle_services.step_mark_accepted(
             step_id=step_id,
@@ -207,8 +214,10 @@ def _settle(*, step_id: int, attempt: int, answer: Answer) -> tuple[str, str]:
             next_attempt_at=timezone.now() + timedelta(seconds=backoff_delay(1)),
         )
         return Outcome.IN_FLIGHT, error
-    error = answer.error or (
-        f"HTTP {code}: kết quả không phải đối tượng JSON" if code == 200 else f"HTTP {code}"
+    error = (
+        malformed
+        or answer.error
+        or (f"HTTP {code}: kết quả không phải đối tượng JSON" if code == 200 else f"HTTP {code}")
     )
     if attempt >= _config("max_attempts"):
         bundle_services.step_mark_dead(step_id=step_id, attempt=attempt, error=error)
@@ -240,7 +249,8 @@ class CallbackRefused(Exception):
 def callback_receive(*, agency: str, body: bytes, headers, address: str) -> dict:
     """An agency reports a result. Signed with its secret over ``timestamp.body`` and fresh; each
     signature is accepted once (a replay is refused); only a step in flight may be answered. The
-    message log records what a signed agency said: an unsigned flood writes no row, it is counted
+    message log records what an agency said that was taken, in the transaction that takes it; a
+    refusal writes no row (a warning with the body's hash instead), and an unsigned flood is counted
     per ``address`` and refused once the address has spent its budget."""
     wait = peers.unsigned_wait(address=address)
     if wait is not None:
@@ -259,17 +269,25 @@ def callback_receive(*, agency: str, body: bytes, headers, address: str) -> dict
     if problem:
         peers.unsigned_count(channel="callback", address=address, problem=problem)
         raise CallbackRefused(401, f"Chữ ký không hợp lệ: {problem}.")
-    log_message(
-        direction=Direction.IN,
-        kind="callback",
-        agency=agency,
-        step_id=None,
-        correlation_id=headers.get("X-Correlation-ID", "") or uuid.uuid4().hex,
-        body=body,
-        method="POST",
-        path=f"callbacks/{agency}/",
-        headers=headers,
-    )
+    correlation_id = headers.get("X-Correlation-ID", "") or uuid.uuid4().hex
+    try:
+        return _callback_take(
+            agency=agency, body=body, headers=headers, signature=signature, correlation_id=correlation_id
+        )
+    except CallbackRefused as refused:
+        logger.warning(
+            "interconnect.callback.refused",
+            extra={
+                "agency": agency,
+                "status_code": refused.status_code,
+                "correlation_id": correlation_id[:64],
+                "body_sha256": signatures.body_hash(body),
+            },
+        )
+        raise
+
+
+def _callback_take(*, agency: str, body: bytes, headers, signature: str, correlation_id: str) -> dict:
     # Counted only once the signature holds: an unsigned flood cannot spend an agency's budget.
     wait = rate_exceeded(scope="agency", ident=agency)
     if wait is not None:
@@ -305,8 +323,23 @@ def callback_receive(*, agency: str, body: bytes, headers, address: str) -> dict
                 )
             else:
                 bundle_services.step_record_rejection(step_id=step.pk, reason=str(message.get("reason", "")))
+            log_message(
+                direction=Direction.IN,
+                kind="callback",
+                agency=agency,
+                step_id=step.pk,
+                correlation_id=correlation_id,
+                body=body,
+                method="POST",
+                path=f"callbacks/{agency}/",
+                status_code=200,
+                headers=headers,
+            )
     except IntegrityError:
         raise CallbackRefused(409, "Phản hồi này đã được nhận (gửi lại y nguyên bị từ chối).") from None
+    except ValidationFailed as exc:  # checked against the result schema: nothing was stored
+        problems = "; ".join(exc.errors.get("result", []))[:500]
+        raise CallbackRefused(422, f"Kết quả không đúng lược đồ: {problems}") from None
     return {"status": "ok"}
 
 
@@ -354,13 +387,20 @@ def reconcile(*, now: datetime | None = None) -> dict[str, int]:
             status_code=response.status_code,
             headers=response.headers,
         )
-        body = (
-            response.json() if response.headers.get("Content-Type", "").startswith("application/json") else {}
-        )
+        try:
+            body = parse_json(response.content) if response.status_code == 200 else {}
+        except ValueError:  # BodyRefused: whatever the agency sent, it is not an answer
+            body = {}
+        if not isinstance(body, dict):
+            body = {}
         if response.status_code == 200 and body.get("status") == "done":
-            bundle_services.step_record_result(
-                step_id=step.pk, result=body.get("result") or {}, reference=str(body.get("reference", ""))
-            )
+            try:
+                bundle_services.step_record_result(
+                    step_id=step.pk, result=body.get("result") or {}, reference=str(body.get("reference", ""))
+                )
+            except ValidationFailed:  # a malformed result is not taken; the step waits to be asked again
+                counts["error"] += 1
+                continue
             counts["done"] += 1
         elif response.status_code == 200 and body.get("status") == "rejected":
             bundle_services.step_record_rejection(step_id=step.pk, reason=str(body.get("reason", "")))

@@ -1,5 +1,7 @@
-"""Versioned JSON Schemas of each procedure's payload: the core checks what it hands over to be sent,
-and the mock agencies check what they receive, against the same definitions."""
+"""Versioned JSON Schemas of each procedure's payload and of the result an agency returns: the core
+checks what it hands over to be sent and what comes back before storing it, and the mock agencies
+check what they receive, against the same definitions. Patterns say [0-9], not \\d: Python's \\d
+also matches "١٢٣" and other scripts' digits."""
 
 from __future__ import annotations
 
@@ -9,8 +11,8 @@ from jsonschema import Draft202012Validator
 
 SCHEMA_VERSION = "1"
 
-_DATE = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
-_PID = {"type": "string", "pattern": r"^\d{12}$"}
+_DATE = {"type": "string", "format": "date", "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}
+_PID = {"type": "string", "pattern": r"^[0-9]{12}$"}
 _NAME = {"type": "string", "minLength": 1, "maxLength": 100}
 _SEX = {"enum": ["male", "female"]}
 _WARD = {"type": "integer", "minimum": 1}
@@ -150,4 +152,68 @@ def payload_errors(procedure: str, payload: dict) -> list[str]:
     return [
         f"{'/'.join(map(str, e.absolute_path)) or '(payload)'}: {e.message}"
         for e in validator(procedure).iter_errors(payload)
+    ]
+
+
+# --- results ------------------------------------------------------------------------------------
+
+# A reference an agency gives (a confirmation or decision number): printable, one line, bounded.
+_REF = {"type": "string", "minLength": 1, "maxLength": 100, "pattern": r"^[^\x00-\x1f\x7f]+$"}
+_TEXT = {"type": "string", "maxLength": 300, "pattern": r"^[^\x00-\x1f\x7f]*$"}
+# DOMAIN.md §5: today's card carries the 10-digit social-insurance number; the legacy 15-character
+# code is 2 letters, a benefit level 1–5, a 2-digit province and 10 digits.
+_BHYT = {"type": "string", "pattern": r"^([0-9]{10}|[A-Z]{2}[1-5][0-9]{2}[0-9]{10})$"}
+
+RESULT_SCHEMAS: dict[str, dict] = {
+    "personal_id": _object({"personal_id": _PID}, ["personal_id"]),
+    "permanent_residence": _object(
+        {"confirmation_number": _REF, "registered_on": _DATE}, ["confirmation_number"]
+    ),
+    "health_insurance": _object(
+        {"card_number": _BHYT, "valid_from": _DATE, "valid_to": _DATE, "primary_care_facility": _TEXT},
+        ["card_number", "valid_to"],
+    ),
+    "child_id_card": _object(
+        {
+            "card_number": _PID,
+            "issued_on": _DATE,
+            "delivery_method": {"enum": ["pickup", "post"]},
+            "postal_tracking": _REF,
+        },
+        ["card_number"],
+    ),
+    "residence_removal": _object({"confirmation_number": _REF, "removed_on": _DATE}, ["confirmation_number"]),
+    "funeral_allowance": _object(
+        {
+            "decision_number": _REF,
+            "amount_vnd": {"type": "integer", "minimum": 0, "maximum": 10**12},
+            "legal_basis": _TEXT,
+            "payee": _NAME,
+            "payment_reference": _REF,
+            "survivor_benefit": _object(
+                {
+                    "decision_number": _REF,
+                    "form": {"enum": ["monthly", "lump_sum"]},
+                    "beneficiaries": {"type": "array", "items": _NAME, "maxItems": 20},
+                },
+                ["decision_number"],
+            ),
+        },
+        ["decision_number", "amount_vnd"],
+    ),
+}
+
+
+@cache
+def result_validator(procedure: str) -> Draft202012Validator:
+    return Draft202012Validator(RESULT_SCHEMAS[procedure])
+
+
+def result_errors(procedure: str, result) -> list[str]:
+    """What is wrong with an agency's result for ``procedure``; nothing of it may be stored then."""
+    if procedure not in RESULT_SCHEMAS:
+        return [f"unknown procedure {procedure!r}"]
+    return [
+        f"{'/'.join(map(str, e.absolute_path)) or '(result)'}: {e.message}"
+        for e in result_validator(procedure).iter_errors(result)
     ]

@@ -1,6 +1,8 @@
 """Reading a JSON request body within limits, for every endpoint that takes JSON (the API, the
 agencies' callbacks, the hospital intake): nesting past a depth is refused before anything recurses
-over it, and what is not JSON is refused with one clear message, never an error page."""
+over it, text that no database or page can hold (a NUL, a lone surrogate such as "\\udcff") is
+refused before a field echoes it back, and what is not JSON is refused with one clear message, never
+an error page."""
 
 from __future__ import annotations
 
@@ -21,16 +23,34 @@ def _refuse_constant(name: str):
     raise BodyRefused(f"Giá trị {name} không phải số hợp lệ trong JSON.")
 
 
-def _deeper_than(value, limit: int) -> bool:
+def _unholdable(text: str) -> bool:
+    """A NUL (PostgreSQL text cannot store it) or a lone surrogate (not Unicode: encoding it fails)."""
+    if "\x00" in text:
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _refusal(value, limit: int) -> str | None:
+    """Why the decoded value is refused, walking it once without recursion."""
     stack = [(value, 1)]
     while stack:
         current, depth = stack.pop()
-        if isinstance(current, dict | list):
+        if isinstance(current, str):
+            if _unholdable(current):
+                return "Nội dung chứa ký tự không hợp lệ (ký tự NUL hoặc mã Unicode lẻ)."
+        elif isinstance(current, dict | list):
             if depth > limit:
-                return True
-            children = current.values() if isinstance(current, dict) else current
-            stack.extend((child, depth + 1) for child in children)
-    return False
+                return f"Nội dung JSON lồng nhau quá {limit} tầng."
+            if isinstance(current, dict):
+                stack.extend((key, depth) for key in current)
+                stack.extend((child, depth + 1) for child in current.values())
+            else:
+                stack.extend((child, depth + 1) for child in current)
+    return None
 
 
 def parse_json(raw: bytes | str, *, max_depth: int = MAX_DEPTH):
@@ -43,8 +63,9 @@ def parse_json(raw: bytes | str, *, max_depth: int = MAX_DEPTH):
         raise
     except ValueError:  # UnicodeDecodeError included
         raise BodyRefused("Nội dung không phải JSON hợp lệ.") from None
-    if _deeper_than(value, max_depth):
-        raise BodyRefused(f"Nội dung JSON lồng nhau quá {max_depth} tầng.")
+    refusal = _refusal(value, max_depth)
+    if refusal:
+        raise BodyRefused(refusal)
     return value
 
 

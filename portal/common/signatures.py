@@ -34,7 +34,8 @@ def verify(
         return "missing or malformed X-Timestamp"
     if abs((now if now is not None else time.time()) - int(timestamp)) > window_seconds:
         return "timestamp outside the accepted window"
-    if not any(
+    # compare_digest takes only ASCII text: a signature in any other script is simply not ours.
+    if not (signature or "").isascii() or not any(
         hmac.compare_digest(sign(secret=s, timestamp=timestamp, body=body), signature or "") for s in secrets
     ):
         return "bad signature"

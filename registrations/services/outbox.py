@@ -20,6 +20,7 @@ from ..constants import INTERNAL_PROCEDURES, SIGNED_EXTRACT, BundleState, Person
 from ..exceptions import TransitionRefused, ValidationFailed
 from ..models import Bundle, Step
 from ..notifications import notify_requester
+from ..payload_schemas import result_errors
 from .changes import columns_of, locked, save_bundle, save_step, transition
 from .guards import ensure_may
 from .submission import catalogue_of, start_clock
@@ -238,6 +239,11 @@ def step_record_result(
     loaded = columns_of(step)
     if not isinstance(result, dict):
         raise ValidationFailed({"result": ["Kết quả của cơ quan phải là một đối tượng."]})
+    # Checked against the procedure's result schema before anything is stored: a malformed result
+    # changes nothing (the caller answers 422, or retries a synchronous answer).
+    problems = result_errors(step.procedure, result)
+    if problems:
+        raise ValidationFailed({"result": problems}, "Kết quả của cơ quan không đúng lược đồ.")
     refused = _apply_result(bundle, step, result)
     if refused:
         step.mark_rejected()

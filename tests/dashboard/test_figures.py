@@ -15,7 +15,7 @@ from registrations import services
 from registrations.models import Bundle, Step
 from tests.factories import HA_NOI, NGHE_AN, WARD_A, WARD_B, UserFactory, valid_personal_id
 from tests.registrations.helpers import birth_declaration, death_declaration
-from tests.registrations.states import Cast, _send, build
+from tests.registrations.states import Cast, _send, agency_result, build
 
 pytestmark = pytest.mark.usefixtures("divisions")
 
@@ -37,7 +37,7 @@ def finish(bundle: Bundle, cast: Cast) -> None:
     services.bundle_sign(bundle=bundle, actor=cast.leader)
     for step in Step.objects.filter(bundle=bundle).exclude(state="done"):
         _send(step)
-        services.step_record_result(step=step, result={"ok": True})
+        services.step_record_result(step=step, result=agency_result(step.procedure))
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 that is not an object is a 422, and in every case nothing changes."""
 
 import json
+import time
 
 import pytest
 from django.conf import settings
@@ -170,3 +171,32 @@ def test_behind_our_own_proxy_the_address_is_the_one_it_saw(settings):
     assert client_address(request) == "10.0.0.2"  # no proxy trusted: the header is the client's word
     settings.TRUSTED_PROXIES = 1
     assert client_address(request) == "203.0.113.9"  # what our proxy appended, not what came before
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b'{"group": "\\udcff"}', b'{"group": "birth", "child": {"full_name": "a\\u0000b"}}', b'{"\\ud800": 1}'],
+    ids=["lone surrogate", "NUL in a value", "lone surrogate in a key"],
+)
+def test_text_no_database_or_page_can_hold_is_a_400_problem(db, body):
+    """Found by tests/portal/test_hostile_corpus.py (bundle_api): the field's error message echoed the
+    lone surrogate back and rendering it failed with a 500. Reproduce: POST /api/v1/bundles/ with
+    {"group": "\\udcff"}."""
+    api = Api(Cast().citizen)
+    answer = api.client.generic("POST", "/api/v1/bundles/", body, content_type="application/json")
+    assert answer.status_code == 400 and answer["Content-Type"] == "application/problem+json"
+    assert "ký tự không hợp lệ" in answer.json()["detail"]
+    assert Bundle.objects.count() == 0
+
+
+def test_a_signature_in_another_script_is_a_401_not_a_500(db):
+    """Found by the corpus (callbacks): hmac.compare_digest refuses non-ASCII text with a TypeError.
+    Reproduce: any callback with X-Signature: ²."""
+    answer = Client().post(
+        "/api/v1/interconnect/callbacks/police/",
+        b"{}",
+        content_type="application/json",
+        HTTP_X_TIMESTAMP=str(int(time.time())),
+        HTTP_X_SIGNATURE="sha256=²",
+    )
+    assert answer.status_code == 401

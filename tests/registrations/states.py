@@ -86,9 +86,23 @@ def build(state: str, cast: Cast, declaration: dict | None = None) -> Bundle:
         return services.bundle_close_partially(bundle=bundle, actor=cast.clerk, reason="Công an từ chối")
     for pending in remaining:
         _send(pending)
-        services.step_record_result(step=pending, result={"ok": True})
+        services.step_record_result(step=pending, result=agency_result(pending.procedure))
     assert state == "completed"
     return Bundle.objects.get(pk=bundle.pk)
+
+
+# What each agency returns, shaped as its result schema says (registrations/payload_schemas.py).
+AGENCY_RESULTS = {
+    "permanent_residence": {"confirmation_number": "TT-0001", "registered_on": "2026-11-20"},
+    "health_insurance": {"card_number": "4012345678", "valid_from": "2026-11-20", "valid_to": "2032-11-09"},
+    "child_id_card": {"card_number": "040226000001", "issued_on": "2026-11-20", "delivery_method": "pickup"},
+    "residence_removal": {"confirmation_number": "XTT-0001", "removed_on": "2026-11-20"},
+    "funeral_allowance": {"decision_number": "QĐ-0001", "amount_vnd": 25_300_000, "payee": "Lê Thị Tám"},
+}
+
+
+def agency_result(procedure: str) -> dict:
+    return dict(AGENCY_RESULTS[procedure])
 
 
 def _send(pending: Step) -> None:
