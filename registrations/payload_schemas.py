@@ -187,7 +187,7 @@ RESULT_SCHEMAS: dict[str, dict] = {
         {
             "decision_number": _REF,
             "amount_vnd": {"type": "integer", "minimum": 0, "maximum": 10**12},
-            "legal_basis": _TEXT,
+            "legal_basis": {**_TEXT, "maxLength": 1000},  # a rule's text and its rate's decree
             "payee": _NAME,
             "payment_reference": _REF,
             "survivor_benefit": _object(
