@@ -9,6 +9,8 @@ from functools import cache
 
 from jsonschema import Draft202012Validator
 
+from portal.common.identifiers import BHYT_PATTERN
+
 SCHEMA_VERSION = "1"
 
 _DATE = {"type": "string", "format": "date", "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}
@@ -45,7 +47,7 @@ SCHEMAS: dict[str, dict] = {
                     "full_name": _NAME,
                     "date_of_birth": _DATE,
                     "sex": _SEX,
-                    "ethnicity": {"type": "string", "pattern": r"^\d{2}$"},
+                    "ethnicity": {"type": "string", "pattern": r"^[0-9]{2}$"},
                     "nationality": {"type": "string", "pattern": r"^[A-Z]{2}$"},
                     "place_of_birth_ward": _WARD,
                 },
@@ -162,7 +164,7 @@ _REF = {"type": "string", "minLength": 1, "maxLength": 100, "pattern": r"^[^\x00
 _TEXT = {"type": "string", "maxLength": 300, "pattern": r"^[^\x00-\x1f\x7f]*$"}
 # DOMAIN.md §5: today's card carries the 10-digit social-insurance number; the legacy 15-character
 # code is 2 letters, a benefit level 1–5, a 2-digit province and 10 digits.
-_BHYT = {"type": "string", "pattern": r"^([0-9]{10}|[A-Z]{2}[1-5][0-9]{2}[0-9]{10})$"}
+_BHYT = {"type": "string", "pattern": BHYT_PATTERN}
 
 RESULT_SCHEMAS: dict[str, dict] = {
     "personal_id": _object({"personal_id": _PID}, ["personal_id"]),

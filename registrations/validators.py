@@ -13,10 +13,10 @@ from rest_framework import serializers
 from portal.common.identifiers import personal_id_errors
 from portal.common.text import name_errors, normalize_name
 
-_PHONE = re.compile(r"^(?:\+84|0)\d{9,10}$")
+_PHONE = re.compile(r"^(?:\+84|0)[0-9]{9,10}$")
 _CERTIFICATE = re.compile(r"^[A-Za-z0-9./-]{1,30}$")
 _BANK_CODE = re.compile(r"^[A-Z0-9]{2,20}$")
-_ACCOUNT = re.compile(r"^\d{6,20}$")
+_ACCOUNT = re.compile(r"^[0-9]{6,20}$")
 
 
 def has_control_characters(value: str) -> bool:

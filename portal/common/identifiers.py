@@ -14,7 +14,7 @@ LEGACY_PROVINCE_CODES = frozenset(
         "067 068 070 072 074 075 077 079 080 082 083 084 086 087 089 091 092 093 094 095 096 "
     ).split()
 )
-_PERSONAL_ID_RE = re.compile(r"^\d{12}$")
+_PERSONAL_ID_RE = re.compile(r"^[0-9]{12}$")
 
 
 def personal_id_century_digit(*, year: int, sex: str) -> int:
@@ -59,14 +59,15 @@ def mask_personal_id(number: str | None) -> str:
     return f"{number[:3]}{'•' * (len(number) - 5)}{number[-2:]}"
 
 
-_BHYT_CURRENT = re.compile(r"^\d{10}$")
-_BHYT_LEGACY = re.compile(r"^[A-Z]{2}[1-5]\d{2}\d{10}$")
+# Shared with the result schema of the health-insurance step (registrations/payload_schemas.py).
+BHYT_PATTERN = r"^([0-9]{10}|[A-Z]{2}[1-5][0-9]{2}[0-9]{10})$"
+_BHYT = re.compile(BHYT_PATTERN)
 
 
 def bhyt_card_errors(number: str) -> list[str]:
     """A health-insurance card number: today's 10-digit social-insurance number, or the legacy
     15-character code (2 letters, benefit level 1–5, 2-digit province, 10 digits) on old data."""
-    if _BHYT_CURRENT.match(number or "") or _BHYT_LEGACY.match(number or ""):
+    if _BHYT.match(number or ""):
         return []
     return ["Mã thẻ bảo hiểm y tế gồm 10 chữ số (hoặc mã cũ 15 ký tự, ví dụ TE1400123456789)."]
 

@@ -20,7 +20,7 @@ from registrations.constants import Group
 
 class CounterStartForm(forms.Form):
     id_number = forms.RegexField(
-        regex=r"^\d{12}$",
+        regex=r"^[0-9]{12}$",
         label="Số định danh cá nhân của công dân",
         help_text="Đối chiếu với thẻ căn cước công dân xuất trình.",
         error_messages={
@@ -36,7 +36,7 @@ class CounterStartForm(forms.Form):
 
 class CounterCodeForm(forms.Form):
     code = forms.RegexField(
-        regex=r"^\s*\d{6}\s*$",
+        regex=r"^\s*[0-9]{6}\s*$",
         label="Mã xác nhận công dân đọc",
         help_text="Mã 6 chữ số vừa gửi tới tài khoản định danh điện tử của công dân.",
         error_messages={"invalid": "Mã gồm đúng 6 chữ số.", "required": "Vui lòng nhập mã xác nhận."},

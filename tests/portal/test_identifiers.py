@@ -151,3 +151,23 @@ def test_bundle_codes_of_a_ward_sort_in_time_order(entries):
 )
 def test_without_a_date_of_birth_the_number_still_gives_a_possible_year(number, valid):
     assert (personal_id_errors(number, today=date(2026, 12, 1)) == []) is valid
+
+
+@pytest.mark.parametrize(
+    "digits",
+    ["０９１２３４５６７８", "٠٩١٢٣٤٥٦٧٨", "०९१२३४५६७८", "𝟎𝟗𝟏𝟐𝟑𝟒𝟓𝟔𝟕𝟖"],
+    ids=["fullwidth", "arabic-indic", "devanagari", "mathematical"],
+)
+def test_numbers_in_other_scripts_digits_are_refused_wherever_digits_are_typed(digits):
+    """Python's \\d matches every script's digits; a phone, an account, a personal ID or a card number
+    takes only 0–9 (found: a fullwidth phone number passed ``^(?:\\+84|0)\\d{9,10}$``)."""
+    from django.core.exceptions import ValidationError
+    from rest_framework.exceptions import ValidationError as ApiValidationError
+
+    from registrations.validators import validate_account_number, validate_phone
+
+    for check, value in ((validate_phone, digits), (validate_account_number, digits)):
+        with pytest.raises((ValidationError, ApiValidationError)):
+            check(value)
+    assert bhyt_card_errors(digits) != []
+    assert personal_id_errors(digits + "12") != []
