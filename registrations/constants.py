@@ -205,7 +205,7 @@ ETHNICITIES = {
     "44": "Chứt",
     "45": "Mảng",
     "46": "Pà Thẻn",
-    "47": "Cơ Lao",
+    "47": "Cờ Lao",  # as the statistics office lists it (Decision 121-TCTK/PPCĐ, 1979; 1019/QĐ-TCTK, 2008)
     "48": "Cống",
     "49": "Bố Y",
     "50": "Si La",

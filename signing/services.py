@@ -89,7 +89,7 @@ def _person(bundle: Bundle, role: str):
 
 
 def _place(ward) -> str:
-    return f"{ward.name}, {ward.province.name}" if ward else ""
+    return ward.label if ward else ""
 
 
 def extract_content(
@@ -159,7 +159,7 @@ def extract_content(
             ),
         ]
     rows += [
-        ("Nơi đăng ký", f"UBND {bundle.ward.name}, {bundle.ward.province.name}"),
+        ("Nơi đăng ký", f"UBND {bundle.ward.label}"),
         (
             "Ngày đăng ký",
             vn_date(timezone.localtime(bundle.registered_at).date()) if bundle.registered_at else "",
@@ -168,7 +168,7 @@ def extract_content(
     return ExtractContent(
         title=title,
         ward_name=bundle.ward.name,
-        province_name=bundle.ward.province.name,
+        province_name=bundle.ward.province.full_name,
         registration_number=bundle.registration_number,
         registration_book=bundle.registration_book,
         rows=rows,

@@ -103,9 +103,9 @@ class User(AbstractUser):
     @property
     def jurisdiction_label(self) -> str:
         if self.role in WARD_ROLES and self.ward_id:
-            return f"{self.ward.name}, {self.ward.province.name}"
+            return self.ward.label
         if self.role in PROVINCE_ROLES and self.province_id:
-            return self.province.name
+            return self.province.full_name
         return ""
 
 

@@ -17,6 +17,20 @@ class Province(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def full_name(self) -> str:
+        return province_full_name(self.name, self.division_type)
+
+
+def province_full_name(name: str, division_type: str) -> str:
+    """A province as texts write it after a ward: "tỉnh Nghệ An", "thành phố Hà Nội" (the package's
+    city names already start with "Thành phố"; a province's name has no unit)."""
+    if name.lower().startswith("thành phố "):
+        return "thành phố " + name[len("thành phố ") :]
+    if division_type == "tỉnh":
+        return f"tỉnh {name}"
+    return name
+
 
 class Ward(models.Model):
     code = models.PositiveIntegerField("mã xã", primary_key=True)
@@ -35,3 +49,8 @@ class Ward(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def label(self) -> str:
+        """The ward and its province with its unit: "Phường Trường Vinh, tỉnh Nghệ An"."""
+        return f"{self.name}, {self.province.full_name}"

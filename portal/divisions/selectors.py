@@ -8,15 +8,16 @@ from dataclasses import dataclass
 
 from portal.common.text import ascii_digits, fold_accents
 
-from .models import Ward
+from .models import Ward, province_full_name
 
 _CACHE_SECONDS = 300
 
 
 @dataclass(frozen=True)
 class _Entry:
-    label: str  # "Phường Trường Vinh, Nghệ An"
+    label: str  # "Phường Trường Vinh, tỉnh Nghệ An"
     folded: str  # the label without accents, for search
+    name: str  # the ward's own name without accents or its unit: "truong vinh"
     province: int
 
 
@@ -28,11 +29,14 @@ def _wards(*, reload: bool = False) -> dict[int, _Entry]:
     the ward picker and the roll-ups' province lookups."""
     if reload or not _cache["wards"] or time.monotonic() - _cache["loaded_at"] > _CACHE_SECONDS:
         wards = {}
-        for code, name, province, province_name in Ward.objects.values_list(
-            "code", "name", "province_id", "province__name"
-        ):
-            label = f"{name}, {province_name}"
-            wards[code] = _Entry(label=label, folded=fold_accents(label), province=province)
+        rows = Ward.objects.values_list(
+            "code", "name", "division_type", "province_id", "province__name", "province__division_type"
+        )
+        for code, name, unit, province, province_name, province_unit in rows:
+            label = f"{name}, {province_full_name(province_name, province_unit)}"
+            own = fold_accents(name)
+            own = own.removeprefix(fold_accents(unit) + " ") if unit else own
+            wards[code] = _Entry(label=label, folded=fold_accents(label), name=own, province=province)
         _cache["wards"], _cache["loaded_at"] = wards, time.monotonic()
     return _cache["wards"]  # type: ignore[return-value]
 
@@ -54,21 +58,39 @@ def province_of(ward_code: int) -> int | None:
     return entry.province if entry else None
 
 
+def _rank(entry: _Entry, phrase: str, words: list[str]) -> int:
+    """How closely a ward's own name matches what was typed: the whole name, its start, the words
+    side by side, each as a whole word, or only somewhere in the label (lower is closer)."""
+    name = f" {entry.name} "
+    if entry.name == phrase:
+        return 0
+    if entry.name.startswith(phrase):
+        return 1
+    if f" {phrase} " in name:
+        return 2
+    if all(f" {w} " in f" {entry.folded.replace(',', ' ')} " for w in words):
+        return 3
+    return 4
+
+
 def ward_search(text: str, *, limit: int = 15) -> list[tuple[int, str]]:
-    """Wards whose name and province contain every typed word, accents and đ ignored; names that
-    start with the first word come first, so "vinh" finds Phường Vinh Hưng before Phường Trường Vinh."""
+    """Wards whose name and province contain every typed word, accents and đ ignored, the closest
+    first: "Trường Vinh" finds Phường Trường Vinh before Phường Trường Long Hòa, Vĩnh Long, and "vinh"
+    finds Phường Vinh Hưng before Phường Trường Vinh."""
     words = fold_accents(text).replace(",", " ").split()
     if not words:
         return []
     if len(words) == 1 and ascii_digits(words[0]):
         return [(c, e.label) for c, e in _wards().items() if str(c) == words[0]]
-    found = [(c, e.label, e.folded) for c, e in _wards().items() if all(w in e.folded for w in words)]
-    found.sort(key=lambda row: (f" {words[0]}" not in f" {row[2].split(' ', 1)[-1]}", row[2]))
-    return [(c, label) for c, label, _ in found[:limit]]
+    phrase = " ".join(words)
+    found = [(c, e) for c, e in _wards().items() if all(w in e.folded for w in words)]
+    found.sort(key=lambda row: (_rank(row[1], phrase, words), row[1].folded))
+    return [(c, e.label) for c, e in found[:limit]]
 
 
 def ward_resolve(text: str) -> int | None:
-    """A ward typed without the suggestion list: its code, its exact label, or one unique match."""
+    """A ward typed without the suggestion list: its code, its exact label, the one ward whose own
+    name it is, or one unique match."""
     text = (text or "").strip()
     if not text:
         return None
@@ -78,5 +100,11 @@ def ward_resolve(text: str) -> int | None:
     exact = [c for c, e in _wards().items() if e.folded == folded]
     if len(exact) == 1:
         return exact[0]
-    matches = ward_search(text, limit=2)
-    return matches[0][0] if len(matches) == 1 else None
+    words = folded.replace(",", " ").split()
+    phrase = " ".join(words)
+    found = [(c, e) for c, e in _wards().items() if all(w in e.folded for w in words)]
+    if len(found) == 1:
+        return found[0][0]
+    # Several contain the words: one whose own name is exactly what was typed is the one meant.
+    named = [c for c, e in found if _rank(e, phrase, words) == 0]
+    return named[0] if len(named) == 1 else None

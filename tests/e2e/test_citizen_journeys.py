@@ -97,7 +97,7 @@ def journey(site, phone):
     return Journey(phone, site)
 
 
-WARD = ("truong vinh", "Phường Trường Vinh, Nghệ An")
+WARD = ("truong vinh", "Phường Trường Vinh, tỉnh Nghệ An")
 
 
 def test_a_mother_files_a_full_birth_bundle_from_her_phone(journey):

@@ -34,3 +34,43 @@ def test_load_divisions_repairs_a_drifted_row():
     report = divisions_load(province_codes={40})
     assert (report.wards_created, report.wards_updated) == (0, 1)
     assert Ward.objects.get(code=16690).name == "Phường Trường Vinh"
+
+
+@pytest.mark.django_db
+def test_provinces_are_named_with_their_unit_after_a_ward():
+    """Texts and the extract's heading write a province with its unit (Circular 04/2020/TT-BTP forms:
+    "tỉnh Nghệ An"); the package's city names already carry "Thành phố"."""
+    from portal.divisions.selectors import ward_label
+
+    divisions_load()
+    shown = {code: Province.objects.get(code=code).full_name for code in (40, 1, 79)}
+    assert shown == {40: "tỉnh Nghệ An", 1: "thành phố Hà Nội", 79: "thành phố Hồ Chí Minh"}
+    assert ward_label(16690) == "Phường Trường Vinh, tỉnh Nghệ An"
+    assert Ward.objects.get(code=16690).label == "Phường Trường Vinh, tỉnh Nghệ An"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("typed", "first", "resolved"),
+    [
+        ("Trường Vinh", "Phường Trường Vinh, tỉnh Nghệ An", True),
+        ("truong vinh", "Phường Trường Vinh, tỉnh Nghệ An", True),
+        ("Phường Trường Vinh, Nghệ An", "Phường Trường Vinh, tỉnh Nghệ An", True),
+        # "Thạnh Vinh" elsewhere folds to the same letters: listed second, and typing alone is ambiguous.
+        ("thanh vinh", "Phường Thành Vinh, tỉnh Nghệ An", False),
+    ],
+)
+def test_the_ward_whose_own_name_is_typed_comes_first(typed, first, resolved):
+    """Found walking the filing form: "Trường Vinh" listed Phường Trường Long Hòa, Vĩnh Long first,
+    and a citizen who took the first suggestion filed in the wrong province."""
+    from portal.divisions.selectors import ward_resolve, ward_search
+
+    divisions_load()
+    assert ward_search(typed)[0][1] == first
+    assert ward_label_of(ward_resolve(typed)) == (first if resolved else "")
+
+
+def ward_label_of(code):
+    from portal.divisions.selectors import ward_label
+
+    return ward_label(code)

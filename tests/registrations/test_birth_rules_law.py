@@ -63,3 +63,13 @@ def test_a_person_caring_for_the_child_may_file():
     declaration = birth_declaration()
     declaration["requester"]["relationship"] = "caregiver"
     assert "requester.relationship" not in submitted_errors(declaration)
+
+
+def test_ethnic_groups_are_spelled_as_the_statistics_office_lists_them():
+    """General Statistics Office, list of Vietnam's ethnic groups (Decision 121-TCTK/PPCĐ of 2 March
+    1979, restated by Decision 1019/QĐ-TCTK of 12 November 2008): code 47 is "Cờ Lao"."""
+    from registrations.constants import ETHNICITY_CHOICES
+
+    names = dict(ETHNICITY_CHOICES)
+    assert names["47"] == "Cờ Lao"
+    assert (names["01"], names["55"], len(names)) == ("Kinh", "Người nước ngoài", 55)

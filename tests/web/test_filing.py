@@ -149,7 +149,7 @@ def test_autosave_stores_valid_values_and_answers_with_field_messages(cast, clie
 
 def test_a_ward_is_found_by_its_name_without_accents_and_resolved_when_typed(cast, client):
     found = client.get(reverse("ward-suggestions"), {"q": "truong vinh"}).json()["results"]
-    assert found[0] == {"code": WARD_A, "label": "Phường Trường Vinh, Nghệ An"}
+    assert found[0] == {"code": WARD_A, "label": "Phường Trường Vinh, tỉnh Nghệ An"}
     client.force_login(cast.citizen)
     bundle = start(client, "khai-sinh", ["health_insurance"])
     client.post(
