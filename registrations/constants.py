@@ -107,6 +107,13 @@ class Relationship(models.TextChoices):
     CAREGIVER = "caregiver", "Người đang nuôi dưỡng trẻ"
 
 
+class RegistrationPlace(models.TextChoices):
+    """Where a group is registered, as the catalogue version in force says."""
+
+    RESIDENCE = "residence", "Nơi cư trú"
+    ANYWHERE = "anywhere", "Không phụ thuộc nơi cư trú"
+
+
 class Regime(models.TextChoices):
     SOCIAL_INSURANCE = "social_insurance", "Người tham gia, hưởng bảo hiểm xã hội"
     SOCIAL_PROTECTION = "social_protection", "Đối tượng bảo trợ xã hội"

@@ -51,6 +51,7 @@ DEATH_SECTIONS = {
         "date_of_death": "date_of_death",
         "time_of_death": "time_of_death",
         "place_of_death": "place_of_death",
+        "place_of_death_ward": "place_of_death_ward_id",
         "cause_of_death": "cause_of_death",
         "death_notice_number": "death_notice_number",
         "death_notice_issuer": "death_notice_issuer",

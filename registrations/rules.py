@@ -8,7 +8,7 @@ from datetime import date
 
 from dateutil.relativedelta import relativedelta
 
-from .constants import SIGNED_EXTRACT, AttachmentKind, Group, Regime, Relationship
+from .constants import SIGNED_EXTRACT, AttachmentKind, Group, Regime, RegistrationPlace, Relationship
 from .declaration import is_blank, value_at
 from .selectors import Catalogue
 
@@ -137,13 +137,13 @@ def submission_errors(
     if relationship and relationship not in REQUESTER_RELATIONSHIPS[declaration["group"]]:
         _add(errors, "requester.relationship", "Quan hệ này không được yêu cầu thủ tục của nhóm này.")
     if declaration["group"] == Group.BIRTH:
-        _birth_rules(declaration, {p.code: p for p in procedures}, today, errors)
+        _birth_rules(declaration, {p.code: p for p in procedures}, catalogue, today, errors)
     else:
         _death_rules(declaration, {p.code: p for p in procedures}, catalogue, today, errors)
     return errors
 
 
-def _birth_rules(d: dict, procedures: dict, today: date, errors: Errors) -> None:
+def _birth_rules(d: dict, procedures: dict, catalogue: Catalogue, today: date, errors: Errors) -> None:
     child_born = value_at(d, "child.date_of_birth")
     for role in ("child", "mother", "father"):
         nationality = value_at(d, f"{role}.nationality")
@@ -183,9 +183,12 @@ def _birth_rules(d: dict, procedures: dict, today: date, errors: Errors) -> None
         _add(errors, "child.ethnicity", "Dân tộc của trẻ là dân tộc của cha hoặc của mẹ.")
     if d.get("father") and is_blank(value_at(d, "father.full_name")):
         _add(errors, "father.full_name", "Đã khai thông tin người cha thì cần ghi họ tên.")
+    # Law on Civil Status 2014, Art. 13: at the residence of the father or the mother; Law 03/2026/QH16
+    # (from 1 March 2027): regardless of residence. The catalogue version says which applies.
     ward = d.get("registration_ward")
     parent_wards = {value_at(d, "mother.ward_code"), value_at(d, "father.ward_code")} - {None}
-    if ward and parent_wards and ward not in parent_wards:
+    at_residence = catalogue.rule.registration_place == RegistrationPlace.RESIDENCE
+    if at_residence and ward and parent_wards and ward not in parent_wards:
         _add(errors, "registration_ward", "Đăng ký khai sinh tại UBND xã nơi cư trú của cha hoặc mẹ.")
     if "permanent_residence" in procedures:
         if value_at(d, "residence.owner_consent") is False:
@@ -208,6 +211,37 @@ def _birth_rules(d: dict, procedures: dict, today: date, errors: Errors) -> None
         _add(errors, "child_id_card.delivery_address", "Cần địa chỉ nhận thẻ khi chọn gửi qua bưu chính.")
 
 
+def _death_place_rules(d: dict, procedures: dict, errors: Errors) -> None:
+    """Law on Civil Status 2014, Art. 32: at the commune of the last residence; where that is not
+    known, at the commune where the person died."""
+    ward = d.get("registration_ward")
+    last_ward, died_in = value_at(d, "death.ward_code"), value_at(d, "death.place_of_death_ward")
+    if last_ward:
+        if is_blank(value_at(d, "death.last_residence_address")):
+            _add(errors, "death.last_residence_address", "Ghi địa chỉ nơi cư trú cuối cùng.")
+        if ward and ward != last_ward:
+            _add(
+                errors,
+                "registration_ward",
+                "Đăng ký khai tử tại UBND xã nơi cư trú cuối cùng của người chết.",
+            )
+    elif died_in:
+        if ward and ward != died_in:
+            _add(
+                errors,
+                "registration_ward",
+                "Không xác định được nơi cư trú cuối cùng: đăng ký khai tử tại UBND xã nơi người đó chết.",
+            )
+    else:
+        _add(
+            errors,
+            "death.ward_code",
+            "Ghi xã, phường nơi cư trú cuối cùng; nếu không xác định được, ghi xã, phường nơi người đó chết.",
+        )
+    if "residence_removal" in procedures and not last_ward:
+        _add(errors, "death.ward_code", "Xoá đăng ký thường trú cần nơi cư trú cuối cùng của người chết.")
+
+
 def _death_rules(d: dict, procedures: dict, catalogue: Catalogue, today: date, errors: Errors) -> None:
     born, died = value_at(d, "deceased.date_of_birth"), value_at(d, "death.date_of_death")
     if born and died and died < born:
@@ -215,10 +249,7 @@ def _death_rules(d: dict, procedures: dict, catalogue: Catalogue, today: date, e
     notice_date = value_at(d, "death.death_notice_date")
     if notice_date and died and notice_date < died:
         _add(errors, "death.death_notice_date", "Ngày cấp giấy báo tử không được trước ngày chết.")
-    ward = d.get("registration_ward")
-    last_ward = value_at(d, "death.ward_code")
-    if ward and last_ward and ward != last_ward:
-        _add(errors, "registration_ward", "Đăng ký khai tử tại UBND xã nơi cư trú cuối cùng của người chết.")
+    _death_place_rules(d, procedures, errors)
     if "funeral_allowance" not in procedures:
         return
     regime = value_at(d, "funeral_allowance.regime")

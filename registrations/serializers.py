@@ -134,6 +134,7 @@ class DeathFactsSerializer(StrictSerializer):
     date_of_death = optional(v.PastDateField)
     time_of_death = optional(serializers.TimeField)
     place_of_death = optional(v.CleanCharField, max_length=300)
+    place_of_death_ward = optional(WardCodeField)
     cause_of_death = optional(v.CleanCharField, max_length=300)
     death_notice_number = optional(
         v.CleanCharField, max_length=30, validators=[v.validate_certificate_number]

@@ -78,6 +78,9 @@ def divisions(db):
     if not CatalogueVersion.objects.exists():
         seed = importlib.import_module("registrations.migrations.0002_seed_catalogue")
         seed.seed(django_apps, None)
+        importlib.import_module("registrations.migrations.0014_registration_place_by_version").apply(
+            django_apps
+        )
     from registrations.models import BenefitRate
 
     if not BenefitRate.objects.exists():

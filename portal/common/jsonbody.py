@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from rest_framework.exceptions import ParseError
+from rest_framework.exceptions import ParseError, ValidationError
 from rest_framework.parsers import JSONParser
 
 # No declaration, callback or certificate nests deeper than a few levels.
@@ -16,7 +16,9 @@ MAX_DEPTH = 32
 
 
 class BodyRefused(ValueError):
-    pass
+    def __init__(self, message: str, *, path: str = ""):
+        super().__init__(message)
+        self.path = path  # the dotted field the refusal is about, when there is one
 
 
 def _refuse_constant(name: str):
@@ -34,22 +36,26 @@ def _unholdable(text: str) -> bool:
     return False
 
 
-def _refusal(value, limit: int) -> str | None:
-    """Why the decoded value is refused, walking it once without recursion."""
-    stack = [(value, 1)]
+def _refusal(value, limit: int) -> BodyRefused | None:
+    """Why the decoded value is refused (and where), walking it once without recursion."""
+    stack: list[tuple[object, int, str]] = [(value, 1, "")]
     while stack:
-        current, depth = stack.pop()
+        current, depth, path = stack.pop()
         if isinstance(current, str):
             if _unholdable(current):
-                return "Nội dung chứa ký tự không hợp lệ (ký tự NUL hoặc mã Unicode lẻ)."
+                return BodyRefused(
+                    "Nội dung chứa ký tự không hợp lệ (ký tự NUL hoặc mã Unicode lẻ).", path=path
+                )
         elif isinstance(current, dict | list):
             if depth > limit:
-                return f"Nội dung JSON lồng nhau quá {limit} tầng."
-            if isinstance(current, dict):
-                stack.extend((key, depth) for key in current)
-                stack.extend((child, depth + 1) for child in current.values())
-            else:
-                stack.extend((child, depth + 1) for child in current)
+                return BodyRefused(f"Nội dung JSON lồng nhau quá {limit} tầng.")
+            items = current.items() if isinstance(current, dict) else enumerate(current)
+            for key, child in items:
+                where = f"{path}.{key}" if path else str(key)
+                if isinstance(key, str) and _unholdable(key):
+                    where = path or "non_field_errors"
+                    stack.append((key, depth, where))
+                stack.append((child, depth + 1, where))
     return None
 
 
@@ -65,7 +71,7 @@ def parse_json(raw: bytes | str, *, max_depth: int = MAX_DEPTH):
         raise BodyRefused("Nội dung không phải JSON hợp lệ.") from None
     refusal = _refusal(value, max_depth)
     if refusal:
-        raise BodyRefused(refusal)
+        raise refusal
     return value
 
 
@@ -77,4 +83,6 @@ class GuardedJSONParser(JSONParser):
         try:
             return parse_json(raw)
         except BodyRefused as exc:
+            if exc.path:  # said at the field, as any other invalid value is
+                raise ValidationError({exc.path: [str(exc)]}) from None
             raise ParseError(str(exc)) from None

@@ -42,6 +42,7 @@ FIELD_LABELS = {
     "date_of_death": gettext_noop("Ngày chết"),
     "time_of_death": gettext_noop("Giờ chết"),
     "place_of_death": gettext_noop("Nơi chết"),
+    "place_of_death_ward": gettext_noop("Xã, phường nơi chết"),
     "cause_of_death": gettext_noop("Nguyên nhân chết"),
     "death_notice_number": gettext_noop("Số giấy báo tử"),
     "death_notice_issuer": gettext_noop("Nơi cấp giấy báo tử"),

@@ -8,7 +8,7 @@ from django.db import models
 
 from portal.common.process_cache import ProcessCache
 
-from ..constants import Agency, BenefitBase, Group, Regime
+from ..constants import Agency, BenefitBase, Group, Regime, RegistrationPlace
 
 # Names for messages and pages; the catalogue holds the authoritative name per version.
 PROCEDURE_LABELS = {
@@ -72,6 +72,15 @@ class GroupRule(models.Model):
         "nhắc trước hạn bổ sung (ngày làm việc)", default=2
     )
     extract_title = models.CharField("tên giấy tờ kết quả", max_length=100)
+    registration_place = models.CharField(
+        "nơi đăng ký",
+        max_length=20,
+        choices=RegistrationPlace.choices,
+        default=RegistrationPlace.RESIDENCE,
+        db_default=RegistrationPlace.RESIDENCE,
+        help_text="Khai sinh: nơi cư trú của cha hoặc mẹ, hoặc không phụ thuộc nơi cư trú (Luật Hộ tịch "
+        "03/2026/QH16). Khai tử: nơi cư trú cuối cùng, không xác định được thì nơi chết.",
+    )
 
     class Meta:
         verbose_name = "quy định nhóm thủ tục"

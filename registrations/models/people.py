@@ -138,6 +138,16 @@ class DeathDetails(models.Model):
     date_of_death = models.DateField("ngày chết", null=True, blank=True)
     time_of_death = models.TimeField("giờ chết", null=True, blank=True)
     place_of_death = models.CharField("nơi chết", max_length=300, blank=True)
+    # Law on Civil Status 2014, Art. 32: where the last residence is unknown, the death is registered
+    # where the person died.
+    place_of_death_ward = models.ForeignKey(
+        "divisions.Ward",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="xã, phường nơi chết",
+    )
     cause_of_death = models.CharField("nguyên nhân chết", max_length=300, blank=True)
     death_notice_number = models.CharField("số giấy báo tử", max_length=30, blank=True)
     death_notice_issuer = models.CharField("nơi cấp giấy báo tử", max_length=200, blank=True)

@@ -224,6 +224,14 @@ DEATH_PAGES = (
             Field("death.date_of_death", "date"),
             Field("death.time_of_death", "time"),
             Field("death.place_of_death", max_length=300),
+            Field(
+                "death.place_of_death_ward",
+                "ward",
+                label=_("Xã, phường nơi chết"),
+                help=_(
+                    "Khi không xác định được nơi cư trú cuối cùng, khai tử đăng ký tại nơi người đó chết."
+                ),
+            ),
             Field("death.cause_of_death", max_length=300),
         ),
     ),
