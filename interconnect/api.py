@@ -11,7 +11,7 @@ from registrations import selectors as bundle_selectors
 from registrations import services as bundle_services
 from registrations.exceptions import NotPermitted, TransitionRefused
 
-from . import services
+from . import callbacks
 
 
 class CallbackView(APIView):
@@ -44,11 +44,11 @@ class CallbackView(APIView):
     def post(self, request, agency: str):
         try:
             return Response(
-                services.callback_receive(
+                callbacks.callback_receive(
                     agency=agency, body=request.body, headers=request.headers, address=client_address(request)
                 )
             )
-        except services.CallbackRefused as refused:
+        except callbacks.CallbackRefused as refused:
             headers = {"Retry-After": str(refused.retry_after)} if refused.retry_after else None
             return problem_response(status_code=refused.status_code, detail=refused.detail, headers=headers)
 

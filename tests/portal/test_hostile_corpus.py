@@ -342,6 +342,36 @@ def staff_search(w: World) -> Iterator[Request]:
             )
 
 
+def case_actions(w: World) -> Iterator[Request]:
+    """The clerk's HTML actions on a case: what is typed in their reason and supplement boxes."""
+    case = f"/can-bo/ho-so/{w.in_review.public_id}"
+    for value in hostile.TYPED:
+        for action in ("reject", "request_supplement", "register", "replay"):
+            form = {
+                "confirm": "on",
+                "reason": value,
+                "fields": [value],
+                "attachments": [value],
+                "procedure": value,
+            }
+            yield f"{action} with {value[:12]!r}", lambda a=action, f=form: w.clerk.post(f"{case}/{a}/", f)
+        yield (
+            f"unknown action {value[:12]!r}",
+            lambda v=value: w.clerk.post(f"{case}/{v[:50]}/", {"confirm": "on"}),
+        )
+    for i, body in enumerate(hostile.BODIES):
+        for content_type in hostile.CONTENT_TYPES:
+            yield (
+                f"reject body {i} as {content_type}",
+                lambda b=body, c=content_type: w.clerk.generic("POST", f"{case}/reject/", b, content_type=c),
+            )
+    for segment in hostile.SEGMENTS:
+        yield (
+            f"case {segment[:20]} accept",
+            lambda s=segment: w.clerk.post(f"/can-bo/ho-so/{s}/accept/", {"confirm": "on"}),
+        )
+
+
 def status_endpoints(w: World) -> Iterator[Request]:
     own = f"/ho-so-cua-toi/{w.submitted.public_id}/"
     for segment in hostile.SEGMENTS:
@@ -385,6 +415,7 @@ FAMILIES = {
     "filing_forms": filing_forms,
     "verification": verification,
     "staff_search": staff_search,
+    "case_actions": case_actions,
     "status_endpoints": status_endpoints,
 }
 

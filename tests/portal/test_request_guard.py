@@ -76,3 +76,19 @@ def test_a_ward_code_too_large_for_any_ward_is_a_400(world):
     body = {"group": "birth", "procedures": ["health_insurance"], "privacy_notice_accepted": True}
     created = citizen.post("/api/v1/bundles/", {**body, "registration_ward": 10**30}, format="json")
     assert created.status_code == 400 and "registration_ward" in created.json()["errors"]
+
+
+@pytest.mark.parametrize("encoding", ["multipart", "urlencoded"])
+def test_a_nul_byte_in_a_submitted_form_is_a_400_page_not_a_database_error(world, encoding):
+    """Found by tests/portal/test_hostile_corpus.py (staff_search, case_actions) on PostgreSQL, which
+    refuses NUL in text: POST /can-bo/tim-kiem/ with q=a%00b answered 500."""
+    _cast, bundle, clerk, _api = world
+    if encoding == "multipart":
+        answer = clerk.post("/can-bo/tim-kiem/", {"q": "a\x00b"})
+    else:
+        answer = clerk.generic(
+            "POST", "/can-bo/tim-kiem/", b"q=a%00b", content_type="application/x-www-form-urlencoded"
+        )
+    assert answer.status_code == 400 and "error-summary" in answer.content.decode()
+    rejected = clerk.post(f"/can-bo/ho-so/{bundle.public_id}/reject/", {"confirm": "on", "reason": "x\x00"})
+    assert rejected.status_code == 400

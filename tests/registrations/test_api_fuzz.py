@@ -7,13 +7,12 @@ characters, a ward that does not exist), and must."""
 
 import pytest
 import schemathesis
-from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from tests.factories import UserFactory
+from tests.wsgi import keeping_the_test_connection
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", get_wsgi_application())
 
@@ -25,13 +24,8 @@ def token(db, divisions):
     arranges for its own requests."""
     from rest_framework.authtoken.models import Token
 
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    try:
+    with keeping_the_test_connection():
         yield Token.objects.create(user=UserFactory(citizen=True)).key
-    finally:
-        request_started.connect(close_old_connections)
-        request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()

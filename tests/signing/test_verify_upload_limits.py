@@ -9,6 +9,7 @@ from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 
 from signing import services
 from tests.signing.test_signing import cast, pki_dir, registered_with_personal_id  # noqa: F401
+from tests.wsgi import keeping_the_test_connection
 
 pytestmark = pytest.mark.usefixtures("divisions")
 CSRF_SECRET = "a" * 32  # a browser's CSRF cookie; the form may carry it unmasked
@@ -52,7 +53,8 @@ def post_counted(path: str, body: bytes, *, declared: int) -> tuple[int, str, in
     def start_response(status, headers, exc_info=None):
         captured["status"] = int(status.split()[0])
 
-    page = b"".join(WSGIHandler()(environ, start_response)).decode()
+    with keeping_the_test_connection():
+        page = b"".join(WSGIHandler()(environ, start_response)).decode()
     return captured["status"], page, stream.taken
 
 
