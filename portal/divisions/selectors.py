@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from portal.common.text import ascii_digits, fold_accents
+from portal.common.text import ascii_digits, fold_accents, normalize_name
 
 from .models import Ward, province_full_name
 
@@ -18,6 +18,7 @@ class _Entry:
     label: str  # "Phường Trường Vinh, tỉnh Nghệ An"
     folded: str  # the label without accents, for search
     name: str  # the ward's own name without accents or its unit: "truong vinh"
+    written: str  # the same with its accents, in lower case: "trường vinh"
     province: int
 
 
@@ -34,11 +35,21 @@ def _wards(*, reload: bool = False) -> dict[int, _Entry]:
         )
         for code, name, unit, province, province_name, province_unit in rows:
             label = f"{name}, {province_full_name(province_name, province_unit)}"
-            own = fold_accents(name)
-            own = own.removeprefix(fold_accents(unit) + " ") if unit else own
-            wards[code] = _Entry(label=label, folded=fold_accents(label), name=own, province=province)
+            written = name.lower().removeprefix(unit.lower() + " ") if unit else name.lower()
+            wards[code] = _Entry(
+                label=label,
+                folded=fold_accents(label),
+                name=fold_accents(written),
+                written=written,
+                province=province,
+            )
         _cache["wards"], _cache["loaded_at"] = wards, time.monotonic()
     return _cache["wards"]  # type: ignore[return-value]
+
+
+def wards_forget() -> None:
+    """Drop this process's copy of the ward list; the next read loads it again."""
+    _cache["wards"], _cache["loaded_at"] = {}, 0.0
 
 
 def ward_exists(code: int) -> bool:
@@ -82,9 +93,12 @@ def ward_search(text: str, *, limit: int = 15) -> list[tuple[int, str]]:
         return []
     if len(words) == 1 and ascii_digits(words[0]):
         return [(c, e.label) for c, e in _wards().items() if str(c) == words[0]]
-    phrase = " ".join(words)
+    phrase, typed = " ".join(words), " ".join(normalize_name(text).lower().replace(",", " ").split())
     found = [(c, e) for c, e in _wards().items() if all(w in e.folded for w in words)]
-    found.sort(key=lambda row: (_rank(row[1], phrase, words), row[1].folded))
+    # Closest first; among equals, the one written with the very accents typed ("Vinh" before "Vĩnh").
+    found.sort(
+        key=lambda row: (_rank(row[1], phrase, words), not row[1].written.startswith(typed), row[1].folded)
+    )
     return [(c, e.label) for c, e in found[:limit]]
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from .models import Province, Ward
+from .selectors import wards_forget
 
 
 @dataclass(frozen=True)
@@ -63,4 +64,8 @@ def divisions_load(*, province_codes: set[int] | None = None) -> LoadReport:
     }
     p_created, p_updated = _sync(Province, provinces)
     w_created, w_updated = _sync(Ward, wards)
+    # This process's picker and checks see the new list at once (other processes within minutes):
+    # forgotten now for this transaction's own reads, and again once the rows are committed.
+    wards_forget()
+    transaction.on_commit(wards_forget)
     return LoadReport(p_created, p_updated, w_created, w_updated)

@@ -19,6 +19,7 @@ from registrations.declaration import declaration_of
 from registrations.exceptions import NotPermitted, TransitionRefused, ValidationFailed
 from registrations.models import Bundle
 
+from .filing.form import ATTACHMENT_KINDS
 from .labels import declaration_sections
 
 STAFF_ROLES = (Role.WARD_CLERK, Role.WARD_LEADER, Role.PROVINCE_STAFF, Role.ADMIN)
@@ -86,7 +87,8 @@ def case(request, key: str):
                 and personal_id.deadline < timezone.now()
             ),
             "open_correction": next((c for c in bundle.corrections.all() if c.state == "requested"), None),
-            "attachment_kinds": AttachmentKind.choices,
+            # Only the documents of this bundle's own group: no death notice asked of a birth.
+            "attachment_kinds": [(k, AttachmentKind(k).label) for k in ATTACHMENT_KINDS[bundle.group]],
             "now": timezone.now(),
         },
     )
@@ -103,7 +105,7 @@ def case_action(request, key: str, action: str):
         return redirect("web:case", key=bundle.public_id)
     details = {}
     if action == "request_supplement":
-        details["items"] = _supplement_items(request)
+        details["items"] = _supplement_items(request, bundle)
     elif action == "replay":
         details["procedure"] = request.POST.get("procedure", "")
     try:
@@ -119,12 +121,12 @@ def case_action(request, key: str, action: str):
     return redirect("web:case", key=bundle.public_id)
 
 
-def _supplement_items(request) -> list[dict]:
+def _supplement_items(request, bundle: Bundle) -> list[dict]:
     reason = request.POST.get("reason", "").strip()
     if not reason:
         return []
     fields = [f for f in request.POST.getlist("fields") if f]
-    kinds = [k for k in request.POST.getlist("attachments") if k in AttachmentKind.values]
+    kinds = [k for k in request.POST.getlist("attachments") if k in ATTACHMENT_KINDS[bundle.group]]
     return [{"field": f[:100], "reason": reason[:500]} for f in fields] + [
         {"attachment": k, "reason": reason[:500]} for k in kinds
     ]

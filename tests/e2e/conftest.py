@@ -87,8 +87,5 @@ def serious_accessibility_violations(page) -> list[str]:
     from axe_playwright_python.sync_playwright import Axe
 
     results = Axe().run(page)
-    return [
-        f"{v['id']}: {v['help']} ({len(v['nodes'])})"
-        for v in results.response["violations"]
-        if v.get("impact") in ("serious", "critical")
-    ]
+    found = [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
+    return [f"{v['id']}: {v['help']} ({len(v['nodes'])}; first at {v['nodes'][0]['target']})" for v in found]

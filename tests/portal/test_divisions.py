@@ -56,8 +56,11 @@ def test_provinces_are_named_with_their_unit_after_a_ward():
         ("Trường Vinh", "Phường Trường Vinh, tỉnh Nghệ An", True),
         ("truong vinh", "Phường Trường Vinh, tỉnh Nghệ An", True),
         ("Phường Trường Vinh, Nghệ An", "Phường Trường Vinh, tỉnh Nghệ An", True),
-        # "Thạnh Vinh" elsewhere folds to the same letters: listed second, and typing alone is ambiguous.
+        # Xã Thành Vinh (Thanh Hóa) bears the same name: listed, but typing it alone does not choose.
         ("thanh vinh", "Phường Thành Vinh, tỉnh Nghệ An", False),
+        # No ward is named just "Vinh": those starting with it come first, "Vinh" before "Vĩnh", and
+        # typing it alone does not choose one.
+        ("Vinh", "Phường Vinh Hưng, tỉnh Nghệ An", False),
     ],
 )
 def test_the_ward_whose_own_name_is_typed_comes_first(typed, first, resolved):

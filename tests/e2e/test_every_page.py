@@ -1,0 +1,189 @@
+"""Every page a person opens, at 390 px (a phone) and 1366 px (a desktop), signed in as someone who may
+see it: nothing scrolls sideways, no text is cut at an edge, axe finds nothing serious. The list comes
+from the URL configuration: a GET route that is neither visited nor excluded here with a reason fails
+the test. Screenshots go to tests/e2e/artifacts/pages/."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.conf import settings
+from django.db import connections
+from django.test import Client
+
+from tests.e2e.conftest import ARTIFACTS, serious_accessibility_violations
+from tests.portal.authz_requests import REQUESTS
+from tests.portal.authz_world import World, url_patterns
+from tests.portal.test_authorization_matrix import EXPECTED
+from tests.registrations.states import build
+
+pytestmark = pytest.mark.django_db(transaction=True)
+WIDTHS = (390, 1366)
+# Who opens each page, in this order: the first whose own object answers 200.
+VISITORS = ("citizen", "clerk", "leader", "province", "admin", "anonymous")
+# GET routes that are not pages a person reads, with why.
+NOT_PAGES = {
+    "healthz": "a probe for the orchestrator",
+    "readyz": "a probe for the orchestrator",
+    "metrics": "Prometheus text",
+    "dia-gioi/xa-phuong/": "JSON for the ward picker",
+    "ho-so-cua-toi/<uuid:key>/cac-buoc/": "a fragment the status page loads into itself (checked there)",
+    "du-lieu-ca-nhan/tai-ve/": "a JSON download",
+    "so-lieu/xuat.csv": "a CSV download",
+    "trich-luc/<str:token>/tai-ve/": "the signed PDF",
+    "ky-so/<uuid:key>/xem-truoc/": "the extract's PDF preview",
+    "tai-khoan/dang-nhap/vneid/": "a redirect to the e-ID provider",
+    "tai-khoan/dang-nhap/ma-xac-thuc/": "only between password and code (tests/portal/test_two_factor.py)",
+    "api/schema/": "the OpenAPI document",
+    "api/docs/": "Swagger UI, a third-party page",
+}
+NOT_PAGE_PREFIXES = {
+    "api/v1/": "the JSON API",
+    "quan-tri/": "the admin: its index is visited below, the rest is Django's own",
+    "mock-": "the demo's stand-ins for the e-ID and the agencies",
+    "oidc/": "the e-ID provider's redirects",
+}
+MEASURE = """() => {
+  const width = document.documentElement.clientWidth;
+  const overflow = document.documentElement.scrollWidth - width;
+  const clipped = [];
+  for (const el of document.querySelectorAll('body *')) {
+    const style = getComputedStyle(el);
+    const hides = ['hidden', 'clip'].includes(style.overflowX) || style.textOverflow === 'ellipsis';
+    if (!hides || el.clientWidth <= 2 || el.closest('.visually-hidden, [hidden]')) continue;
+    if (el.scrollWidth > el.clientWidth + 1 && el.textContent.trim()) {
+      clipped.push(`${el.tagName.toLowerCase()}.${el.className}: ${el.textContent.trim().slice(0, 40)}`);
+    }
+  }
+  const wide = [];
+  if (overflow > 0) {
+    for (const el of document.querySelectorAll('body *')) {
+      const box = el.getBoundingClientRect();
+      if (box.right > width + 1 && !el.closest('[data-scrolls]')) {
+        wide.push(`${el.tagName.toLowerCase()}.${el.className} (${Math.round(box.right)} px)`);
+      }
+    }
+  }
+  return {overflow, clipped, wide: wide.slice(0, 5)};
+}"""
+
+
+def _excluded(route: str) -> str | None:
+    if route in NOT_PAGES:
+        return NOT_PAGES[route]
+    return next((why for prefix, why in NOT_PAGE_PREFIXES.items() if route.startswith(prefix)), None)
+
+
+# Pages that show only in a state the authorization matrix's objects are not in.
+IN_STATE = {"ho-so-cua-toi/<uuid:key>/bo-sung/": ("citizen", "awaiting_citizen")}
+
+
+def _visitor(route: str) -> str | None:
+    if route in IN_STATE:
+        return IN_STATE[route][0]
+    cells = EXPECTED.get(route, {})
+    return next((role for role in VISITORS if cells.get(role, (None,))[0] == 200), None)
+
+
+def planned_pages() -> list[tuple[str, str]]:
+    """(route, visitor) for every GET page; fails on a route with no plan."""
+    unplanned, pages = [], []
+    for route, _name in url_patterns():
+        method = REQUESTS.get(route, ("GET",))[0]
+        if method != "GET" or _excluded(route):
+            continue
+        visitor = _visitor(route)
+        if visitor is None:
+            unplanned.append(route)
+        else:
+            pages.append((route, visitor))
+    assert unplanned == [], f"GET routes neither visited nor excluded with a reason: {unplanned}"
+    return [*pages, ("quan-tri/", "admin")]
+
+
+def _signed_in(browser, base_url: str, user, width: int):
+    context = browser.new_context(
+        locale="vi-VN", viewport={"width": width, "height": 900}, is_mobile=width < 500, has_touch=width < 500
+    )
+    if user is not None:
+        client = Client()
+        client.force_login(user)
+        context.add_cookies(
+            [{"name": settings.SESSION_COOKIE_NAME, "value": client.session.session_key, "url": base_url}]
+        )
+    return context
+
+
+def outside_the_browsers_loop(build):
+    """pyHanko signs with asyncio.run(), which refuses to start inside the event loop Playwright's sync
+    API keeps in this thread: build in a plain thread on this test's database connection."""
+    connection, out = connections["default"], {}
+
+    def run():
+        connections["default"] = connection
+        try:
+            out["value"] = build()
+        except BaseException as exc:  # noqa: BLE001 - handed back to the test's thread
+            out["error"] = exc
+
+    connection.inc_thread_sharing()
+    try:
+        worker = threading.Thread(target=run)
+        worker.start()
+        worker.join()
+    finally:
+        connection.dec_thread_sharing()
+    if "error" in out:
+        raise out["error"]
+    return out["value"]
+
+
+def _world() -> World:
+    world = World()
+    for _route, (_visitor, state) in IN_STATE.items():
+        world.objects["own"][state] = build(state, world.cast)
+    return world
+
+
+def _path(route: str, own: dict) -> str:
+    if route == "quan-tri/":
+        return "/quan-tri/"
+    if route in IN_STATE:
+        return REQUESTS[route][1]({**own, "bundle": own[IN_STATE[route][1]]})
+    return REQUESTS[route][1](own)
+
+
+def test_every_page_fits_a_phone_and_a_desktop_and_passes_axe(browser, site):
+    world = outside_the_browsers_loop(_world)
+    own = world.objects["own"]
+    (ARTIFACTS / "pages").mkdir(parents=True, exist_ok=True)
+    findings: list[str] = []
+    for width in WIDTHS:
+        contexts = {}
+        for route, visitor in planned_pages():
+            user = None if visitor == "anonymous" else world.users[visitor]
+            if visitor not in contexts:
+                contexts[visitor] = _signed_in(browser, site.url, user, width)
+            page = contexts[visitor].new_page()
+            path = _path(route, own)
+            answer = page.goto(site.url + path)
+            shot = (
+                route.strip("/").replace("/", "_").replace("<", "").replace(">", "").replace(":", "-")
+                or "home"
+            )
+            page.screenshot(path=str(ARTIFACTS / "pages" / f"{shot}-{width}.png"), full_page=True)
+            where = f"{path} at {width} px as {visitor}"
+            if answer is None or answer.status != 200:
+                findings.append(f"{where}: answered {answer and answer.status}")
+                page.close()
+                continue
+            measured = page.evaluate(MEASURE)
+            if measured["overflow"] > 0:
+                findings.append(f"{where}: {measured['overflow']} px sideways; widest {measured['wide']}")
+            findings += [f"{where}: clipped {text}" for text in measured["clipped"][:5]]
+            findings += [f"{where}: axe {v}" for v in serious_accessibility_violations(page)]
+            page.close()
+        for context in contexts.values():
+            context.close()
+    assert findings == [], "\n".join(findings)
