@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils import timezone
 
@@ -17,6 +17,8 @@ class SyncRow:
     seconds_in_state: float
     overdue: bool
     replayable: bool
+    # The result as the page that shows the panel puts it in words: [(label, value)].
+    shown_result: list[tuple[str, str]] = field(default_factory=list)
 
 
 def sync_rows(bundle) -> list[SyncRow]:

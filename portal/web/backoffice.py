@@ -20,7 +20,8 @@ from registrations.exceptions import NotPermitted, TransitionRefused, Validation
 from registrations.models import Bundle
 
 from .filing.form import ATTACHMENT_KINDS
-from .labels import declaration_sections
+from .history import case_history
+from .labels import declaration_sections, result_rows
 
 STAFF_ROLES = (Role.WARD_CLERK, Role.WARD_LEADER, Role.PROVINCE_STAFF, Role.ADMIN)
 
@@ -68,8 +69,11 @@ def case(request, key: str):
     bundle = _case(request, key)
     services.personal_data_viewed(bundle=bundle, actor=request.user, what="case")
     declaration = declaration_of(bundle)
-    timeline = selectors.bundle_timeline(bundle)
+    timeline = case_history(bundle)
     personal_id = next((s for s in bundle.steps.all() if s.procedure == "personal_id"), None)
+    sync = sync_rows(bundle)
+    for row in sync:
+        row.shown_result = result_rows(row.step.result)
     return render(
         request,
         "web/case.html",
@@ -77,7 +81,7 @@ def case(request, key: str):
             "bundle": bundle,
             "sections": declaration_sections(declaration),
             "timeline": timeline,
-            "sync": sync_rows(bundle),
+            "sync": sync,
             "allowed": set(services.allowed_actions(bundle)),
             "is_clerk": request.user.role == Role.WARD_CLERK,
             "personal_id_overdue": bool(

@@ -1,0 +1,46 @@
+"""Results and history read in words on the clerk's case page and the family's status page: no
+Python dicts, no None/True/False, no event codes, whatever the kind of result."""
+
+import html
+import re
+
+import pytest
+
+from tests.registrations.helpers import birth_declaration, death_declaration
+from tests.registrations.states import Cast, build
+
+pytestmark = pytest.mark.usefixtures("divisions")
+DEVELOPER_OUTPUT = re.compile(r"[{}]|':|\bNone\b|\bTrue\b|\bFalse\b|\b(bundle|step)\.[a-z_]+")
+
+
+def visible_text(page: str) -> str:
+    body = page.split("<main", 1)[-1]
+    body = re.sub(r"<(script|style)\b.*?</\1>", " ", body, flags=re.S)
+    return html.unescape(re.sub(r"<[^>]+>", " ", body))
+
+
+@pytest.fixture
+def cast(db, settings, tmp_path):
+    settings.SIGNING = {**settings.SIGNING, "pki_dir": tmp_path, "trust_roots": [str(tmp_path / "root.pem")]}
+    return Cast()
+
+
+@pytest.mark.parametrize(
+    "declaration",
+    [
+        lambda: birth_declaration(procedures=("permanent_residence", "health_insurance", "child_id_card")),
+        lambda: death_declaration(procedures=("residence_removal", "funeral_allowance"), survivor=True),
+    ],
+    ids=["birth, every result", "death, allowance and survivor benefit"],
+)
+def test_every_result_and_event_reads_in_words(cast, client, declaration):
+    bundle = build("completed", cast, declaration())
+    client.force_login(cast.clerk)
+    case = visible_text(client.get(f"/can-bo/ho-so/{bundle.public_id}/").content.decode())
+    client.force_login(cast.citizen)
+    status = visible_text(client.get(f"/ho-so-cua-toi/{bundle.public_id}/").content.decode())
+    for name, text in (("case page", case), ("status page", status)):
+        found = DEVELOPER_OUTPUT.findall(text)
+        assert not DEVELOPER_OUTPUT.search(text), (name, found, text[:3000])
+    assert "tiếp nhận hồ sơ" in case and "đăng ký vào sổ hộ tịch" in case
+    assert "Số quyết định" in case or "Số thẻ" in case
