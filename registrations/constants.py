@@ -1,54 +1,55 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.constants import Sex  # noqa: F401 - one definition for every person on the portal
 
 
 class CertificateKind(models.TextChoices):
-    BIRTH = "birth", "Giấy chứng sinh"
-    DEATH = "death", "Giấy báo tử"
+    BIRTH = "birth", _("Giấy chứng sinh")
+    DEATH = "death", _("Giấy báo tử")
 
 
 class Origin(models.TextChoices):
     """Who started a bundle."""
 
-    CITIZEN = "citizen", "Công dân tự nộp"
-    PROACTIVE = "proactive", "Khởi tạo từ giấy chứng sinh điện tử"
-    COUNTER = "counter", "Nộp tại bộ phận một cửa"
+    CITIZEN = "citizen", _("Công dân tự nộp")
+    PROACTIVE = "proactive", _("Khởi tạo từ giấy chứng sinh điện tử")
+    COUNTER = "counter", _("Nộp tại bộ phận một cửa")
 
 
 class CertificateStatus(models.TextChoices):
     """How the certificate number a family declared compares with what the facility sent."""
 
-    ABSENT = "", "Không khai số giấy"
-    VERIFIED = "verified", "Đã xác minh với giấy điện tử"
-    MISMATCH = "mismatch", "Không khớp giấy điện tử"
-    NOT_RECEIVED = "not_received", "Chưa nhận giấy điện tử"
+    ABSENT = "", _("Không khai số giấy")
+    VERIFIED = "verified", _("Đã xác minh với giấy điện tử")
+    MISMATCH = "mismatch", _("Không khớp giấy điện tử")
+    NOT_RECEIVED = "not_received", _("Chưa nhận giấy điện tử")
 
 
 class Group(models.TextChoices):
-    BIRTH = "birth", "Nhóm thủ tục khai sinh"
-    DEATH = "death", "Nhóm thủ tục khai tử"
+    BIRTH = "birth", _("Nhóm thủ tục khai sinh")
+    DEATH = "death", _("Nhóm thủ tục khai tử")
 
 
 class Agency(models.TextChoices):
-    CIVIL_STATUS = "civil_status", "UBND cấp xã (hộ tịch)"
-    POLICE = "police", "Công an"
-    SOCIAL_INSURANCE = "social_insurance", "Bảo hiểm xã hội"
+    CIVIL_STATUS = "civil_status", _("UBND cấp xã (hộ tịch)")
+    POLICE = "police", _("Công an")
+    SOCIAL_INSURANCE = "social_insurance", _("Bảo hiểm xã hội")
     # The welfare role; the body that plays it changes by date (AgencyName).
-    LABOUR = "labour", "Cơ quan giải quyết chế độ bảo trợ xã hội, người có công"
+    LABOUR = "labour", _("Cơ quan giải quyết chế độ bảo trợ xã hội, người có công")
 
 
 class BundleState(models.TextChoices):
-    DRAFT = "draft", "Bản nháp"
-    SUBMITTED = "submitted", "Đã nộp"
-    IN_REVIEW = "in_review", "Đang xem xét"
-    AWAITING_CITIZEN = "awaiting_citizen", "Chờ công dân bổ sung"
-    REGISTERED = "registered", "Đã đăng ký"
-    SIGNED = "signed", "Đã ký trích lục"
-    COMPLETED = "completed", "Hoàn thành"
-    PARTIALLY_COMPLETED = "partially_completed", "Hoàn thành một phần"
-    REJECTED = "rejected", "Bị từ chối"
-    WITHDRAWN = "withdrawn", "Đã rút"
+    DRAFT = "draft", _("Bản nháp")
+    SUBMITTED = "submitted", _("Đã nộp")
+    IN_REVIEW = "in_review", _("Đang xem xét")
+    AWAITING_CITIZEN = "awaiting_citizen", _("Chờ công dân bổ sung")
+    REGISTERED = "registered", _("Đã đăng ký")
+    SIGNED = "signed", _("Đã ký trích lục")
+    COMPLETED = "completed", _("Hoàn thành")
+    PARTIALLY_COMPLETED = "partially_completed", _("Hoàn thành một phần")
+    REJECTED = "rejected", _("Bị từ chối")
+    WITHDRAWN = "withdrawn", _("Đã rút")
 
 
 OPEN_STATES = (BundleState.DRAFT, BundleState.SUBMITTED, BundleState.IN_REVIEW, BundleState.AWAITING_CITIZEN)
@@ -71,13 +72,13 @@ REGISTERED_STATES = (
 
 
 class StepState(models.TextChoices):
-    WAITING = "waiting", "Chờ bước trước"
-    PENDING = "pending", "Chờ gửi"
-    SENDING = "sending", "Đang gửi"
-    ACCEPTED = "accepted", "Cơ quan đã tiếp nhận"
-    DONE = "done", "Hoàn thành"
-    REJECTED = "rejected", "Cơ quan từ chối"
-    DEAD = "dead", "Gửi thất bại"
+    WAITING = "waiting", _("Chờ bước trước")
+    PENDING = "pending", _("Chờ gửi")
+    SENDING = "sending", _("Đang gửi")
+    ACCEPTED = "accepted", _("Cơ quan đã tiếp nhận")
+    DONE = "done", _("Hoàn thành")
+    REJECTED = "rejected", _("Cơ quan từ chối")
+    DEAD = "dead", _("Gửi thất bại")
 
 
 # Steps that move only when someone else acts: accepted (the agency's callback), rejected or dead (a
@@ -86,66 +87,66 @@ STEP_OUTSTANDING_STATES = (StepState.ACCEPTED, StepState.DEAD, StepState.REJECTE
 
 
 class PersonRole(models.TextChoices):
-    REQUESTER = "requester", "Người yêu cầu"
-    CHILD = "child", "Trẻ được khai sinh"
-    MOTHER = "mother", "Mẹ"
-    FATHER = "father", "Cha"
-    DECEASED = "deceased", "Người chết"
-    BENEFICIARY = "beneficiary", "Người nhận trợ cấp"
-    SURVIVOR = "survivor", "Thân nhân hưởng tuất"
+    REQUESTER = "requester", _("Người yêu cầu")
+    CHILD = "child", _("Trẻ được khai sinh")
+    MOTHER = "mother", _("Mẹ")
+    FATHER = "father", _("Cha")
+    DECEASED = "deceased", _("Người chết")
+    BENEFICIARY = "beneficiary", _("Người nhận trợ cấp")
+    SURVIVOR = "survivor", _("Thân nhân hưởng tuất")
 
 
 class Relationship(models.TextChoices):
-    MOTHER = "mother", "Mẹ"
-    FATHER = "father", "Cha"
-    GUARDIAN = "guardian", "Người giám hộ"
-    GRANDPARENT = "grandparent", "Ông, bà"
-    SIBLING = "sibling", "Anh, chị, em"
-    SPOUSE = "spouse", "Vợ, chồng"
-    CHILD = "child", "Con"
-    OTHER_RELATIVE = "other_relative", "Người thân khác"
-    CAREGIVER = "caregiver", "Người đang nuôi dưỡng trẻ"
+    MOTHER = "mother", _("Mẹ")
+    FATHER = "father", _("Cha")
+    GUARDIAN = "guardian", _("Người giám hộ")
+    GRANDPARENT = "grandparent", _("Ông, bà")
+    SIBLING = "sibling", _("Anh, chị, em")
+    SPOUSE = "spouse", _("Vợ, chồng")
+    CHILD = "child", _("Con")
+    OTHER_RELATIVE = "other_relative", _("Người thân khác")
+    CAREGIVER = "caregiver", _("Người đang nuôi dưỡng trẻ")
 
 
 class RegistrationPlace(models.TextChoices):
     """Where a group is registered, as the catalogue version in force says."""
 
-    RESIDENCE = "residence", "Nơi cư trú"
-    ANYWHERE = "anywhere", "Không phụ thuộc nơi cư trú"
+    RESIDENCE = "residence", _("Nơi cư trú")
+    ANYWHERE = "anywhere", _("Không phụ thuộc nơi cư trú")
 
 
 class Regime(models.TextChoices):
-    SOCIAL_INSURANCE = "social_insurance", "Người tham gia, hưởng bảo hiểm xã hội"
-    SOCIAL_PROTECTION = "social_protection", "Đối tượng bảo trợ xã hội"
-    MERITORIOUS = "meritorious", "Người có công với cách mạng"
+    SOCIAL_INSURANCE = "social_insurance", _("Người tham gia, hưởng bảo hiểm xã hội")
+    SOCIAL_PROTECTION = "social_protection", _("Đối tượng bảo trợ xã hội")
+    MERITORIOUS = "meritorious", _("Người có công với cách mạng")
 
 
 class BenefitBase(models.TextChoices):
     # Called "mức lương cơ sở" until the Social Insurance Law 2024 named it "mức tham chiếu".
-    REFERENCE_LEVEL = "reference_level", "Mức tham chiếu (mức lương cơ sở)"
-    SOCIAL_ASSISTANCE_STANDARD = "social_assistance_standard", "Mức chuẩn trợ giúp xã hội"
+    REFERENCE_LEVEL = "reference_level", _("Mức tham chiếu (mức lương cơ sở)")
+    SOCIAL_ASSISTANCE_STANDARD = "social_assistance_standard", _("Mức chuẩn trợ giúp xã hội")
 
 
 class DeliveryMethod(models.TextChoices):
-    PICKUP = "pickup", "Nhận tại cơ quan công an"
-    POST = "post", "Gửi qua bưu chính"
+    PICKUP = "pickup", _("Nhận tại cơ quan công an")
+    POST = "post", _("Gửi qua bưu chính")
 
 
 class PreferredForm(models.TextChoices):
-    MONTHLY = "monthly", "Hằng tháng"
-    LUMP_SUM = "lump_sum", "Một lần"
+    MONTHLY = "monthly", _("Hằng tháng")
+    LUMP_SUM = "lump_sum", _("Một lần")
 
 
 class AttachmentKind(models.TextChoices):
-    MEDICAL_BIRTH_CERTIFICATE = "medical_birth_certificate", "Giấy chứng sinh"
-    DEATH_NOTICE = "death_notice", "Giấy báo tử"
-    OWNER_CONSENT = "owner_consent", "Văn bản đồng ý của chủ hộ, chủ sở hữu chỗ ở"
-    RELATIONSHIP_PROOF = "relationship_proof", "Giấy tờ chứng minh quan hệ"
+    MEDICAL_BIRTH_CERTIFICATE = "medical_birth_certificate", _("Giấy chứng sinh")
+    DEATH_NOTICE = "death_notice", _("Giấy báo tử")
+    OWNER_CONSENT = "owner_consent", _("Văn bản đồng ý của chủ hộ, chủ sở hữu chỗ ở")
+    RELATIONSHIP_PROOF = "relationship_proof", _("Giấy tờ chứng minh quan hệ")
     # Law on Civil Status 2014, Art. 16: without a medical birth certificate, a witness's statement of
     # the birth, or without a witness a written commitment about it.
-    WITNESS_STATEMENT = "witness_statement", "Văn bản của người làm chứng xác nhận việc sinh"
-    BIRTH_COMMITMENT = "birth_commitment", "Giấy cam đoan về việc sinh"
-    OTHER = "other", "Giấy tờ khác"
+    WITNESS_STATEMENT = "witness_statement", _("Văn bản của người làm chứng xác nhận việc sinh")
+    BIRTH_COMMITMENT = "birth_commitment", _("Giấy cam đoan về việc sinh")
+    OTHER = "other", _("Giấy tờ khác")
 
 
 class Book(models.TextChoices):

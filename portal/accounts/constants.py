@@ -1,19 +1,20 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    CITIZEN = "citizen", "Công dân"
-    WARD_CLERK = "ward_clerk", "Công chức một cửa, hộ tịch cấp xã"
-    WARD_LEADER = "ward_leader", "Lãnh đạo UBND cấp xã"
-    PROVINCE_STAFF = "province_staff", "Cán bộ Sở Tư pháp"
-    AGENCY_CLIENT = "agency_client", "Hệ thống cơ quan liên thông"
-    HOSPITAL_CLIENT = "hospital_client", "Cơ sở khám, chữa bệnh"
-    ADMIN = "admin", "Quản trị hệ thống"
+    CITIZEN = "citizen", _("Công dân")
+    WARD_CLERK = "ward_clerk", _("Công chức một cửa, hộ tịch cấp xã")
+    WARD_LEADER = "ward_leader", _("Lãnh đạo UBND cấp xã")
+    PROVINCE_STAFF = "province_staff", _("Cán bộ Sở Tư pháp")
+    AGENCY_CLIENT = "agency_client", _("Hệ thống cơ quan liên thông")
+    HOSPITAL_CLIENT = "hospital_client", _("Cơ sở khám, chữa bệnh")
+    ADMIN = "admin", _("Quản trị hệ thống")
 
 
 class Sex(models.TextChoices):
-    MALE = "male", "Nam"
-    FEMALE = "female", "Nữ"
+    MALE = "male", _("Nam")
+    FEMALE = "female", _("Nữ")
 
 
 # A ward's staff belong to one ward; provincial staff to one province; nobody else to a jurisdiction.

@@ -198,7 +198,7 @@ def procedure_sections(declaration: dict, procedures: list) -> list[dict]:
         out.append(
             {
                 "code": code,
-                "name": procedure.name,
+                "name": procedure.shown_name,
                 "agency": AgencyName.objects.name_for(agency=procedure.agency, day=timezone.localdate()),
                 "sections": chosen,
             }

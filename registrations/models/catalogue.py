@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import models
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 from portal.common.process_cache import ProcessCache
 
@@ -12,14 +14,14 @@ from ..constants import Agency, BenefitBase, Group, Regime, RegistrationPlace
 
 # Names for messages and pages; the catalogue holds the authoritative name per version.
 PROCEDURE_LABELS = {
-    "birth_registration": "Đăng ký khai sinh",
-    "personal_id": "Cấp số định danh cá nhân",
-    "permanent_residence": "Đăng ký thường trú",
-    "health_insurance": "Cấp thẻ bảo hiểm y tế",
-    "child_id_card": "Cấp thẻ căn cước cho trẻ",
-    "death_registration": "Đăng ký khai tử",
-    "residence_removal": "Xoá đăng ký thường trú",
-    "funeral_allowance": "Mai táng phí, trợ cấp tuất",
+    "birth_registration": _("Đăng ký khai sinh"),
+    "personal_id": _("Cấp số định danh cá nhân"),
+    "permanent_residence": _("Đăng ký thường trú"),
+    "health_insurance": _("Cấp thẻ bảo hiểm y tế"),
+    "child_id_card": _("Cấp thẻ căn cước cho trẻ"),
+    "death_registration": _("Đăng ký khai tử"),
+    "residence_removal": _("Xoá đăng ký thường trú"),
+    "funeral_allowance": _("Mai táng phí, trợ cấp tuất"),
 }
 
 
@@ -96,6 +98,7 @@ class Procedure(models.Model):
     code = models.CharField("mã thủ tục", max_length=40)
     group = models.CharField("nhóm", max_length=10, choices=Group.choices)
     name = models.CharField("tên thủ tục", max_length=200)
+    name_en = models.CharField("tên tiếng Anh", max_length=200, blank=True, db_default="", default="")
     agency = models.CharField("cơ quan giải quyết", max_length=20, choices=Agency.choices)
     optional = models.BooleanField(
         "người dân chọn",
@@ -128,6 +131,12 @@ class Procedure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.version.code})"
+
+    @property
+    def shown_name(self) -> str:
+        """The name in the page's language: the catalogue keeps both (English when it has one)."""
+        english = (translation.get_language() or "").startswith("en")
+        return self.name_en if english and self.name_en else self.name
 
 
 class BenefitRate(models.Model):

@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+from http.cookies import SimpleCookie
+
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -49,6 +52,7 @@ def url_patterns() -> list[tuple[str, str]]:
 
 class World:
     def __init__(self) -> None:
+        self._sessions: dict[str, tuple[Client, object]] = {}
         self.cast = Cast()  # citizen, clerk and leader of ward A
         self.other = Cast()  # their counterparts of ward B
         for user in (self.other.clerk, self.other.leader):
@@ -97,9 +101,18 @@ class World:
         }
 
     def client(self, role: str) -> Client:
-        client = Client()
-        if role != "anonymous":
-            client.force_login(self.users[role])
+        """One signed-in client per role, its session made once. Callers send each request inside a
+        rolled-back transaction, so the session row stays as made; the cookie is set back to it in case
+        a request (a sign-out) replaced it."""
+        if role not in self._sessions:
+            client = Client()
+            if role != "anonymous":
+                client.force_login(self.users[role])
+            self._sessions[role] = (client, client.cookies.get(settings.SESSION_COOKIE_NAME))
+        client, session = self._sessions[role]
+        client.cookies = SimpleCookie()
+        if session is not None:
+            client.cookies[settings.SESSION_COOKIE_NAME] = session.value
         return client
 
 
