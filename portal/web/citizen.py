@@ -33,6 +33,36 @@ PLAIN = {
     "dead": _("Chưa gửi được sang cơ quan; cán bộ UBND đang xử lý."),
 }
 
+# What a step that waits for an earlier one is really waiting for, by the bundle's state.
+WAITING_FOR = {
+    "submitted": _("Chờ cán bộ UBND xã, phường tiếp nhận hồ sơ."),
+    "in_review": _("Chờ cán bộ UBND kiểm tra và đăng ký hồ sơ."),
+    "awaiting_citizen": _("Chờ Anh/Chị gửi bổ sung hồ sơ."),
+    "registered": _("Chờ lãnh đạo UBND ký số trích lục."),
+}
+WAITING_FOR_PERSONAL_ID = _("Chờ công an cấp số định danh cá nhân cho trẻ, rồi lãnh đạo UBND ký trích lục.")
+# The card's look by step state: its class and the icon beside the words.
+CARD_LOOK = {
+    "done": ("done", "✓"),
+    "accepted": ("working", "⏳"),
+    "sending": ("working", "⏳"),
+    "pending": ("working", "⏳"),
+    "waiting": ("waiting", "…"),
+    "rejected": ("attention", "⚠"),
+    "dead": ("attention", "⚠"),
+}
+
+
+def _step_plain(bundle: Bundle, step, steps) -> str:
+    """Where the step is, in words: for a waiting step, who it is really waiting for."""
+    if step.state != "waiting":
+        return PLAIN.get(step.state, "")
+    number_missing = any(s.procedure == "personal_id" and s.state != "done" for s in steps)
+    if bundle.state == "registered" and number_missing:
+        return WAITING_FOR_PERSONAL_ID
+    return WAITING_FOR.get(bundle.state, PLAIN["waiting"])
+
+
 STATE_PLAIN = {
     "draft": _("Hồ sơ chưa nộp; Anh/Chị có thể tiếp tục khai."),
     "submitted": _("Đã nộp, đang chờ cán bộ UBND xã, phường tiếp nhận."),
@@ -94,14 +124,16 @@ def own_bundle(request, key) -> Bundle:
 
 def _context(bundle: Bundle) -> dict:
     now = timezone.now()
+    all_steps = list(bundle.steps.all())
     steps = [
         {
             "step": s,
-            "plain": PLAIN.get(s.state, ""),
+            "plain": _step_plain(bundle, s, all_steps),
+            "look": CARD_LOOK.get(s.state, ("waiting", "…")),
             "overdue": bool(s.deadline and s.state != "done" and s.deadline < now),
             "result": result_rows(s.result) if s.state == "done" else [],
         }
-        for s in bundle.steps.all()
+        for s in all_steps
     ]
     supplement = next(
         (s for s in bundle.supplements.all() if s.answered_at is None and s.expired_at is None), None

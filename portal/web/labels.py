@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
 from portal.common.identifiers import mask_personal_id
+from portal.divisions.selectors import ward_label
 from registrations.constants import ETHNICITIES, DeliveryMethod, PreferredForm, Regime, Relationship, Sex
 from registrations.models import AgencyName
 
@@ -79,9 +80,23 @@ CHOICES = {
 }
 
 
+# The nationalities a Vietnamese civil-status form names most; others show their ISO code.
+COUNTRIES = {
+    "VN": gettext_noop("Việt Nam"),
+    "LA": gettext_noop("Lào"),
+    "KH": gettext_noop("Campuchia"),
+    "CN": gettext_noop("Trung Quốc"),
+}
+WARD_FIELDS = {"ward_code", "registration_ward", "place_of_birth_ward", "place_of_death_ward"}
+
+
 def display(name: str, value) -> str:
     if value is None or value == "":
         return "—"
+    if name in WARD_FIELDS:
+        return ward_label(value) if isinstance(value, int) else str(value)
+    if name == "nationality":
+        return gettext(COUNTRIES[value]) if value in COUNTRIES else str(value)
     if isinstance(value, bool):
         return "Có" if value else "Không"
     if isinstance(value, date):
@@ -188,19 +203,24 @@ PROCEDURE_SECTIONS = {
 }
 
 
-def procedure_sections(declaration: dict, procedures: list) -> list[dict]:
-    """[{code, name, agency, sections}] for the review page, sections as ``declaration_sections``."""
-    sections = declaration_sections(declaration)
-    out = []
+def review_summary(declaration: dict, procedures: list) -> dict:
+    """The review page's "check your answers": each part of the declaration once, only what was
+    given, and for each chosen procedure the agency and which parts it receives."""
+    sections = [
+        (key, title, [row for row in rows if row[2] != "—"])
+        for key, title, rows in declaration_sections(declaration)
+    ]
+    sections = [s for s in sections if s[2]]
+    titles = {key: title for key, title, _rows in sections}
+    chosen = []
     for code, procedure in procedures:
         keys = PROCEDURE_SECTIONS.get(code, ())
-        chosen = [s for s in sections if s[0].split(".")[0] in keys and s[2]]
-        out.append(
+        chosen.append(
             {
                 "code": code,
                 "name": procedure.shown_name,
                 "agency": AgencyName.objects.name_for(agency=procedure.agency, day=timezone.localdate()),
-                "sections": chosen,
+                "receives": [titles[k] for k in titles if k.split(".")[0] in keys],
             }
         )
-    return out
+    return {"sections": sections, "procedures": chosen}

@@ -329,7 +329,9 @@ def test_the_status_page_shows_a_step_turning_done_while_it_stays_open(journey):
     journey.sign_in(identity)
     journey.page.goto(f"{journey.site.url}/ho-so-cua-toi/{bundle.public_id}/")
     journey.scan()
-    card = journey.page.locator("li.card").filter(has_text="Cấp số định danh cá nhân")
+    card = journey.page.locator("li.card").filter(
+        has=journey.page.get_by_role("heading", name="Cấp số định danh cá nhân", exact=True)
+    )
     assert "Đang chờ gửi sang cơ quan." in card.inner_text()
     drain()  # the mock police answer while the page stays open
     card.get_by_text("Đã có kết quả.").wait_for(timeout=15000)  # refreshed without a reload

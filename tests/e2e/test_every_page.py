@@ -16,6 +16,7 @@ from tests.e2e.conftest import ARTIFACTS, serious_accessibility_violations
 from tests.portal.authz_requests import REQUESTS
 from tests.portal.authz_world import World, url_patterns
 from tests.portal.test_authorization_matrix import EXPECTED
+from tests.registrations.helpers import birth_declaration
 from tests.registrations.states import build
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -76,7 +77,11 @@ def _excluded(route: str) -> str | None:
 
 
 # Pages that show only in a state the authorization matrix's objects are not in.
-IN_STATE = {"ho-so-cua-toi/<uuid:key>/bo-sung/": ("citizen", "awaiting_citizen")}
+IN_STATE = {
+    "ho-so-cua-toi/<uuid:key>/bo-sung/": ("citizen", "awaiting_citizen"),
+    # The status page with every kind of result on it: the longest values a card must hold.
+    "ho-so-cua-toi/<uuid:key>/": ("citizen", "completed"),
+}
 
 
 def _visitor(route: str) -> str | None:
@@ -139,8 +144,9 @@ def outside_the_browsers_loop(build):
 
 def _world() -> World:
     world = World()
+    every_result = birth_declaration(procedures=("permanent_residence", "health_insurance", "child_id_card"))
     for _route, (_visitor, state) in IN_STATE.items():
-        world.objects["own"][state] = build(state, world.cast)
+        world.objects["own"][state] = build(state, world.cast, every_result if state == "completed" else None)
     return world
 
 

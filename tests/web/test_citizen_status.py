@@ -22,7 +22,7 @@ def test_a_citizen_follows_each_step_of_their_bundle(cast, client):
         "Cấp số định danh cá nhân",
         "Công an",
         "Đang chờ gửi sang cơ quan.",
-        "Chờ bước trước hoàn thành.",
+        "Chờ công an cấp số định danh cá nhân cho trẻ, rồi lãnh đạo UBND ký trích lục.",
         'data-refresh-url="/ho-so-cua-toi/',
     ):
         assert expected in page, expected
@@ -98,3 +98,22 @@ def test_a_done_steps_result_is_on_the_status_page(cast, client):
         "Cấp số định danh cá nhân: đã có kết quả",
     ]
     assert [timeline.index(text) for text in order] == sorted(timeline.index(text) for text in order)
+
+
+@pytest.mark.parametrize(
+    ("state", "waiting_for"),
+    [
+        ("submitted", "Chờ cán bộ UBND xã, phường tiếp nhận hồ sơ."),
+        ("in_review", "Chờ cán bộ UBND kiểm tra và đăng ký hồ sơ."),
+        ("awaiting_citizen", "Chờ Anh/Chị gửi bổ sung hồ sơ."),
+    ],
+)
+def test_a_waiting_step_says_who_the_bundle_waits_for(cast, client, state, waiting_for):
+    """Found walking the status page: "Chờ bước trước hoàn thành" while the bundle really waited for
+    the clerk or the leader."""
+    bundle = build(state, cast)
+    client.force_login(cast.citizen)
+    page = client.get(reverse("web:status", args=[bundle.public_id])).content.decode()
+    assert waiting_for in page
+    assert "Chờ bước trước hoàn thành." not in page
+    assert 'class="card step-waiting' in page

@@ -79,7 +79,12 @@ def test_a_bundle_is_filed_page_by_page_reviewed_and_receipted(cast, client, dec
     bundle = file_everything(client, declaration)
     review = client.get(reverse("web:filing-review", args=[bundle.public_id])).content.decode()
     assert "Cần hoàn thiện trước khi nộp" not in review, review
-    assert "Cơ quan giải quyết" in review
+    assert "Các cơ quan sẽ nhận" in review
+    # Check your answers: names, not codes; each part once, with its "Sửa" link; no empty rows.
+    assert "Phường Trường Vinh, tỉnh Nghệ An" in review and "Việt Nam" in review
+    assert ">16690<" not in review and '<dd lang="vi">VN</dd>' not in review and ">—<" not in review
+    assert review.count(">Sửa<") >= 4
+    assert review.count("Nguyễn Thị Lan") <= 2 if declaration["group"] == "birth" else True
     response = client.post(reverse("web:filing-review", args=[bundle.public_id]), {"confirm": "on"})
     assert response.status_code == 302 and response["Location"].endswith("/bien-nhan/")
     bundle.refresh_from_db()

@@ -76,7 +76,7 @@ def procedure_choices(group: str, chosen: list[str]) -> list[dict]:
     return [
         {
             "code": code,
-            "name": procedure.name,
+            "name": procedure.shown_name,
             "note": " ".join(
                 part
                 for part in (

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from portal.common.text import size_shown
@@ -16,7 +17,7 @@ from registrations.exceptions import TransitionRefused, ValidationFailed
 from registrations.models import Bundle
 
 from ..citizen import own_bundle
-from ..labels import procedure_sections
+from ..labels import review_summary
 from . import form
 from .common import (
     CITIZEN_LOGIN,
@@ -60,14 +61,25 @@ def review(request, bundle: Bundle):
             "position": len(nav),
             "previous": nav[-2],
             "problems": problem_links(bundle, problems),
-            "by_procedure": procedure_sections(
-                declaration_of(bundle), [(p.code, p) for p in procedures_of(bundle.group, bundle.procedures)]
-            ),
+            **_summary(bundle),
             "attachments": bundle.attachments.all(),
             "confirm_error": confirm_error,
         },
         status=400 if (problems or confirm_error) and request.method == "POST" else 200,
     )
+
+
+def _summary(bundle: Bundle) -> dict:
+    """What was declared, each part once with a link to the page where it is changed."""
+    summary = review_summary(
+        declaration_of(bundle), [(p.code, p) for p in procedures_of(bundle.group, bundle.procedures)]
+    )
+    sections = []
+    for key, title, rows in summary["sections"]:
+        page = form.page_of_path(bundle.group, rows[0][0]) or form.PROCEDURES_PAGE
+        edit = reverse("web:filing-page", args=[bundle.public_id, page.slug])
+        sections.append({"key": key, "title": title, "rows": rows, "edit_url": edit})
+    return {"sections": sections, "by_procedure": summary["procedures"]}
 
 
 @login_required(login_url=CITIZEN_LOGIN)
