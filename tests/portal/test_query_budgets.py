@@ -176,9 +176,10 @@ REQUESTS = {
         lambda w, b: w.clerk.post(f"/can-bo/ho-so/{b.public_id}/accept/"),
         302,
     ),
-    "page: signing queue": (5, "registered_with_id", lambda w, b: w.leader.get("/ky-so/"), 200),
+    # One of them reads whose extract each is (the child or the deceased), for all rows at once.
+    "page: signing queue": (6, "registered_with_id", lambda w, b: w.leader.get("/ky-so/"), 200),
     "page: sign one": (
-        28,
+        29,
         "registered_with_id",
         lambda w, b: w.leader.post("/ky-so/", {"bundles": [str(b.public_id)], "confirm": "on"}),
         302,
