@@ -2,15 +2,56 @@ class RegistrationError(Exception):
     """Base of the errors a service raises for the caller to show."""
 
 
+# Actions and states in the words a message names them (the API's ``allowed_actions`` keeps the codes).
+ACTION_WORDS = {
+    "accept": "tiếp nhận",
+    "submit": "nộp",
+    "resubmit": "gửi bổ sung",
+    "register": "đăng ký vào sổ",
+    "sign": "ký trích lục",
+    "reject": "từ chối",
+    "withdraw": "rút hồ sơ",
+    "request_supplement": "yêu cầu bổ sung",
+    "close_partially": "kết thúc một phần",
+    "complete": "hoàn thành",
+    "attach": "đính kèm giấy tờ",
+    "update": "sửa bản nháp",
+    "issue_without_personal_id": "cấp trích lục trước khi có số định danh",
+    "decide_correction": "quyết định cải chính",
+    "request_correction": "đề nghị cải chính",
+    "replay": "gửi lại",
+    "record_result": "ghi nhận kết quả",
+}
+STATE_WORDS = {
+    "draft": "bản nháp",
+    "submitted": "đã nộp",
+    "in_review": "đang xem xét",
+    "awaiting_citizen": "chờ công dân bổ sung",
+    "registered": "đã đăng ký",
+    "signed": "đã ký trích lục",
+    "completed": "hoàn thành",
+    "partially_completed": "hoàn thành một phần",
+    "rejected": "bị từ chối",
+    "withdrawn": "đã rút",
+    # a step's
+    "waiting": "chờ bước trước",
+    "pending": "chờ gửi",
+    "sending": "đang gửi",
+    "accepted": "cơ quan đã tiếp nhận",
+    "done": "đã có kết quả",
+    "dead": "gửi thất bại",
+}
+
+
 class TransitionRefused(RegistrationError):
     """The action is not allowed in the bundle's (or step's) current state; nothing was changed."""
 
     def __init__(self, *, action: str, state: str, allowed: list[str]):
         self.action, self.state, self.allowed = action, state, allowed
-        listed = ", ".join(allowed) or "không có"
+        listed = ", ".join(ACTION_WORDS.get(a, a) for a in allowed) or "không có"
         super().__init__(
-            f"Không thể thực hiện '{action}' khi hồ sơ ở trạng thái '{state}'. "
-            f"Các thao tác được phép: {listed}."
+            f"Không thể {ACTION_WORDS.get(action, action)} khi hồ sơ ở trạng thái "
+            f"“{STATE_WORDS.get(state, state)}”. Việc có thể làm lúc này: {listed}."
         )
 
 

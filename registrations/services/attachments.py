@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from portal.common.text import size_shown
 
@@ -38,7 +38,8 @@ def _within_caps(bundle: Bundle, *, kind: str, size: int) -> None:
         " Anh/Chị có thể xoá tệp không cần trước khi tải thêm." if bundle.state == BundleState.DRAFT else ""
     )
     if sum(1 for k, _ in kept if k == kind) >= caps["per_kind"]:
-        label = AttachmentKind(kind).label
+        with translation.override("vi"):  # the sentence is Vietnamese, so is the kind named in it
+            label = str(AttachmentKind(kind).label)
         raise ValidationFailed(
             {
                 "file": [

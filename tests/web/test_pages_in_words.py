@@ -44,3 +44,13 @@ def test_every_result_and_event_reads_in_words(cast, client, declaration):
         assert not DEVELOPER_OUTPUT.search(text), (name, found, text[:3000])
     assert "tiếp nhận hồ sơ" in case and "đăng ký vào sổ hộ tịch" in case
     assert "Số quyết định" in case or "Số thẻ" in case
+
+
+def test_a_refused_action_is_explained_in_words_not_codes(cast, client):
+    """Found on the case page: "Không thể thực hiện 'accept' khi hồ sơ ở trạng thái 'registered'"."""
+    bundle = build("registered", cast)
+    client.force_login(cast.clerk)
+    page = client.post(f"/can-bo/ho-so/{bundle.public_id}/accept/", {"confirm": "1"}, follow=True)
+    text = visible_text(page.content.decode())
+    assert "Không thể tiếp nhận khi hồ sơ ở trạng thái “đã đăng ký”." in text
+    assert "'accept'" not in text and "registered" not in text
