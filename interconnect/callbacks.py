@@ -14,7 +14,7 @@ from portal.common.jsonbody import parse_json
 from portal.common.ratelimit import rate_exceeded
 from registrations import selectors as bundle_selectors
 from registrations import services as bundle_services
-from registrations.constants import StepState
+from registrations.constants import IN_FLIGHT_STEP_STATES
 from registrations.exceptions import ValidationFailed
 
 from .models import CallbackReceipt, Direction
@@ -93,7 +93,7 @@ def _callback_take(*, agency: str, body: bytes, headers, signature: str, correla
         raise CallbackRefused(404, "Không có yêu cầu nào với mã này.")
     # Only a request that was sent and is not finished may be answered: a signed peer cannot complete
     # a step out of order (before it was due) or rewrite one that is done.
-    if step.state not in (StepState.SENDING, StepState.ACCEPTED):
+    if step.state not in IN_FLIGHT_STEP_STATES:
         raise CallbackRefused(409, "Yêu cầu này không chờ kết quả: chưa được gửi hoặc đã kết thúc.")
     try:
         with transaction.atomic():

@@ -81,6 +81,8 @@ class StepState(models.TextChoices):
     DEAD = "dead", _("Gửi thất bại")
 
 
+# Sent and not finished: the only steps an agency's report (answer, callback, reconciliation) may move.
+IN_FLIGHT_STEP_STATES = (StepState.SENDING, StepState.ACCEPTED)
 # Steps that move only when someone else acts: accepted (the agency's callback), rejected or dead (a
 # person must fix and replay).
 STEP_OUTSTANDING_STATES = (StepState.ACCEPTED, StepState.DEAD, StepState.REJECTED)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.core.files.uploadhandler import FileUploadHandler
 from rest_framework import exceptions, status
 
+from portal.common.problems import BODY_REFUSALS, body_refusal
 from portal.common.text import size_shown
 
 # Room for the multipart boundaries and the other form fields around the one file.
@@ -68,3 +69,15 @@ def stop_reading_past(request, *, limit: int) -> None:
 def limit_upload(request, *, limit: int) -> None:
     refuse_declared_excess(request, limit=limit)
     stop_reading_past(request, limit=limit)
+
+
+UPLOAD_REFUSALS = (PayloadTooLarge, *BODY_REFUSALS)
+
+
+def upload_refusal(exc: Exception, *, limit: int) -> tuple[str, int]:
+    """For a page: what to tell the person whose upload was stopped (one of ``UPLOAD_REFUSALS``), and
+    the status to answer with."""
+    if isinstance(exc, PayloadTooLarge):
+        return too_large_message(limit), status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    refused = body_refusal(exc)
+    return str(refused.detail), refused.status_code

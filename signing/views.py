@@ -13,10 +13,9 @@ from django.views.decorators.http import require_http_methods
 
 from portal.accounts.constants import Role
 from portal.accounts.decorators import back_office_required
-from portal.common.problems import BODY_REFUSALS, body_refusal
 from registrations import selectors as bundle_selectors
 from registrations import services as bundle_services
-from registrations.uploads import PayloadTooLarge, limit_upload, too_large_message
+from registrations.uploads import UPLOAD_REFUSALS, limit_upload, upload_refusal
 
 from . import services
 from .forms import BatchSignForm, VerifyUploadForm
@@ -134,13 +133,10 @@ def verify(request, token: str):
     try:
         limit_upload(request, limit=limit)
         return _verify_checked(request, extract)
-    except PayloadTooLarge:
-        form = VerifyUploadForm(data={}, files={}, max_bytes=limit, refused=too_large_message(limit))
-        return _verify_page(request, extract, form, status=413)
-    except BODY_REFUSALS as exc:
-        refused = body_refusal(exc)
-        form = VerifyUploadForm(data={}, files={}, max_bytes=limit, refused=str(refused.detail))
-        return _verify_page(request, extract, form, status=refused.status_code)
+    except UPLOAD_REFUSALS as exc:
+        message, status_code = upload_refusal(exc, limit=limit)
+        form = VerifyUploadForm(data={}, files={}, max_bytes=limit, refused=message)
+        return _verify_page(request, extract, form, status=status_code)
 
 
 @csrf_protect

@@ -5,12 +5,13 @@ The totals are on /metrics."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 from django.conf import settings
 from django.core.cache import caches
 
-from .ratelimit import rate_hit, rate_reached
+from .ratelimit import count_up, rate_hit, rate_reached
 
 logger = logging.getLogger("portal.peers")
 SCOPE = "unsigned"
@@ -37,7 +38,7 @@ def unsigned_count(*, channel: str, address: str, problem: str) -> None:
     """One more request from ``address`` whose signature did not hold."""
     hit = rate_hit(scope=SCOPE, ident=address)
     _total_add(channel)
-    if hit is not None and hit[0] == hit[1]:  # the budget is spent: said once per address and window
+    if hit is not None and hit.count == hit.limit:  # the budget is spent: said once per address and window
         logger.warning(
             "peers.unsigned.limited", extra={"channel": channel, "address": address, "problem": problem}
         )
@@ -53,10 +54,5 @@ def unsigned_totals() -> dict[str, int]:
 
 
 def _total_add(channel: str) -> None:
-    cache = caches[settings.RATE_LIMIT_CACHE]
-    key = f"peers:unsigned:{channel}"
-    try:
-        cache.add(key, 0, timeout=None)
-        cache.incr(key)
-    except Exception:  # noqa: BLE001, S110 - a lost count is better than a refused peer
-        pass
+    with contextlib.suppress(Exception):  # a lost count is better than a refused peer
+        count_up(caches[settings.RATE_LIMIT_CACHE], f"peers:unsigned:{channel}", timeout=None)

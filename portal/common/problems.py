@@ -88,7 +88,7 @@ def flatten_errors(detail, prefix: str = "") -> dict[str, list[str]]:
     return out
 
 
-class BodyRefused(exceptions.APIException):
+class RequestBodyRefused(exceptions.APIException):
     """Django refused the body itself (too many files or fields, too much data) before a view saw it."""
 
     status_code = status.HTTP_400_BAD_REQUEST
@@ -102,17 +102,17 @@ class BodyRefused(exceptions.APIException):
 BODY_REFUSALS = (RequestDataTooBig, TooManyFilesSent, TooManyFieldsSent)
 
 
-def body_refusal(exc: Exception) -> BodyRefused | None:
+def body_refusal(exc: Exception) -> RequestBodyRefused | None:
     """Django's own refusals of a request body, in words a person can act on; these are
     ``SuspiciousOperation`` subclasses that DRF would otherwise hand on as a bare HTML 400."""
     if isinstance(exc, RequestDataTooBig):
-        return BodyRefused(
+        return RequestBodyRefused(
             _("Dữ liệu gửi lên quá lớn."), status_code=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
         )
     if isinstance(exc, TooManyFilesSent):
-        return BodyRefused(_("Mỗi lần chỉ gửi một tệp."))
+        return RequestBodyRefused(_("Mỗi lần chỉ gửi một tệp."))
     if isinstance(exc, TooManyFieldsSent):
-        return BodyRefused(_("Biểu mẫu có quá nhiều trường."))
+        return RequestBodyRefused(_("Biểu mẫu có quá nhiều trường."))
     return None
 
 

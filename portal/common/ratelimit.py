@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import time
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import caches
@@ -21,56 +22,67 @@ def parse_rate(rate: str) -> tuple[int, int]:
     return int(count), PERIODS[period.strip()]
 
 
-def _window(scope: str, ident: str, now: float | None):
-    """(limit, cache key, seconds until the window reopens, period) for ``scope``'s rate, or None
-    when it has none."""
+class Window(NamedTuple):
+    """``scope``'s rate applied to one caller now: its limit, the counter's cache key, the seconds
+    until the window reopens, and the window's length."""
+
+    limit: int
+    key: str
+    wait: int
+    period: int
+
+
+class Hit(NamedTuple):
+    count: int  # this window's requests so far, this one included
+    limit: int
+    wait: int  # seconds until the window reopens
+
+
+def _window(scope: str, ident: str, now: float | None) -> Window | None:
+    """``scope``'s window for ``ident``, or None when the scope has no rate."""
     rate = settings.RATE_LIMITS.get(scope)
     if not rate:
         return None
     limit, period = parse_rate(rate)
     now = time.time() if now is None else now
     window = int(now // period)
-    return limit, f"rl:{scope}:{ident}:{window}", max(1, int((window + 1) * period - now)), period
+    return Window(limit, f"rl:{scope}:{ident}:{window}", max(1, int((window + 1) * period - now)), period)
 
 
-def rate_hit(*, scope: str, ident: str, now: float | None = None) -> tuple[int, int] | None:
-    """Count one request of ``ident`` under ``scope``'s rate (``settings.RATE_LIMITS``); answers
-    (this window's count, the limit), or None when unlimited or the cache is away."""
-    found = _window(scope, ident, now)
-    if found is None:
+def rate_hit(*, scope: str, ident: str, now: float | None = None) -> Hit | None:
+    """Count one request of ``ident`` under ``scope``'s rate (``settings.RATE_LIMITS``); None when
+    unlimited or the cache is away."""
+    window = _window(scope, ident, now)
+    if window is None:
         return None
-    limit, key, _wait, period = found
     try:
-        return _count(caches[settings.RATE_LIMIT_CACHE], key, timeout=period + 1), limit
+        count = count_up(caches[settings.RATE_LIMIT_CACHE], window.key, timeout=window.period + 1)
     except Exception as exc:  # noqa: BLE001 - any cache failure means "no limit", never "refuse"
         logger.warning("ratelimit.cache_unavailable scope=%s error=%s", scope, type(exc).__name__)
         return None
+    return Hit(count, window.limit, window.wait)
 
 
 def rate_exceeded(*, scope: str, ident: str, now: float | None = None) -> int | None:
     """Count one request; the seconds until the window reopens when over the limit, else None."""
-    now = time.time() if now is None else now
     hit = rate_hit(scope=scope, ident=ident, now=now)
-    if hit is None or hit[0] <= hit[1]:
-        return None
-    return _window(scope, ident, now)[2]
+    return hit.wait if hit is not None and hit.count > hit.limit else None
 
 
 def rate_reached(*, scope: str, ident: str, now: float | None = None) -> int | None:
     """Without counting: the seconds until the window reopens when ``ident`` has spent its budget."""
-    found = _window(scope, ident, now)
-    if found is None:
+    window = _window(scope, ident, now)
+    if window is None:
         return None
-    limit, key, wait, _period = found
     try:
-        count = caches[settings.RATE_LIMIT_CACHE].get(key, 0)
+        count = caches[settings.RATE_LIMIT_CACHE].get(window.key, 0)
     except Exception:  # noqa: BLE001 - as above: no cache, no limit
         return None
-    return wait if count >= limit else None
+    return window.wait if count >= window.limit else None
 
 
-def _count(cache, key: str, *, timeout: int) -> int:
-    """Add one to the window's counter and return it: add() creates it if absent (with its expiry),
+def count_up(cache, key: str, *, timeout: int | None) -> int:
+    """Add one to a counter in ``cache`` and return it: add() creates it if absent (with its expiry),
     incr() is atomic on every backend."""
     cache.add(key, 0, timeout=timeout)
     try:

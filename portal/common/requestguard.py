@@ -21,16 +21,15 @@ PAGE = (
 )
 
 
+def _values_have_nul(values) -> bool:
+    """A query string's or a form's keys and values (a ``QueryDict``)."""
+    return any("\x00" in key or any("\x00" in v for v in found) for key, found in values.lists())
+
+
 def _has_nul(request) -> bool:
-    if "\x00" in request.path:
-        return True
-    if any("\x00" in key or any("\x00" in v for v in values) for key, values in request.GET.lists()):
+    if "\x00" in request.path or _values_have_nul(request.GET):
         return True
     return any("\x00" in str(value) for value in request.headers.values())
-
-
-def _form_has_nul(request) -> bool:
-    return any("\x00" in key or any("\x00" in v for v in values) for key, values in request.POST.lists())
 
 
 class RefuseNulBytesMiddleware:
@@ -49,7 +48,7 @@ class RefuseNulBytesMiddleware:
         if (
             request.method == "POST"
             and not getattr(view_func, "csrf_exempt", False)
-            and _form_has_nul(request)
+            and _values_have_nul(request.POST)
         ):
             return _refused(request)
         return None

@@ -84,6 +84,11 @@ def _rank(entry: _Entry, phrase: str, words: list[str]) -> int:
     return 4
 
 
+def _containing(words: list[str]) -> list[tuple[int, _Entry]]:
+    """Wards whose name and province hold every typed word (accents and đ folded)."""
+    return [(c, e) for c, e in _wards().items() if all(w in e.folded for w in words)]
+
+
 def ward_search(text: str, *, limit: int = 15) -> list[tuple[int, str]]:
     """Wards whose name and province contain every typed word, accents and đ ignored, the closest
     first: "Trường Vinh" finds Phường Trường Vinh before Phường Trường Long Hòa, Vĩnh Long, and "vinh"
@@ -94,7 +99,7 @@ def ward_search(text: str, *, limit: int = 15) -> list[tuple[int, str]]:
     if len(words) == 1 and ascii_digits(words[0]):
         return [(c, e.label) for c, e in _wards().items() if str(c) == words[0]]
     phrase, typed = " ".join(words), " ".join(normalize_name(text).lower().replace(",", " ").split())
-    found = [(c, e) for c, e in _wards().items() if all(w in e.folded for w in words)]
+    found = _containing(words)
     # Closest first; among equals, the one written with the very accents typed ("Vinh" before "Vĩnh").
     found.sort(
         key=lambda row: (_rank(row[1], phrase, words), not row[1].written.startswith(typed), row[1].folded)
@@ -115,10 +120,10 @@ def ward_resolve(text: str) -> int | None:
     if len(exact) == 1:
         return exact[0]
     words = folded.replace(",", " ").split()
-    phrase = " ".join(words)
-    found = [(c, e) for c, e in _wards().items() if all(w in e.folded for w in words)]
+    found = _containing(words)
     if len(found) == 1:
         return found[0][0]
     # Several contain the words: one whose own name is exactly what was typed is the one meant.
+    phrase = " ".join(words)
     named = [c for c, e in found if _rank(e, phrase, words) == 0]
     return named[0] if len(named) == 1 else None

@@ -16,7 +16,14 @@ from portal.common.identifiers import personal_id_errors
 from portal.workcalendar import services as calendar
 
 from .. import signals
-from ..constants import INTERNAL_PROCEDURES, SIGNED_EXTRACT, BundleState, PersonRole, StepState
+from ..constants import (
+    IN_FLIGHT_STEP_STATES,
+    INTERNAL_PROCEDURES,
+    SIGNED_EXTRACT,
+    BundleState,
+    PersonRole,
+    StepState,
+)
 from ..exceptions import TransitionRefused, ValidationFailed
 from ..models import Bundle, Step
 from ..notifications import notify_requester
@@ -100,7 +107,7 @@ def steps_claim_due(
 
 def _require_in_flight(step: Step, action: str) -> None:
     """An agency's report counts only for a step that was sent and is not finished."""
-    if step.state not in (StepState.SENDING, StepState.ACCEPTED):
+    if step.state not in IN_FLIGHT_STEP_STATES:
         raise TransitionRefused(action=action, state=step.state, allowed=[])
 
 

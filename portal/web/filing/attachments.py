@@ -11,15 +11,13 @@ from django.template.loader import render_to_string
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
-from portal.common.problems import BODY_REFUSALS, body_refusal
-from portal.common.text import size_shown
 from registrations import services
 from registrations.constants import AttachmentKind
 from registrations.declaration import declaration_of
 from registrations.exceptions import AttachmentKept, NotPermitted, TransitionRefused, ValidationFailed
 from registrations.facilities.checks import KINDS, certificate_check
 from registrations.models import Attachment, Bundle
-from registrations.uploads import PayloadTooLarge, limit_upload, too_large_message
+from registrations.uploads import UPLOAD_REFUSALS, limit_upload, upload_refusal
 
 from . import form
 from .common import (
@@ -30,6 +28,7 @@ from .common import (
     navigation,
     neighbours,
     procedures_of,
+    upload_limits,
     uploaded_row,
     wants_json,
 )
@@ -62,8 +61,7 @@ def attachments(request, bundle: Bundle):
             "kinds": attachment_rows(
                 bundle, form.ATTACHMENT_KINDS[bundle.group], _required_attachments(bundle)
             ),
-            "max_bytes": settings.ATTACHMENT_MAX_BYTES,
-            "max_size": size_shown(settings.ATTACHMENT_MAX_BYTES),
+            **upload_limits(),
         },
     )
 
@@ -110,11 +108,9 @@ def upload(request, key):
     try:
         limit_upload(request, limit=limit)
         return _upload_checked(request, bundle)
-    except PayloadTooLarge:
-        return _upload_answer(request, bundle, error=too_large_message(limit), status_code=413)
-    except BODY_REFUSALS as exc:
-        refused = body_refusal(exc)
-        return _upload_answer(request, bundle, error=str(refused.detail), status_code=refused.status_code)
+    except UPLOAD_REFUSALS as exc:
+        message, status_code = upload_refusal(exc, limit=limit)
+        return _upload_answer(request, bundle, error=message, status_code=status_code)
 
 
 @csrf_protect

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from functools import wraps
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect
@@ -12,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portal.accounts.constants import Role
+from portal.common.text import size_shown
 from portal.divisions.selectors import ward_label
 from registrations import rules, selectors, services
 from registrations.constants import AttachmentKind, BundleState, Group
@@ -182,6 +184,14 @@ def attachment_rows(bundle: Bundle, kinds, required: set[str]) -> list[dict]:
         }
         for kind in kinds
     ]
+
+
+def upload_limits() -> dict:
+    """What the upload cards tell and check before sending: the size limit, in bytes and in words."""
+    return {
+        "max_bytes": settings.ATTACHMENT_MAX_BYTES,
+        "max_size": size_shown(settings.ATTACHMENT_MAX_BYTES),
+    }
 
 
 def uploaded_row(attachment, *, after) -> dict:

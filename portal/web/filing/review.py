@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from portal.common.text import size_shown
 from registrations import rules, services
 from registrations.constants import BundleState
 from registrations.declaration import declaration_of
@@ -29,6 +27,7 @@ from .common import (
     navigation,
     problem_links,
     procedures_of,
+    upload_limits,
 )
 
 
@@ -137,8 +136,7 @@ def supplement(request, key):
                 bundle, {p: m for p, m in errors.items() if p not in {f.path for f in fields}}
             ),
             "kinds": attachment_rows(bundle, kinds, set(kinds)),
-            "max_bytes": settings.ATTACHMENT_MAX_BYTES,
-            "max_size": size_shown(settings.ATTACHMENT_MAX_BYTES),
+            **upload_limits(),
             "errors": errors,
         },
         status=400 if errors else 200,
