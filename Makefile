@@ -43,10 +43,10 @@ format: $(VENV)/.installed-test
 check-migrations: $(VENV)/.installed
 	$(PY) manage.py makemigrations --check --dry-run
 
-## Recompile the English catalogue after editing locale/en/LC_MESSAGES/django.po (needs GNU gettext).
+## Recompile the catalogues after editing locale/en (the portal in English) or locale/vi (Django's and the libraries' strings their own Vietnamese lacks); needs GNU gettext.
 messages: $(VENV)/.installed
 	$(PY) manage.py makemessages -l en --no-obsolete --ignore=.venv --ignore=var
-	$(PY) manage.py compilemessages -l en --ignore=.venv
+	$(PY) manage.py compilemessages -l en -l vi --ignore=.venv
 
 ci:
 	.ci/run

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class InterconnectConfig(AppConfig):
     name = "interconnect"
-    verbose_name = "Liên thông cơ quan"
+    verbose_name = _("Liên thông cơ quan")
 
     def ready(self) -> None:
         from registrations.signals import step_due

@@ -2,6 +2,7 @@
 of every message in and out (hashes of bodies, never the personal data itself, never secrets)."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.jurisdiction import JurisdictionPaths
 
@@ -20,19 +21,19 @@ class Attempt(models.Model):
     jurisdiction = JurisdictionPaths(ward="step__bundle__ward")
 
     step = models.ForeignKey("registrations.Step", on_delete=models.CASCADE, related_name="delivery_attempts")
-    number = models.PositiveIntegerField("lần thử")
-    agency = models.CharField("cơ quan", max_length=20)
-    started_at = models.DateTimeField("bắt đầu")
-    latency_ms = models.PositiveIntegerField("thời gian phản hồi (ms)", null=True, blank=True)
-    status_code = models.PositiveSmallIntegerField("mã HTTP", null=True, blank=True)
-    outcome = models.CharField("kết quả", max_length=10, choices=Outcome.choices)
-    error = models.TextField("lỗi", blank=True)
+    number = models.PositiveIntegerField(_("lần thử"))
+    agency = models.CharField(_("cơ quan"), max_length=20)
+    started_at = models.DateTimeField(_("bắt đầu"))
+    latency_ms = models.PositiveIntegerField(_("thời gian phản hồi (ms)"), null=True, blank=True)
+    status_code = models.PositiveSmallIntegerField(_("mã HTTP"), null=True, blank=True)
+    outcome = models.CharField(_("kết quả"), max_length=10, choices=Outcome.choices)
+    error = models.TextField(_("lỗi"), blank=True)
     request_sha256 = models.CharField(max_length=64)
     correlation_id = models.CharField(max_length=64)
 
     class Meta:
-        verbose_name = "lần gửi"
-        verbose_name_plural = "các lần gửi"
+        verbose_name = _("lần gửi")
+        verbose_name_plural = _("các lần gửi")
         ordering = ["step", "started_at"]
         indexes = [models.Index(fields=["agency", "started_at"])]
 
@@ -52,7 +53,7 @@ class MessageLog(models.Model):
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     direction = models.CharField(max_length=3, choices=Direction.choices)
-    kind = models.CharField(max_length=20, help_text="request, response, callback, status")
+    kind = models.CharField(max_length=20, help_text=_("request, response, callback, status"))
     agency = models.CharField(max_length=20)
     step = models.ForeignKey(
         "registrations.Step", on_delete=models.SET_NULL, null=True, blank=True, related_name="messages"
@@ -66,8 +67,8 @@ class MessageLog(models.Model):
     headers = models.JSONField(default=dict, blank=True)
 
     class Meta:
-        verbose_name = "thông điệp liên thông"
-        verbose_name_plural = "nhật ký thông điệp liên thông"
+        verbose_name = _("thông điệp liên thông")
+        verbose_name_plural = _("nhật ký thông điệp liên thông")
         ordering = ["created_at", "pk"]
 
     def __str__(self) -> str:
@@ -82,8 +83,8 @@ class CallbackReceipt(models.Model):
     received_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = "biên nhận phản hồi"
-        verbose_name_plural = "biên nhận phản hồi"
+        verbose_name = _("biên nhận phản hồi")
+        verbose_name_plural = _("biên nhận phản hồi")
 
     def __str__(self) -> str:
         return f"{self.agency} {self.received_at:%Y-%m-%d %H:%M:%S}"

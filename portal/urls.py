@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.api import ObtainTokenView
 from portal.accounts.apidocs import DocsView, SchemaView
@@ -11,9 +12,9 @@ from portal.dashboard.views import DashboardApiView
 from portal.divisions.views import ward_suggestions
 from portal.health import views as health
 
-admin.site.site_header = "Quản trị — Cổng dịch vụ công liên thông"
-admin.site.site_title = "Quản trị cổng liên thông"
-admin.site.index_title = "Quản trị nghiệp vụ"
+admin.site.site_header = _("Quản trị — Cổng dịch vụ công liên thông")
+admin.site.site_title = _("Quản trị cổng liên thông")
+admin.site.index_title = _("Quản trị nghiệp vụ")
 admin.site.login = admin_login
 
 api_v1 = [

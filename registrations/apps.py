@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class RegistrationsConfig(AppConfig):
     name = "registrations"
-    verbose_name = "Hồ sơ liên thông"
+    verbose_name = _("Hồ sơ liên thông")
 
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save

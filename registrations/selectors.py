@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Prefetch, Q, QuerySet, Value
+from django.utils.translation import gettext_lazy as _
 
 from portal.audit.models import AuditEvent
 from portal.audit.streams import bundle_stream
@@ -217,16 +218,16 @@ def bundle_for_extract(pk: int) -> Bundle:
 # --- the clerk's work queue -----------------------------------------------------------------------
 
 QUEUE_FILTERS = {
-    "all": "Tất cả",
-    "submitted": "Mới nộp",
-    "in_review": "Đang xem xét",
-    "awaiting_citizen": "Chờ công dân bổ sung",
-    "registered": "Đã đăng ký, chờ ký",
-    "overdue": "Quá hạn",
-    "attention": "Cần xử lý",
-    "late": "Đăng ký quá hạn luật định",
-    "duplicate": "Có thể trùng",
-    "correction": "Đề nghị cải chính",
+    "all": _("Tất cả"),
+    "submitted": _("Mới nộp"),
+    "in_review": _("Đang xem xét"),
+    "awaiting_citizen": _("Chờ công dân bổ sung"),
+    "registered": _("Đã đăng ký, chờ ký"),
+    "overdue": _("Quá hạn"),
+    "attention": _("Cần xử lý"),
+    "late": _("Đăng ký quá hạn luật định"),
+    "duplicate": _("Có thể trùng"),
+    "correction": _("Đề nghị cải chính"),
 }
 ACTIVE_STATES = ("submitted", "in_review", "awaiting_citizen", "registered", "signed")
 

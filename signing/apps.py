@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class SigningConfig(AppConfig):
     name = "signing"
-    verbose_name = "Ký số trích lục"
+    verbose_name = _("Ký số trích lục")
 
     def ready(self) -> None:
         from django.contrib.auth import get_user_model

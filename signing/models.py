@@ -5,6 +5,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.jurisdiction import JurisdictionPaths
 
@@ -15,17 +16,17 @@ class SignerCertificate(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="signing_certificates"
     )
-    pkcs12_path = models.CharField("tệp PKCS#12", max_length=500)
-    subject = models.CharField("chủ thể", max_length=300)
+    pkcs12_path = models.CharField(_("tệp PKCS#12"), max_length=500)
+    subject = models.CharField(_("chủ thể"), max_length=300)
     fingerprint_sha256 = models.CharField(max_length=64, unique=True)
     not_before = models.DateTimeField()
     not_after = models.DateTimeField()
-    active = models.BooleanField("đang dùng", default=True)
+    active = models.BooleanField(_("đang dùng"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = "chứng thư ký số"
-        verbose_name_plural = "chứng thư ký số"
+        verbose_name = _("chứng thư ký số")
+        verbose_name_plural = _("chứng thư ký số")
         constraints = [
             models.UniqueConstraint(
                 fields=["user"], condition=Q(active=True), name="one_active_certificate_per_user"
@@ -47,22 +48,22 @@ class Extract(models.Model):
     jurisdiction = JurisdictionPaths(ward="bundle__ward", owner="bundle__owner")
 
     bundle = models.ForeignKey("registrations.Bundle", on_delete=models.PROTECT, related_name="extracts")
-    version = models.PositiveSmallIntegerField("lần cấp")
-    title = models.CharField("tên giấy tờ", max_length=100)
-    token = models.CharField("mã tra cứu", max_length=64, unique=True, default=_token, editable=False)
-    pdf = models.FileField("tệp PDF đã ký", upload_to="extracts/%Y/%m/")
+    version = models.PositiveSmallIntegerField(_("lần cấp"))
+    title = models.CharField(_("tên giấy tờ"), max_length=100)
+    token = models.CharField(_("mã tra cứu"), max_length=64, unique=True, default=_token, editable=False)
+    pdf = models.FileField(_("tệp PDF đã ký"), upload_to="extracts/%Y/%m/")
     sha256 = models.CharField(max_length=64)
     signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    signer_name = models.CharField("người ký", max_length=100)
-    signer_title = models.CharField("chức danh khi ký", max_length=100)
+    signer_name = models.CharField(_("người ký"), max_length=100)
+    signer_title = models.CharField(_("chức danh khi ký"), max_length=100)
     certificate = models.ForeignKey(SignerCertificate, on_delete=models.PROTECT, related_name="extracts")
-    signed_at = models.DateTimeField("ký lúc")
-    superseded_at = models.DateTimeField("bị thay thế lúc", null=True, blank=True)
-    reason = models.CharField("lý do cấp", max_length=200, blank=True)
+    signed_at = models.DateTimeField(_("ký lúc"))
+    superseded_at = models.DateTimeField(_("bị thay thế lúc"), null=True, blank=True)
+    reason = models.CharField(_("lý do cấp"), max_length=200, blank=True)
 
     class Meta:
-        verbose_name = "trích lục đã ký"
-        verbose_name_plural = "trích lục đã ký"
+        verbose_name = _("trích lục đã ký")
+        verbose_name_plural = _("trích lục đã ký")
         ordering = ["bundle", "-version"]
         constraints = [
             models.UniqueConstraint(fields=["bundle", "version"], name="one_extract_per_version"),
@@ -84,13 +85,13 @@ class ReissueRequest(models.Model):
     bundle = models.ForeignKey(
         "registrations.Bundle", on_delete=models.CASCADE, related_name="reissue_requests"
     )
-    reason = models.CharField("lý do", max_length=200)
+    reason = models.CharField(_("lý do"), max_length=200)
     created_at = models.DateTimeField(auto_now_add=True)
     done_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = "yêu cầu cấp lại trích lục"
-        verbose_name_plural = "yêu cầu cấp lại trích lục"
+        verbose_name = _("yêu cầu cấp lại trích lục")
+        verbose_name_plural = _("yêu cầu cấp lại trích lục")
         constraints = [
             models.UniqueConstraint(
                 fields=["bundle"], condition=Q(done_at__isnull=True), name="one_open_reissue"

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
@@ -42,7 +43,7 @@ def queue(request):
     form = BatchSignForm(request.POST or None, choices=choices, reauth_required=not _reauth_fresh(request))
     if request.method == "POST" and form.is_valid():
         if form.reauth_required and not request.user.check_password(form.cleaned_data["password"]):
-            form.add_error("password", "Mật khẩu không đúng.")
+            form.add_error("password", gettext("Mật khẩu không đúng."))
         else:
             request.session[REAUTH_KEY] = time.time()
             chosen = {str(b.public_id): b for b in waiting}
@@ -51,9 +52,13 @@ def queue(request):
             )
             signed = [o for o in outcomes if o.extract]
             if signed:
-                messages.success(request, f"Đã ký số {len(signed)} trích lục.")
+                messages.success(request, gettext("Đã ký số %(count)d trích lục.") % {"count": len(signed)})
             for failed in (o for o in outcomes if not o.extract):
-                messages.error(request, f"Hồ sơ {failed.bundle.code}: {failed.error}")
+                messages.error(
+                    request,
+                    gettext("Hồ sơ %(code)s: %(error)s")
+                    % {"code": failed.bundle.code, "error": failed.error},
+                )
             return redirect("signing:queue")
     try:
         services.certificate_for(request.user)
@@ -94,14 +99,18 @@ def reissue(request, key: str):
     _leader_only(request)
     bundle = get_object_or_404(bundle_selectors.bundles_for(request.user), public_id=key)
     if not request.POST.get("confirm"):
-        messages.error(request, "Vui lòng xác nhận trước khi ký cấp lại.")
+        messages.error(request, gettext("Vui lòng xác nhận trước khi ký cấp lại."))
         return redirect("signing:queue")
     try:
         extract = services.extract_reissue(bundle=bundle, leader=request.user)
     except services.SigningRefused as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"Đã ký cấp lại trích lục hồ sơ {bundle.code} (lần {extract.version}).")
+        messages.success(
+            request,
+            gettext("Đã ký cấp lại trích lục hồ sơ %(code)s (lần %(version)d).")
+            % {"code": bundle.code, "version": extract.version},
+        )
     return redirect("signing:queue")
 
 

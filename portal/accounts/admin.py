@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .admin_mixins import JurisdictionAdminMixin
@@ -36,7 +37,7 @@ class UserAdmin(JurisdictionAdminMixin, DjangoUserAdmin):
 
     actions = ["reset_second_factor"]
 
-    @admin.action(description="Xoá thiết bị xác thực hai bước (thiết lập lại ở lần đăng nhập sau)")
+    @admin.action(description=_("Xoá thiết bị xác thực hai bước (thiết lập lại ở lần đăng nhập sau)"))
     def reset_second_factor(self, request, queryset):
         if not request.user.is_superuser:
             self.message_user(request, "Chỉ quản trị hệ thống được làm việc này.", messages.ERROR)
@@ -45,6 +46,6 @@ class UserAdmin(JurisdictionAdminMixin, DjangoUserAdmin):
             second_factor_reset(user=user, actor=request.user)
         self.message_user(request, f"Đã xoá thiết bị xác thực của {queryset.count()} tài khoản.")
 
-    @admin.display(description="số định danh")
+    @admin.display(description=_("số định danh"))
     def masked_id_number(self, obj):
         return obj.masked_id_number

@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
 
 from portal.common.text import ascii_digits
 
@@ -9,16 +10,18 @@ from .rules import may_sign_in_with_password
 class StaffAuthenticationForm(AuthenticationForm):
     error_messages = {
         "invalid_login": (
-            "Tên đăng nhập hoặc mật khẩu không đúng. Lưu ý: tài khoản bị tạm khoá sau nhiều lần sai."
+            _("Tên đăng nhập hoặc mật khẩu không đúng. Lưu ý: tài khoản bị tạm khoá sau nhiều lần sai.")
         ),
-        "inactive": "Tài khoản này đã bị vô hiệu hoá.",
-        "citizen": "Công dân đăng nhập bằng tài khoản định danh điện tử VNeID, không dùng mật khẩu tại đây.",
+        "inactive": _("Tài khoản này đã bị vô hiệu hoá."),
+        "citizen": _(
+            "Công dân đăng nhập bằng tài khoản định danh điện tử VNeID, không dùng mật khẩu tại đây."
+        ),
     }
 
     def __init__(self, request=None, *args, **kwargs):
         super().__init__(request, *args, **kwargs)
-        self.fields["username"].label = "Tên đăng nhập"
-        self.fields["password"].label = "Mật khẩu"
+        self.fields["username"].label = _("Tên đăng nhập")
+        self.fields["password"].label = _("Mật khẩu")
 
     def confirm_login_allowed(self, user):
         super().confirm_login_allowed(user)
@@ -27,7 +30,7 @@ class StaffAuthenticationForm(AuthenticationForm):
 
 
 class MockEidForm(forms.Form):
-    citizen = forms.ChoiceField(label="Chọn danh tính trình diễn", widget=forms.RadioSelect)
+    citizen = forms.ChoiceField(label=_("Chọn danh tính trình diễn"), widget=forms.RadioSelect)
 
     def __init__(self, *args, identities=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -39,11 +42,11 @@ class MockEidForm(forms.Form):
 
 class SecondFactorForm(forms.Form):
     code = forms.CharField(
-        label="Mã xác thực (6 chữ số)",
+        label=_("Mã xác thực (6 chữ số)"),
         max_length=12,
-        help_text="Mở ứng dụng xác thực trên điện thoại và nhập mã đang hiển thị.",
+        help_text=_("Mở ứng dụng xác thực trên điện thoại và nhập mã đang hiển thị."),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
-        error_messages={"required": "Vui lòng nhập mã xác thực."},
+        error_messages={"required": _("Vui lòng nhập mã xác thực.")},
     )
 
     def clean_code(self):

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from portal.common.crypto import lookup_hmac
 from portal.common.fields import EncryptedTextField
@@ -24,23 +25,23 @@ class User(AbstractUser):
 
     first_name = None
     last_name = None
-    full_name = models.CharField("họ và tên", max_length=100, blank=True)
-    role = models.CharField("vai trò", max_length=20, choices=Role.choices, default=Role.CITIZEN)
+    full_name = models.CharField(_("họ và tên"), max_length=100, blank=True)
+    role = models.CharField(_("vai trò"), max_length=20, choices=Role.choices, default=Role.CITIZEN)
     title = models.CharField(
-        "chức danh",
+        _("chức danh"),
         max_length=100,
         blank=True,
-        help_text="Ví dụ: Chủ tịch, Phó Chủ tịch, Công chức tư pháp - hộ tịch.",
+        help_text=_("Ví dụ: Chủ tịch, Phó Chủ tịch, Công chức tư pháp - hộ tịch."),
     )
-    phone = models.CharField("số điện thoại", max_length=20, blank=True)
+    phone = models.CharField(_("số điện thoại"), max_length=20, blank=True)
     ward = models.ForeignKey(
         "divisions.Ward",
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="staff",
-        verbose_name="xã, phường",
-        help_text="Bắt buộc với công chức và lãnh đạo cấp xã.",
+        verbose_name=_("xã, phường"),
+        help_text=_("Bắt buộc với công chức và lãnh đạo cấp xã."),
     )
     province = models.ForeignKey(
         "divisions.Province",
@@ -48,21 +49,21 @@ class User(AbstractUser):
         blank=True,
         on_delete=models.PROTECT,
         related_name="staff",
-        verbose_name="tỉnh",
-        help_text="Bắt buộc với cán bộ Sở Tư pháp.",
+        verbose_name=_("tỉnh"),
+        help_text=_("Bắt buộc với cán bộ Sở Tư pháp."),
     )
     id_number = EncryptedTextField("số định danh cá nhân", blank=True, null=True)
     id_number_hmac = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
-    date_of_birth = models.DateField("ngày sinh", null=True, blank=True)
-    sex = models.CharField("giới tính", max_length=6, choices=Sex.choices, blank=True)
-    eid_verified_at = models.DateTimeField("xác thực định danh điện tử lúc", null=True, blank=True)
+    date_of_birth = models.DateField(_("ngày sinh"), null=True, blank=True)
+    sex = models.CharField(_("giới tính"), max_length=6, choices=Sex.choices, blank=True)
+    eid_verified_at = models.DateTimeField(_("xác thực định danh điện tử lúc"), null=True, blank=True)
 
     objects = PortalUserManager()
     jurisdiction = JurisdictionPaths(ward="ward", provinces=("ward__province", "province"), owner="pk")
 
     class Meta:
-        verbose_name = "tài khoản"
-        verbose_name_plural = "tài khoản"
+        verbose_name = _("tài khoản")
+        verbose_name_plural = _("tài khoản")
         constraints = [
             models.CheckConstraint(
                 name="ward_staff_have_a_ward",
@@ -116,7 +117,7 @@ class CounterCheck(models.Model):
 
     clerk = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
     citizen = models.ForeignKey(User, on_delete=models.CASCADE, related_name="counter_checks")
-    group = models.CharField("nhóm thủ tục", max_length=10)
+    group = models.CharField(_("nhóm thủ tục"), max_length=10)
     code = EncryptedTextField("mã xác nhận")
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
@@ -124,8 +125,8 @@ class CounterCheck(models.Model):
     confirmed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = "xác minh tại bộ phận một cửa"
-        verbose_name_plural = "xác minh tại bộ phận một cửa"
+        verbose_name = _("xác minh tại bộ phận một cửa")
+        verbose_name_plural = _("xác minh tại bộ phận một cửa")
 
     def __str__(self) -> str:
         return f"{self.clerk_id} → {self.citizen_id} ({self.created_at:%d/%m/%Y %H:%M})"

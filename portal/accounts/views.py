@@ -12,6 +12,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 
@@ -79,7 +80,9 @@ def second_factor(request):
     user = pending and User.objects.filter(pk=pending["user"], is_active=True).first()
     if not user or pending["until"] < time.time():
         request.session.pop(PENDING_KEY, None)
-        messages.info(request, "Phiên đăng nhập đã hết hạn. Vui lòng nhập lại tên đăng nhập và mật khẩu.")
+        messages.info(
+            request, gettext("Phiên đăng nhập đã hết hạn. Vui lòng nhập lại tên đăng nhập và mật khẩu.")
+        )
         return redirect("accounts:staff-login")
     device = totp_device_of(user=user)
     enrolling = device is None
@@ -97,7 +100,9 @@ def second_factor(request):
         pending["tries"] += check.checked  # a code not looked at (while waiting) is no wrong guess
         if pending["tries"] >= PENDING_TRIES:
             request.session.pop(PENDING_KEY, None)
-            messages.error(request, "Nhập sai mã xác thực quá nhiều lần. Vui lòng đăng nhập lại từ đầu.")
+            messages.error(
+                request, gettext("Nhập sai mã xác thực quá nhiều lần. Vui lòng đăng nhập lại từ đầu.")
+            )
             return redirect("accounts:staff-login")
         request.session[PENDING_KEY] = pending
         form.add_error("code", check.message)
@@ -125,7 +130,7 @@ def second_factor_settings(request):
             )
             if check:
                 otp_login(request, pending_device)
-                messages.success(request, "Đã bật xác thực hai bước cho tài khoản.")
+                messages.success(request, gettext("Đã bật xác thực hai bước cho tài khoản."))
                 return redirect("accounts:second-factor-settings")
             form.add_error("code", check.message)
         context.update(form=form, **_authenticator_context(pending_device))

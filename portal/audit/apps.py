@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AuditConfig(AppConfig):
     name = "portal.audit"
     label = "audit"
-    verbose_name = "Nhật ký kiểm toán"
+    verbose_name = _("Nhật ký kiểm toán")

@@ -3,6 +3,7 @@ and a daily seal over every event of the day. Chaining per stream means two cler
 bundles never wait on one global lock; the seal binds the streams together once a day."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from portal.common.counters import CounterManager
 
@@ -12,39 +13,39 @@ GENESIS_HASH = "0" * 64
 class AuditStream(models.Model):
     """The head of one chain, locked from the moment an event takes its number until the transaction ends."""
 
-    key = models.CharField("luồng", max_length=100, primary_key=True)
+    key = models.CharField(_("luồng"), max_length=100, primary_key=True)
     last_seq = models.PositiveBigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default=GENESIS_HASH)
 
     objects = CounterManager()
 
     class Meta:
-        verbose_name = "luồng nhật ký"
-        verbose_name_plural = "luồng nhật ký"
+        verbose_name = _("luồng nhật ký")
+        verbose_name_plural = _("luồng nhật ký")
 
     def __str__(self) -> str:
         return f"{self.key}#{self.last_seq}"
 
 
 class AuditEvent(models.Model):
-    stream = models.CharField("luồng", max_length=100)
-    seq = models.PositiveBigIntegerField("thứ tự trong luồng")
-    occurred_at = models.DateTimeField("thời điểm", db_index=True)
-    action = models.CharField("hành động", max_length=60)
+    stream = models.CharField(_("luồng"), max_length=100)
+    seq = models.PositiveBigIntegerField(_("thứ tự trong luồng"))
+    occurred_at = models.DateTimeField(_("thời điểm"), db_index=True)
+    action = models.CharField(_("hành động"), max_length=60)
     # The actor is copied, not referenced: deleting or renaming an account must never rewrite the trail.
-    actor_id = models.BigIntegerField("mã người thực hiện", null=True, blank=True)
-    actor_label = models.CharField("người thực hiện", max_length=150, blank=True)
-    object_type = models.CharField("loại đối tượng", max_length=60, blank=True)
-    object_id = models.CharField("mã đối tượng", max_length=64, blank=True)
-    data = models.JSONField("chi tiết", default=dict, blank=True)
-    request_id = models.CharField("mã yêu cầu", max_length=64, blank=True)
-    ip_address = models.GenericIPAddressField("địa chỉ IP", null=True, blank=True)
+    actor_id = models.BigIntegerField(_("mã người thực hiện"), null=True, blank=True)
+    actor_label = models.CharField(_("người thực hiện"), max_length=150, blank=True)
+    object_type = models.CharField(_("loại đối tượng"), max_length=60, blank=True)
+    object_id = models.CharField(_("mã đối tượng"), max_length=64, blank=True)
+    data = models.JSONField(_("chi tiết"), default=dict, blank=True)
+    request_id = models.CharField(_("mã yêu cầu"), max_length=64, blank=True)
+    ip_address = models.GenericIPAddressField(_("địa chỉ IP"), null=True, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
 
     class Meta:
-        verbose_name = "sự kiện nhật ký"
-        verbose_name_plural = "sự kiện nhật ký"
+        verbose_name = _("sự kiện nhật ký")
+        verbose_name_plural = _("sự kiện nhật ký")
         ordering = ["stream", "seq"]
         constraints = [models.UniqueConstraint(fields=["stream", "seq"], name="audit_event_stream_seq")]
         indexes = [
@@ -60,7 +61,7 @@ class AuditSeal(models.Model):
     """One per Vietnamese calendar day: a digest of every event hash of that day, chained to the
     previous seal. Rewriting a whole stream consistently still breaks the seals of its days."""
 
-    day = models.DateField("ngày", unique=True)
+    day = models.DateField(_("ngày"), unique=True)
     events_count = models.PositiveBigIntegerField()
     events_digest = models.CharField(max_length=64)
     prev_hash = models.CharField(max_length=64)
@@ -68,8 +69,8 @@ class AuditSeal(models.Model):
     sealed_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = "niêm phong ngày"
-        verbose_name_plural = "niêm phong ngày"
+        verbose_name = _("niêm phong ngày")
+        verbose_name_plural = _("niêm phong ngày")
         ordering = ["day"]
 
     def __str__(self) -> str:

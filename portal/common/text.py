@@ -10,6 +10,11 @@ _SPACES = re.compile(r"\s+")
 _NAME_RE = re.compile(r"^[^\W\d_]+(?:[ '\-][^\W\d_]+)*$")
 
 
+class Vietnamese(str):
+    """Text that stays as written whatever the page's language (a name, an address, a ward, an
+    ethnic group): pages mark it ``lang="vi"`` so it is read, and checked, as Vietnamese."""
+
+
 def normalize_name(value: str) -> str:
     return _SPACES.sub(" ", unicodedata.normalize("NFC", value or "")).strip()
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 
 WIDTH, HEIGHT, LEFT, BOTTOM, TOP = 640, 220, 40, 24, 10
 
@@ -27,15 +28,14 @@ def trend_svg(points: list[dict]) -> SafeString:
 
     bars = format_html_join(
         "",
-        '<rect x="{}" y="{}" width="{}" height="{}" class="bar"><title>{}: {} tiếp nhận</title></rect>',
+        '<rect x="{}" y="{}" width="{}" height="{}" class="bar"><title>{}</title></rect>',
         (
             (
                 _n(LEFT + i * step + (step - bar_w) / 2),
                 _n(y(p["received"])),
                 _n(bar_w),
                 _n(TOP + plot_h - y(p["received"])),
-                f"{p['day']:%d/%m}",
-                p["received"],
+                gettext("%(day)s: %(n)d tiếp nhận") % {"day": f"{p['day']:%d/%m}", "n": p["received"]},
             )
             for i, p in enumerate(points)
         ),
@@ -43,13 +43,12 @@ def trend_svg(points: list[dict]) -> SafeString:
     line = " ".join(f"{LEFT + i * step + step / 2:.1f},{y(p['completed']):.1f}" for i, p in enumerate(points))
     markers = format_html_join(
         "",
-        '<rect x="{}" y="{}" width="5" height="5" class="marker"><title>{}: {} hoàn thành</title></rect>',
+        '<rect x="{}" y="{}" width="5" height="5" class="marker"><title>{}</title></rect>',
         (
             (
                 _n(LEFT + i * step + step / 2 - 2.5),
                 _n(y(p["completed"]) - 2.5),
-                f"{p['day']:%d/%m}",
-                p["completed"],
+                gettext("%(day)s: %(n)d hoàn thành") % {"day": f"{p['day']:%d/%m}", "n": p["completed"]},
             )
             for i, p in enumerate(points)
         ),
@@ -57,7 +56,7 @@ def trend_svg(points: list[dict]) -> SafeString:
     first, last = points[0]["day"], points[-1]["day"]
     return format_html(
         '<svg viewBox="0 0 {w} {h}" class="chart" role="img" aria-labelledby="chart-title">'
-        '<title id="chart-title">Hồ sơ tiếp nhận và hoàn thành theo ngày, từ {first} đến {last}</title>'
+        '<title id="chart-title">{title}</title>'
         '<line x1="{left}" y1="{base}" x2="{w}" y2="{base}" class="axis"/>'
         '<text x="{left_text}" y="{top_text}" class="tick">{peak}</text>'
         '<text x="{left_text}" y="{base}" class="tick">0</text>'
@@ -79,4 +78,6 @@ def trend_svg(points: list[dict]) -> SafeString:
         markers=markers,
         first=f"{first:%d/%m/%Y}",
         last=f"{last:%d/%m/%Y}",
+        title=gettext("Hồ sơ tiếp nhận và hoàn thành theo ngày, từ %(first)s đến %(last)s")
+        % {"first": f"{first:%d/%m/%Y}", "last": f"{last:%d/%m/%Y}"},
     )

@@ -3,6 +3,7 @@ figures never scan the bundle tables. One row per ward, day, group, procedure an
 shared by a whole province, so concurrent submissions in different wards never wait for each other."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from portal.common.counters import CounterManager
 from portal.divisions.models import Ward
@@ -16,19 +17,19 @@ class WardDay(models.Model):
     ward = models.ForeignKey(
         Ward, on_delete=models.PROTECT, related_name="+", db_constraint=False, db_index=False
     )
-    province_id = models.PositiveSmallIntegerField("mã tỉnh")
-    day = models.DateField("ngày")
-    group = models.CharField("nhóm", max_length=5)
-    procedure = models.CharField("thủ tục", max_length=40, blank=True)  # "" for the bundle as a whole
-    agency = models.CharField("cơ quan", max_length=20, blank=True)  # "" except for agency step figures
+    province_id = models.PositiveSmallIntegerField(_("mã tỉnh"))
+    day = models.DateField(_("ngày"))
+    group = models.CharField(_("nhóm"), max_length=5)
+    procedure = models.CharField(_("thủ tục"), max_length=40, blank=True)  # "" for the bundle as a whole
+    agency = models.CharField(_("cơ quan"), max_length=20, blank=True)  # "" except for agency step figures
     # When a change last reached the row: the province totals are refreshed from rows changed since.
-    touched_at = models.DateTimeField("cập nhật lúc", db_index=True)
+    touched_at = models.DateTimeField(_("cập nhật lúc"), db_index=True)
 
     objects = CounterManager()
 
     class Meta:
-        verbose_name = "số liệu ngày theo xã"
-        verbose_name_plural = "số liệu ngày theo xã"
+        verbose_name = _("số liệu ngày theo xã")
+        verbose_name_plural = _("số liệu ngày theo xã")
         constraints = [
             models.UniqueConstraint(
                 fields=["ward", "day", "group", "procedure", "agency"], name="dashboard_wardday_key"
@@ -63,15 +64,15 @@ class ProvinceDay(models.Model):
     thousand rows instead of every ward's. Derived: refreshed from the ward rows by a periodic job
     (and by ``rebuild_rollups``); never written by a request, so it is never a hot row."""
 
-    province_id = models.PositiveSmallIntegerField("mã tỉnh")
-    day = models.DateField("ngày")
-    group = models.CharField("nhóm", max_length=5)
-    procedure = models.CharField("thủ tục", max_length=40, blank=True)
-    agency = models.CharField("cơ quan", max_length=20, blank=True)
+    province_id = models.PositiveSmallIntegerField(_("mã tỉnh"))
+    day = models.DateField(_("ngày"))
+    group = models.CharField(_("nhóm"), max_length=5)
+    procedure = models.CharField(_("thủ tục"), max_length=40, blank=True)
+    agency = models.CharField(_("cơ quan"), max_length=20, blank=True)
 
     class Meta:
-        verbose_name = "số liệu ngày theo tỉnh"
-        verbose_name_plural = "số liệu ngày theo tỉnh"
+        verbose_name = _("số liệu ngày theo tỉnh")
+        verbose_name_plural = _("số liệu ngày theo tỉnh")
         constraints = [
             models.UniqueConstraint(
                 fields=["province_id", "day", "group", "procedure", "agency"],

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, Max, OuterRef, QuerySet, Sum
 
 from portal.accounts.constants import Role
+from portal.common.collation import vietnamese_key
 from portal.divisions.models import Province, Ward
 from portal.divisions.selectors import ward_label
 from portal.workcalendar.rules import VIETNAM
@@ -269,8 +270,10 @@ def ward_ranking(filters: Filters, *, now: datetime, order: str = "on_time_rate"
     lower_is_better = order in ("median_days", "late_share", "overdue")
     present = [r for r in table if r[order] is not None]
     missing = [r for r in table if r[order] is None]
+    # Equal figures, and wards without any, in Vietnamese alphabetical order of their names.
+    present.sort(key=lambda r: vietnamese_key(r["name"]))
     present.sort(key=lambda r: (r[order], -r["received"]) if lower_is_better else (-r[order], -r["received"]))
-    return present + sorted(missing, key=lambda r: r["name"])
+    return present + sorted(missing, key=lambda r: vietnamese_key(r["name"]))
 
 
 def facilities(filters: Filters, *, now: datetime) -> dict:

@@ -1,17 +1,18 @@
 """Vietnam's two-level administrative divisions since 1 July 2025: 34 provinces, 3,321 wards."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Province(models.Model):
-    code = models.PositiveSmallIntegerField("mã tỉnh", primary_key=True)
-    name = models.CharField("tên", max_length=100)
-    division_type = models.CharField("loại", max_length=40)
-    codename = models.CharField("tên mã", max_length=100, unique=True)
+    code = models.PositiveSmallIntegerField(_("mã tỉnh"), primary_key=True)
+    name = models.CharField(_("tên"), max_length=100)
+    division_type = models.CharField(_("loại"), max_length=40)
+    codename = models.CharField(_("tên mã"), max_length=100, unique=True)
 
     class Meta:
-        verbose_name = "tỉnh, thành phố"
-        verbose_name_plural = "tỉnh, thành phố"
+        verbose_name = _("tỉnh, thành phố")
+        verbose_name_plural = _("tỉnh, thành phố")
         ordering = ["code"]
 
     def __str__(self) -> str:
@@ -33,17 +34,17 @@ def province_full_name(name: str, division_type: str) -> str:
 
 
 class Ward(models.Model):
-    code = models.PositiveIntegerField("mã xã", primary_key=True)
-    name = models.CharField("tên", max_length=100)
-    division_type = models.CharField("loại", max_length=40)
-    codename = models.CharField("tên mã", max_length=100)
+    code = models.PositiveIntegerField(_("mã xã"), primary_key=True)
+    name = models.CharField(_("tên"), max_length=100)
+    division_type = models.CharField(_("loại"), max_length=40)
+    codename = models.CharField(_("tên mã"), max_length=100)
     province = models.ForeignKey(
-        Province, on_delete=models.PROTECT, related_name="wards", verbose_name="tỉnh"
+        Province, on_delete=models.PROTECT, related_name="wards", verbose_name=_("tỉnh")
     )
 
     class Meta:
-        verbose_name = "xã, phường, đặc khu"
-        verbose_name_plural = "xã, phường, đặc khu"
+        verbose_name = _("xã, phường, đặc khu")
+        verbose_name_plural = _("xã, phường, đặc khu")
         ordering = ["province_id", "code"]
         indexes = [models.Index(fields=["province", "name"])]
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+from portal.common.collation import vietnamese_key
 from portal.common.text import ascii_digits, fold_accents, normalize_name
 
 from .models import Ward, province_full_name
@@ -20,6 +21,7 @@ class _Entry:
     name: str  # the ward's own name without accents or its unit: "truong vinh"
     written: str  # the same with its accents, in lower case: "trường vinh"
     province: int
+    order: tuple  # the label's place in Vietnamese alphabetical order
 
 
 _cache: dict[str, object] = {"wards": {}, "loaded_at": 0.0}
@@ -42,6 +44,7 @@ def _wards(*, reload: bool = False) -> dict[int, _Entry]:
                 name=fold_accents(written),
                 written=written,
                 province=province,
+                order=vietnamese_key(label),
             )
         _cache["wards"], _cache["loaded_at"] = wards, time.monotonic()
     return _cache["wards"]  # type: ignore[return-value]
@@ -100,9 +103,10 @@ def ward_search(text: str, *, limit: int = 15) -> list[tuple[int, str]]:
         return [(c, e.label) for c, e in _wards().items() if str(c) == words[0]]
     phrase, typed = " ".join(words), " ".join(normalize_name(text).lower().replace(",", " ").split())
     found = _containing(words)
-    # Closest first; among equals, the one written with the very accents typed ("Vinh" before "Vĩnh").
+    # Closest first; among equals, the one written with the very accents typed ("Vinh" before "Vĩnh"),
+    # then in Vietnamese alphabetical order.
     found.sort(
-        key=lambda row: (_rank(row[1], phrase, words), not row[1].written.startswith(typed), row[1].folded)
+        key=lambda row: (_rank(row[1], phrase, words), not row[1].written.startswith(typed), row[1].order)
     )
     return [(c, e.label) for c, e in found[:limit]]
 

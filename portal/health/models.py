@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Heartbeat(models.Model):
@@ -8,8 +9,8 @@ class Heartbeat(models.Model):
     beat_at = models.DateTimeField()
 
     class Meta:
-        verbose_name = "nhịp tim"
-        verbose_name_plural = "nhịp tim"
+        verbose_name = _("nhịp tim")
+        verbose_name_plural = _("nhịp tim")
 
     def __str__(self) -> str:
         return f"{self.name} {self.beat_at:%Y-%m-%d %H:%M:%S}"

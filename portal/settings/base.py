@@ -30,7 +30,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    "axes",
+    "portal.accounts.lockout_app.LockoutConfig",  # django-axes, named in Vietnamese
     "django_otp",
     "django_otp.plugins.otp_totp",
     # base floor

@@ -7,13 +7,17 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from portal.accounts import services
 from portal.accounts.constants import WARD_ROLES, Role
 from portal.accounts.decorators import back_office_required
 from portal.accounts.models import User
-from portal.common.text import fold_accents
+from portal.common.collation import vietnamese_key
+from portal.common.text import Vietnamese, fold_accents
+from portal.common.widgets import NamesSelect
 from portal.divisions.models import Ward
 
 
@@ -23,24 +27,26 @@ def _province_staff_only(user) -> None:
 
 
 class StaffForm(forms.Form):
-    username = forms.CharField(label="Tên đăng nhập", max_length=150)
-    full_name = forms.CharField(label="Họ và tên", max_length=100)
-    email = forms.EmailField(label="Email (nhận đường dẫn đặt mật khẩu)")
+    username = forms.CharField(label=_("Tên đăng nhập"), max_length=150)
+    full_name = forms.CharField(label=_("Họ và tên"), max_length=100)
+    email = forms.EmailField(label=_("Email (nhận đường dẫn đặt mật khẩu)"))
     role = forms.ChoiceField(
-        label="Vai trò",
+        label=_("Vai trò"),
         choices=[(Role.WARD_CLERK, Role.WARD_CLERK.label), (Role.WARD_LEADER, Role.WARD_LEADER.label)],
     )
-    ward = forms.TypedChoiceField(label="Xã, phường", coerce=int)
+    ward = forms.TypedChoiceField(label=_("Xã, phường"), coerce=int, widget=NamesSelect)
     title = forms.CharField(
-        label="Chức danh",
+        label=_("Chức danh"),
         max_length=100,
         required=False,
-        help_text="Với lãnh đạo: Chủ tịch hoặc Phó Chủ tịch (in trên trích lục).",
+        help_text=_("Với lãnh đạo: Chủ tịch hoặc Phó Chủ tịch (in trên trích lục)."),
     )
 
     def __init__(self, *args, wards=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["ward"].choices = [(w.code, w.name) for w in wards]
+        self.fields["ward"].choices = [
+            (w.code, Vietnamese(w.name)) for w in sorted(wards, key=lambda w: vietnamese_key(w.name))
+        ]
 
 
 @back_office_required
@@ -70,7 +76,9 @@ def staff_accounts(request):
                 form.add_error(None if field == "__all__" else "ward", problems)
         else:
             messages.success(
-                request, f"Đã tạo tài khoản {user.username}; đường dẫn đặt mật khẩu đã gửi tới {user.email}."
+                request,
+                gettext("Đã tạo tài khoản %(username)s; đường dẫn đặt mật khẩu đã gửi tới %(email)s.")
+                % {"username": user.username, "email": user.email},
             )
             return redirect("web:staff-accounts")
     query = request.GET.get("q", "").strip()
@@ -90,12 +98,14 @@ def staff_deactivate(request, pk: int):
         User.objects.for_user(request.user).filter(Q(role__in=sorted(WARD_ROLES))), pk=pk
     )
     if not request.POST.get("confirm"):
-        messages.error(request, "Vui lòng xác nhận trước khi vô hiệu hoá.")
+        messages.error(request, gettext("Vui lòng xác nhận trước khi vô hiệu hoá."))
     else:
         try:
             services.staff_deactivate(actor=request.user, user=user)
         except services.AccountRefused as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, f"Đã vô hiệu hoá tài khoản {user.username}.")
+            messages.success(
+                request, gettext("Đã vô hiệu hoá tài khoản %(username)s.") % {"username": user.username}
+            )
     return redirect("web:staff-accounts")

@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from interconnect.selectors import sync_rows
@@ -105,7 +106,7 @@ def case_action(request, key: str, action: str):
     if action not in services.CASE_ACTIONS:
         raise Http404
     if not request.POST.get("confirm"):
-        messages.error(request, "Vui lòng đánh dấu xác nhận trước khi thực hiện.")
+        messages.error(request, gettext("Vui lòng đánh dấu xác nhận trước khi thực hiện."))
         return redirect("web:case", key=bundle.public_id)
     details = {}
     if action == "request_supplement":

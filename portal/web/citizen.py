@@ -20,7 +20,7 @@ from registrations import selectors
 from registrations.models import PROCEDURE_LABELS, Bundle
 from signing.models import Extract
 
-from .labels import declaration_sections, result_rows
+from .labels import declaration_sections, result_rows, supplement_item_label
 from .selectors import personal_data_of
 
 PLAIN = {
@@ -144,6 +144,10 @@ def _context(bundle: Bundle) -> dict:
         "timeline": _timeline(bundle),
         "steps": steps,
         "supplement": supplement,
+        "supplement_items": [
+            {"what": supplement_item_label(item), "reason": item.get("reason", "")}
+            for item in (supplement.items if supplement else [])
+        ],
         "now": now,
         "extract": Extract.objects.filter(bundle=bundle, superseded_at__isnull=True).first(),
     }

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from portal.accounts.constants import Role
@@ -21,25 +22,25 @@ from registrations.constants import Group
 class CounterStartForm(forms.Form):
     id_number = forms.RegexField(
         regex=r"^[0-9]{12}$",
-        label="Số định danh cá nhân của công dân",
-        help_text="Đối chiếu với thẻ căn cước công dân xuất trình.",
+        label=_("Số định danh cá nhân của công dân"),
+        help_text=_("Đối chiếu với thẻ căn cước công dân xuất trình."),
         error_messages={
-            "invalid": "Số định danh gồm đúng 12 chữ số.",
-            "required": "Vui lòng nhập số định danh.",
+            "invalid": _("Số định danh gồm đúng 12 chữ số."),
+            "required": _("Vui lòng nhập số định danh."),
         },
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     group = forms.ChoiceField(
-        label="Nhóm thủ tục", choices=Group.choices, widget=forms.RadioSelect, initial=Group.BIRTH
+        label=_("Nhóm thủ tục"), choices=Group.choices, widget=forms.RadioSelect, initial=Group.BIRTH
     )
 
 
 class CounterCodeForm(forms.Form):
     code = forms.RegexField(
         regex=r"^\s*[0-9]{6}\s*$",
-        label="Mã xác nhận công dân đọc",
-        help_text="Mã 6 chữ số vừa gửi tới tài khoản định danh điện tử của công dân.",
-        error_messages={"invalid": "Mã gồm đúng 6 chữ số.", "required": "Vui lòng nhập mã xác nhận."},
+        label=_("Mã xác nhận công dân đọc"),
+        help_text=_("Mã 6 chữ số vừa gửi tới tài khoản định danh điện tử của công dân."),
+        error_messages={"invalid": _("Mã gồm đúng 6 chữ số."), "required": _("Vui lòng nhập mã xác nhận.")},
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
 

@@ -8,8 +8,17 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
 from portal.common.identifiers import mask_personal_id
+from portal.common.text import Vietnamese
 from portal.divisions.selectors import ward_label
-from registrations.constants import ETHNICITIES, DeliveryMethod, PreferredForm, Regime, Relationship, Sex
+from registrations.constants import (
+    ETHNICITIES,
+    AttachmentKind,
+    DeliveryMethod,
+    PreferredForm,
+    Regime,
+    Relationship,
+    Sex,
+)
 from registrations.models import AgencyName
 
 FIELD_LABELS = {
@@ -90,22 +99,43 @@ COUNTRIES = {
 WARD_FIELDS = {"ward_code", "registration_ward", "place_of_birth_ward", "place_of_death_ward"}
 
 
+FOREIGN_NATIONAL = "55"
+
+
 def display(name: str, value) -> str:
     if value is None or value == "":
         return "—"
     if name in WARD_FIELDS:
-        return ward_label(value) if isinstance(value, int) else str(value)
+        return Vietnamese(ward_label(value) if isinstance(value, int) else value)
     if name == "nationality":
         return gettext(COUNTRIES[value]) if value in COUNTRIES else str(value)
     if isinstance(value, bool):
-        return "Có" if value else "Không"
+        return gettext("Có") if value else gettext("Không")
     if isinstance(value, date):
         return f"{value:%d/%m/%Y}"
     if isinstance(value, time):
         return f"{value:%H:%M}"
     if name == "ethnicity":
-        return ETHNICITIES.get(value, value)
-    return str(CHOICES.get(value, value))
+        if value == FOREIGN_NATIONAL:
+            return gettext("Người nước ngoài")
+        return Vietnamese(ETHNICITIES.get(value, value))
+    if value in CHOICES:
+        return str(CHOICES[value])
+    return Vietnamese(value)
+
+
+def path_label(path: str) -> str:
+    """A declaration path in words: "child.full_name" → "Trẻ được khai sinh — Họ, chữ đệm, tên"."""
+    *sections, name = path.split(".")
+    parts = [gettext(SECTION_LABELS[s]) for s in sections if s in SECTION_LABELS]
+    return " — ".join([*parts, gettext(FIELD_LABELS.get(name, name))])
+
+
+def supplement_item_label(item: dict) -> str:
+    """What a supplement request asks for, in words: the field, or the kind of document."""
+    if item.get("attachment"):
+        return str(dict(AttachmentKind.choices).get(item["attachment"], item["attachment"]))
+    return path_label(item.get("field") or "")
 
 
 def declaration_sections(
@@ -144,27 +174,27 @@ def declaration_sections(
 
 
 RESULT_LABELS = {
-    "registration_number": "Số đăng ký",
-    "book": "Quyển số",
-    "personal_id": "Số định danh cá nhân",
-    "confirmation_number": "Số xác nhận",
-    "registered_on": "Ngày đăng ký",
-    "removed_on": "Ngày xoá đăng ký",
-    "card_number": "Số thẻ",
-    "valid_from": "Có giá trị từ",
-    "valid_to": "Có giá trị đến",
-    "primary_care_facility": "Nơi khám chữa bệnh ban đầu",
-    "issued_on": "Ngày cấp",
-    "delivery_method": "Cách nhận thẻ",
-    "postal_tracking": "Mã bưu gửi",
-    "decision_number": "Số quyết định",
-    "amount_vnd": "Số tiền",
-    "legal_basis": "Căn cứ",
-    "payee": "Người nhận",
-    "payment_reference": "Mã chuyển khoản",
-    "survivor_benefit": "Trợ cấp tuất",
-    "form": "Hình thức",
-    "beneficiaries": "Người hưởng",
+    "registration_number": gettext_noop("Số đăng ký"),
+    "book": gettext_noop("Quyển số"),
+    "personal_id": gettext_noop("Số định danh cá nhân"),
+    "confirmation_number": gettext_noop("Số xác nhận"),
+    "registered_on": gettext_noop("Ngày đăng ký"),
+    "removed_on": gettext_noop("Ngày xoá đăng ký"),
+    "card_number": gettext_noop("Số thẻ"),
+    "valid_from": gettext_noop("Có giá trị từ"),
+    "valid_to": gettext_noop("Có giá trị đến"),
+    "primary_care_facility": gettext_noop("Nơi khám chữa bệnh ban đầu"),
+    "issued_on": gettext_noop("Ngày cấp"),
+    "delivery_method": gettext_noop("Cách nhận thẻ"),
+    "postal_tracking": gettext_noop("Mã bưu gửi"),
+    "decision_number": gettext_noop("Số quyết định"),
+    "amount_vnd": gettext_noop("Số tiền"),
+    "legal_basis": gettext_noop("Căn cứ"),
+    "payee": gettext_noop("Người nhận"),
+    "payment_reference": gettext_noop("Mã chuyển khoản"),
+    "survivor_benefit": gettext_noop("Trợ cấp tuất"),
+    "form": gettext_noop("Hình thức"),
+    "beneficiaries": gettext_noop("Người hưởng"),
 }
 
 
@@ -173,20 +203,27 @@ def result_rows(result: dict) -> list[tuple[str, str]]:
     rows = []
     for name, value in (result or {}).items():
         if isinstance(value, dict):
-            rows += [
-                (f"{RESULT_LABELS.get(name, name)} — {label}", shown) for label, shown in result_rows(value)
-            ]
+            rows += [(f"{_result_label(name)} — {label}", shown) for label, shown in result_rows(value)]
             continue
         if name == "amount_vnd" and isinstance(value, int):
-            shown = f"{value:,} đồng".replace(",", ".")
+            shown = gettext("%(amount)s đồng") % {"amount": f"{value:,}".replace(",", ".")}
         elif isinstance(value, list):
-            shown = ", ".join(str(v) for v in value)
+            shown = Vietnamese(", ".join(str(v) for v in value))
         elif isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
             shown = f"{value[8:]}/{value[5:7]}/{value[:4]}"
-        else:
-            shown = str(CHOICES.get(value, value))
-        rows.append((RESULT_LABELS.get(name, name), shown))
+        elif value in CHOICES:
+            shown = str(CHOICES[value])
+        else:  # a number or reference, or a name the agency wrote (the payee, the facility, the law)
+            shown = Vietnamese(value) if name in WRITTEN_RESULTS else str(value)
+        rows.append((_result_label(name), shown))
     return rows
+
+
+WRITTEN_RESULTS = {"payee", "primary_care_facility", "legal_basis"}
+
+
+def _result_label(name: str) -> str:
+    return gettext(RESULT_LABELS[name]) if name in RESULT_LABELS else name
 
 
 # What each agency receives, by procedure: the review page shows, per chosen procedure, these parts

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import accounts_admin, backoffice, citizen, counter, filing, views
+from . import accounts_admin, backoffice, citizen, components, counter, filing, views
 
 app_name = "web"
 
@@ -32,4 +32,5 @@ urlpatterns = [
     path("can-bo/tai-khoan/<int:pk>/vo-hieu-hoa/", accounts_admin.staff_deactivate, name="staff-deactivate"),
     path("can-bo/ho-so/<uuid:key>/", backoffice.case, name="case"),
     path("can-bo/ho-so/<uuid:key>/<str:action>/", backoffice.case_action, name="case-action"),
+    path("thanh-phan-giao-dien/", components.components, name="components"),  # only under DEBUG
 ]

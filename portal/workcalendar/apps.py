@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class WorkCalendarConfig(AppConfig):
     name = "portal.workcalendar"
     label = "workcalendar"
-    verbose_name = "Lịch ngày làm việc"
+    verbose_name = _("Lịch ngày làm việc")
 
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save

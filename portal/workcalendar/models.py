@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class DayKind(models.TextChoices):
@@ -10,15 +11,15 @@ class CalendarOverride(models.Model):
     """A decision the law leaves to each year's announcement: the Tết break, bridge days off, and the
     Saturdays worked to make up for them. Wins over the statutory calendar for its date."""
 
-    date = models.DateField("ngày", unique=True)
-    kind = models.CharField("loại", max_length=12, choices=DayKind.choices)
+    date = models.DateField(_("ngày"), unique=True)
+    kind = models.CharField(_("loại"), max_length=12, choices=DayKind.choices)
     reason = models.CharField(
-        "lý do", max_length=200, help_text="Ví dụ: Nghỉ Tết Nguyên đán theo thông báo số …"
+        _("lý do"), max_length=200, help_text=_("Ví dụ: Nghỉ Tết Nguyên đán theo thông báo số …")
     )
 
     class Meta:
-        verbose_name = "ngày điều chỉnh"
-        verbose_name_plural = "ngày điều chỉnh lịch làm việc"
+        verbose_name = _("ngày điều chỉnh")
+        verbose_name_plural = _("ngày điều chỉnh lịch làm việc")
         ordering = ["date"]
 
     def __str__(self) -> str:

@@ -7,6 +7,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from portal.accounts.jurisdiction import JurisdictionPaths, JurisdictionQuerySet
@@ -30,24 +31,24 @@ class BundleQuerySet(JurisdictionQuerySet):
 
 
 class Bundle(ConcurrentTransitionMixin, models.Model):
-    public_id = models.UUIDField("mã nội bộ", default=uuid.uuid4, unique=True, editable=False)
+    public_id = models.UUIDField(_("mã nội bộ"), default=uuid.uuid4, unique=True, editable=False)
     code = models.CharField(
-        "mã hồ sơ",
+        _("mã hồ sơ"),
         max_length=40,
         unique=True,
         null=True,
         blank=True,
-        help_text="Cấp khi nộp; bản nháp chưa có mã.",
+        help_text=_("Cấp khi nộp; bản nháp chưa có mã."),
     )
-    group = models.CharField("nhóm thủ tục", max_length=10, choices=Group.choices)
-    state = FSMField("trạng thái", default=BundleState.DRAFT, choices=BundleState.choices, protected=True)
+    group = models.CharField(_("nhóm thủ tục"), max_length=10, choices=Group.choices)
+    state = FSMField(_("trạng thái"), default=BundleState.DRAFT, choices=BundleState.choices, protected=True)
     # Owner and ward are looked up through the composite indexes that start with them (Meta): a
     # single-column index of each would be two more entries written by every insert and transition.
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="bundles",
-        verbose_name="chủ hồ sơ",
+        verbose_name=_("chủ hồ sơ"),
         db_index=False,
     )
     ward = models.ForeignKey(
@@ -56,34 +57,34 @@ class Bundle(ConcurrentTransitionMixin, models.Model):
         null=True,
         blank=True,
         related_name="bundles",
-        verbose_name="UBND xã nơi đăng ký",
+        verbose_name=_("UBND xã nơi đăng ký"),
         db_index=False,
     )
-    procedures = models.JSONField("thủ tục đã chọn", default=list, blank=True)
+    procedures = models.JSONField(_("thủ tục đã chọn"), default=list, blank=True)
     catalogue_version = models.ForeignKey(
         CatalogueVersion,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
-        verbose_name="phiên bản danh mục áp dụng",
+        verbose_name=_("phiên bản danh mục áp dụng"),
     )
     requester_relationship = models.CharField(
-        "quan hệ với người được đăng ký", max_length=20, choices=Relationship.choices, blank=True
+        _("quan hệ với người được đăng ký"), max_length=20, choices=Relationship.choices, blank=True
     )
-    requester_phone = models.CharField("điện thoại người yêu cầu", max_length=20, blank=True)
-    requester_email = models.EmailField("email người yêu cầu", blank=True)
+    requester_phone = models.CharField(_("điện thoại người yêu cầu"), max_length=20, blank=True)
+    requester_email = models.EmailField(_("email người yêu cầu"), blank=True)
 
-    created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
-    updated_at = models.DateTimeField("cập nhật lúc", auto_now=True)
-    submitted_at = models.DateTimeField("nộp lần đầu lúc", null=True, blank=True)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+    submitted_at = models.DateTimeField(_("nộp lần đầu lúc"), null=True, blank=True)
     clock_started_at = models.DateTimeField(
-        "tính thời hạn từ", null=True, blank=True, help_text="Lần nộp (bổ sung) đầy đủ gần nhất."
+        _("tính thời hạn từ"), null=True, blank=True, help_text=_("Lần nộp (bổ sung) đầy đủ gần nhất.")
     )
-    due_at = models.DateTimeField("hạn giải quyết", null=True, blank=True, db_index=True)
-    late_registration = models.BooleanField("đăng ký quá hạn luật định", default=False)
-    verification_needed = models.BooleanField("cần xác minh", default=False)
+    due_at = models.DateTimeField(_("hạn giải quyết"), null=True, blank=True, db_index=True)
+    late_registration = models.BooleanField(_("đăng ký quá hạn luật định"), default=False)
+    verification_needed = models.BooleanField(_("cần xác minh"), default=False)
     origin = models.CharField(
-        "khởi tạo bởi", max_length=12, choices=Origin.choices, default=Origin.CITIZEN, editable=False
+        _("khởi tạo bởi"), max_length=12, choices=Origin.choices, default=Origin.CITIZEN, editable=False
     )
     assisted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -91,16 +92,18 @@ class Bundle(ConcurrentTransitionMixin, models.Model):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="cán bộ hỗ trợ nộp",
-        help_text="Cán bộ một cửa đã khai hộ công dân tại quầy; không được tự tiếp nhận, đăng ký hồ sơ này.",
+        verbose_name=_("cán bộ hỗ trợ nộp"),
+        help_text=_(
+            "Cán bộ một cửa đã khai hộ công dân tại quầy; không được tự tiếp nhận, đăng ký hồ sơ này."
+        ),
     )
     certificate_status = models.CharField(
-        "giấy chứng sinh / báo tử điện tử",
+        _("giấy chứng sinh / báo tử điện tử"),
         max_length=15,
         choices=CertificateStatus.choices,
         blank=True,
         default="",
-        help_text="Số giấy đã khai so với giấy cơ sở y tế gửi, tại lần nộp gần nhất.",
+        help_text=_("Số giấy đã khai so với giấy cơ sở y tế gửi, tại lần nộp gần nhất."),
     )
     possible_duplicate_of = models.ForeignKey(
         "self",
@@ -108,35 +111,35 @@ class Bundle(ConcurrentTransitionMixin, models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        verbose_name="có thể trùng với",
+        verbose_name=_("có thể trùng với"),
     )
 
-    registration_number = models.PositiveIntegerField("số đăng ký", null=True, blank=True)
-    registration_book = models.CharField("quyển số", max_length=20, blank=True)
-    registered_at = models.DateTimeField("đăng ký lúc", null=True, blank=True)
+    registration_number = models.PositiveIntegerField(_("số đăng ký"), null=True, blank=True)
+    registration_book = models.CharField(_("quyển số"), max_length=20, blank=True)
+    registered_at = models.DateTimeField(_("đăng ký lúc"), null=True, blank=True)
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="người đăng ký",
+        verbose_name=_("người đăng ký"),
     )
     extract_without_personal_id = models.BooleanField(
-        "cấp trích lục khi chưa có số định danh",
+        _("cấp trích lục khi chưa có số định danh"),
         default=False,
-        help_text="Cán bộ ghi nhận khi bước cấp số định danh quá hạn; trích lục được cấp lại khi có số.",
+        help_text=_("Cán bộ ghi nhận khi bước cấp số định danh quá hạn; trích lục được cấp lại khi có số."),
     )
-    signed_at = models.DateTimeField("ký lúc", null=True, blank=True)
-    completed_at = models.DateTimeField("hoàn thành lúc", null=True, blank=True)
-    closed_reason = models.TextField("lý do từ chối, rút hoặc đóng", blank=True)
+    signed_at = models.DateTimeField(_("ký lúc"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("hoàn thành lúc"), null=True, blank=True)
+    closed_reason = models.TextField(_("lý do từ chối, rút hoặc đóng"), blank=True)
 
     objects = BundleQuerySet.as_manager()
     jurisdiction = JurisdictionPaths(ward="ward", owner="owner")
 
     class Meta:
-        verbose_name = "hồ sơ liên thông"
-        verbose_name_plural = "hồ sơ liên thông"
+        verbose_name = _("hồ sơ liên thông")
+        verbose_name_plural = _("hồ sơ liên thông")
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["ward", "state", "due_at"]),

@@ -6,6 +6,7 @@ from datetime import date
 
 from django.db import models
 from django.utils import translation
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from portal.common.process_cache import ProcessCache
@@ -28,19 +29,19 @@ PROCEDURE_LABELS = {
 class CatalogueVersion(models.Model):
     """The procedures and rules in force from one date, as a legal act set them."""
 
-    code = models.CharField("mã phiên bản", max_length=40, unique=True)
-    legal_basis = models.CharField("căn cứ pháp lý", max_length=200)
-    effective_from = models.DateField("hiệu lực từ")
+    code = models.CharField(_("mã phiên bản"), max_length=40, unique=True)
+    legal_basis = models.CharField(_("căn cứ pháp lý"), max_length=200)
+    effective_from = models.DateField(_("hiệu lực từ"))
     effective_to = models.DateField(
-        "hết hiệu lực từ",
+        _("hết hiệu lực từ"),
         null=True,
         blank=True,
-        help_text="Ngày đầu tiên không còn áp dụng; để trống nếu đang áp dụng.",
+        help_text=_("Ngày đầu tiên không còn áp dụng; để trống nếu đang áp dụng."),
     )
 
     class Meta:
-        verbose_name = "phiên bản danh mục thủ tục"
-        verbose_name_plural = "phiên bản danh mục thủ tục"
+        verbose_name = _("phiên bản danh mục thủ tục")
+        verbose_name_plural = _("phiên bản danh mục thủ tục")
         ordering = ["effective_from"]
 
     def __str__(self) -> str:
@@ -51,42 +52,46 @@ class GroupRule(models.Model):
     """Rules of one procedure group within a catalogue version."""
 
     version = models.ForeignKey(CatalogueVersion, on_delete=models.CASCADE, related_name="groups")
-    group = models.CharField("nhóm", max_length=10, choices=Group.choices)
-    national_code = models.CharField("mã thủ tục quốc gia", max_length=20, blank=True)
-    title = models.CharField("tên nhóm thủ tục", max_length=300)
-    time_limit_days = models.PositiveSmallIntegerField("thời hạn giải quyết (ngày làm việc)")
+    group = models.CharField(_("nhóm"), max_length=10, choices=Group.choices)
+    national_code = models.CharField(_("mã thủ tục quốc gia"), max_length=20, blank=True)
+    title = models.CharField(_("tên nhóm thủ tục"), max_length=300)
+    time_limit_days = models.PositiveSmallIntegerField(_("thời hạn giải quyết (ngày làm việc)"))
     verification_time_limit_days = models.PositiveSmallIntegerField(
-        "thời hạn khi cần xác minh (ngày làm việc)", null=True, blank=True
+        _("thời hạn khi cần xác minh (ngày làm việc)"), null=True, blank=True
     )
     legal_window_days = models.PositiveSmallIntegerField(
-        "thời hạn đăng ký theo luật (ngày)",
-        help_text="Khai sinh 60 ngày kể từ ngày sinh; khai tử 15 ngày kể từ ngày chết.",
+        _("thời hạn đăng ký theo luật (ngày)"),
+        help_text=_("Khai sinh 60 ngày kể từ ngày sinh; khai tử 15 ngày kể từ ngày chết."),
     )
     allowed_sets = models.JSONField(
-        "các tổ hợp thủ tục được chọn",
+        _("các tổ hợp thủ tục được chọn"),
         default=list,
         blank=True,
-        help_text="Danh sách các tổ hợp thủ tục tuỳ chọn được phép; để trống nghĩa là thủ tục đăng ký "
-        "cùng ít nhất một thủ tục tuỳ chọn bất kỳ.",
+        help_text=_(
+            "Danh sách các tổ hợp thủ tục tuỳ chọn được phép; để trống nghĩa là thủ tục đăng ký "
+            "cùng ít nhất một thủ tục tuỳ chọn bất kỳ."
+        ),
     )
-    supplement_days = models.PositiveSmallIntegerField("thời hạn bổ sung hồ sơ (ngày làm việc)", default=7)
+    supplement_days = models.PositiveSmallIntegerField(_("thời hạn bổ sung hồ sơ (ngày làm việc)"), default=7)
     supplement_reminder_days = models.PositiveSmallIntegerField(
-        "nhắc trước hạn bổ sung (ngày làm việc)", default=2
+        _("nhắc trước hạn bổ sung (ngày làm việc)"), default=2
     )
-    extract_title = models.CharField("tên giấy tờ kết quả", max_length=100)
+    extract_title = models.CharField(_("tên giấy tờ kết quả"), max_length=100)
     registration_place = models.CharField(
-        "nơi đăng ký",
+        _("nơi đăng ký"),
         max_length=20,
         choices=RegistrationPlace.choices,
         default=RegistrationPlace.RESIDENCE,
         db_default=RegistrationPlace.RESIDENCE,
-        help_text="Khai sinh: nơi cư trú của cha hoặc mẹ, hoặc không phụ thuộc nơi cư trú (Luật Hộ tịch "
-        "03/2026/QH16). Khai tử: nơi cư trú cuối cùng, không xác định được thì nơi chết.",
+        help_text=_(
+            "Khai sinh: nơi cư trú của cha hoặc mẹ, hoặc không phụ thuộc nơi cư trú (Luật Hộ tịch "
+            "03/2026/QH16). Khai tử: nơi cư trú cuối cùng, không xác định được thì nơi chết."
+        ),
     )
 
     class Meta:
-        verbose_name = "quy định nhóm thủ tục"
-        verbose_name_plural = "quy định nhóm thủ tục"
+        verbose_name = _("quy định nhóm thủ tục")
+        verbose_name_plural = _("quy định nhóm thủ tục")
         constraints = [models.UniqueConstraint(fields=["version", "group"], name="group_rule_per_version")]
 
     def __str__(self) -> str:
@@ -95,37 +100,41 @@ class GroupRule(models.Model):
 
 class Procedure(models.Model):
     version = models.ForeignKey(CatalogueVersion, on_delete=models.CASCADE, related_name="procedures")
-    code = models.CharField("mã thủ tục", max_length=40)
-    group = models.CharField("nhóm", max_length=10, choices=Group.choices)
-    name = models.CharField("tên thủ tục", max_length=200)
-    name_en = models.CharField("tên tiếng Anh", max_length=200, blank=True, db_default="", default="")
-    agency = models.CharField("cơ quan giải quyết", max_length=20, choices=Agency.choices)
+    code = models.CharField(_("mã thủ tục"), max_length=40)
+    group = models.CharField(_("nhóm"), max_length=10, choices=Group.choices)
+    name = models.CharField(_("tên thủ tục"), max_length=200)
+    name_en = models.CharField(_("tên tiếng Anh"), max_length=200, blank=True, db_default="", default="")
+    agency = models.CharField(_("cơ quan giải quyết"), max_length=20, choices=Agency.choices)
     optional = models.BooleanField(
-        "người dân chọn",
+        _("người dân chọn"),
         default=True,
-        help_text="Không chọn: luôn có trong hồ sơ (đăng ký, cấp số định danh).",
+        help_text=_("Không chọn: luôn có trong hồ sơ (đăng ký, cấp số định danh)."),
     )
     depends_on = models.JSONField(
-        "phụ thuộc",
+        _("phụ thuộc"),
         default=list,
         blank=True,
-        help_text="Mã các bước phải xong trước; 'signed_extract' là trích lục đã ký.",
+        help_text=_("Mã các bước phải xong trước; 'signed_extract' là trích lục đã ký."),
     )
-    time_limit_days = models.PositiveSmallIntegerField("thời hạn (ngày làm việc)", default=0)
+    time_limit_days = models.PositiveSmallIntegerField(_("thời hạn (ngày làm việc)"), default=0)
     by_regime = models.JSONField(
-        "theo chế độ",
+        _("theo chế độ"),
         default=dict,
         blank=True,
-        help_text='Cơ quan và thời hạn theo chế độ, ví dụ {"meritorious": {"agency": "labour", "days": 18}}.',
+        help_text=_(
+            'Cơ quan và thời hạn theo chế độ, ví dụ {"meritorious": {"agency": "labour", "days": 18}}.'
+        ),
     )
-    max_child_age_years = models.PositiveSmallIntegerField("chỉ cho trẻ dưới (tuổi)", null=True, blank=True)
-    required_fields = models.JSONField("trường bắt buộc", default=list, blank=True)
-    required_attachments = models.JSONField("giấy tờ bắt buộc", default=list, blank=True)
-    position = models.PositiveSmallIntegerField("thứ tự", default=0)
+    max_child_age_years = models.PositiveSmallIntegerField(
+        _("chỉ cho trẻ dưới (tuổi)"), null=True, blank=True
+    )
+    required_fields = models.JSONField(_("trường bắt buộc"), default=list, blank=True)
+    required_attachments = models.JSONField(_("giấy tờ bắt buộc"), default=list, blank=True)
+    position = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
 
     class Meta:
-        verbose_name = "thủ tục"
-        verbose_name_plural = "thủ tục"
+        verbose_name = _("thủ tục")
+        verbose_name_plural = _("thủ tục")
         ordering = ["version", "group", "position"]
         constraints = [models.UniqueConstraint(fields=["version", "code"], name="procedure_code_per_version")]
 
@@ -143,14 +152,14 @@ class BenefitRate(models.Model):
     """A legal amount that allowances are computed from, in force from a date: a decree changes it,
     and a data row records the change (the family's amount follows the date the law ties it to)."""
 
-    code = models.CharField("mức", max_length=30, choices=BenefitBase.choices)
-    effective_from = models.DateField("áp dụng từ")
-    amount_vnd = models.PositiveBigIntegerField("số tiền (đồng)")
-    legal_basis = models.CharField("căn cứ pháp lý", max_length=200)
+    code = models.CharField(_("mức"), max_length=30, choices=BenefitBase.choices)
+    effective_from = models.DateField(_("áp dụng từ"))
+    amount_vnd = models.PositiveBigIntegerField(_("số tiền (đồng)"))
+    legal_basis = models.CharField(_("căn cứ pháp lý"), max_length=200)
 
     class Meta:
-        verbose_name = "mức tính trợ cấp"
-        verbose_name_plural = "mức tính trợ cấp"
+        verbose_name = _("mức tính trợ cấp")
+        verbose_name_plural = _("mức tính trợ cấp")
         ordering = ["code", "effective_from"]
         constraints = [models.UniqueConstraint(fields=["code", "effective_from"], name="one_rate_per_day")]
 
@@ -162,15 +171,15 @@ class FuneralBenefitRule(models.Model):
     """How a regime's funeral allowance or funeral-cost support is computed from a rate, in force from
     a date (the law states it as a multiple: 10 × the reference level, 20 × the assistance standard)."""
 
-    regime = models.CharField("chế độ", max_length=20, choices=Regime.choices)
-    effective_from = models.DateField("áp dụng từ")
-    base = models.CharField("tính theo mức", max_length=30, choices=BenefitBase.choices)
-    multiplier = models.PositiveSmallIntegerField("số lần")
-    legal_basis = models.CharField("căn cứ pháp lý", max_length=200)
+    regime = models.CharField(_("chế độ"), max_length=20, choices=Regime.choices)
+    effective_from = models.DateField(_("áp dụng từ"))
+    base = models.CharField(_("tính theo mức"), max_length=30, choices=BenefitBase.choices)
+    multiplier = models.PositiveSmallIntegerField(_("số lần"))
+    legal_basis = models.CharField(_("căn cứ pháp lý"), max_length=200)
 
     class Meta:
-        verbose_name = "cách tính mai táng phí"
-        verbose_name_plural = "cách tính mai táng phí"
+        verbose_name = _("cách tính mai táng phí")
+        verbose_name_plural = _("cách tính mai táng phí")
         ordering = ["regime", "effective_from"]
         constraints = [
             models.UniqueConstraint(fields=["regime", "effective_from"], name="one_funeral_rule_per_day")
@@ -184,9 +193,12 @@ _agency_names = ProcessCache(seconds=60)
 
 
 class AgencyNameManager(models.Manager):
-    def name_for(self, *, agency: str, day: date, regime: str = "", english: bool = False) -> str:
+    def name_for(self, *, agency: str, day: date, regime: str = "", english: bool | None = None) -> str:
         """The body a person reads for ``agency`` on ``day``: the row for that regime if there is one,
-        else the agency's own, in force that day (the newest from on or before it)."""
+        else the agency's own, in force that day (the newest from on or before it); in English when
+        the page is (``english`` unset: the language of the request being answered)."""
+        if english is None:
+            english = (get_language() or "").startswith("en")
         rows = _agency_names.get("all", lambda: list(self.order_by("-effective_from")))
         for wanted in [regime, ""] if regime else [""]:
             for row in rows:  # newest first
@@ -201,20 +213,24 @@ class AgencyName(models.Model):
     on 1 March 2025, and to the commune and the provincial Department of Home Affairs on 1 July 2025).
     A bundle shows the body in force on the day it was filed."""
 
-    agency = models.CharField("cơ quan (mã liên thông)", max_length=20, choices=Agency.choices)
+    agency = models.CharField(_("cơ quan (mã liên thông)"), max_length=20, choices=Agency.choices)
     regime = models.CharField(
-        "chỉ cho chế độ", max_length=20, choices=Regime.choices, blank=True, help_text="Để trống: mọi chế độ."
+        _("chỉ cho chế độ"),
+        max_length=20,
+        choices=Regime.choices,
+        blank=True,
+        help_text=_("Để trống: mọi chế độ."),
     )
-    effective_from = models.DateField("áp dụng từ")
-    name = models.CharField("tên hiển thị", max_length=200)
-    name_en = models.CharField("tên tiếng Anh", max_length=200, blank=True)
-    legal_basis = models.CharField("căn cứ", max_length=200, blank=True)
+    effective_from = models.DateField(_("áp dụng từ"))
+    name = models.CharField(_("tên hiển thị"), max_length=200)
+    name_en = models.CharField(_("tên tiếng Anh"), max_length=200, blank=True)
+    legal_basis = models.CharField(_("căn cứ"), max_length=200, blank=True)
 
     objects = AgencyNameManager()
 
     class Meta:
-        verbose_name = "tên cơ quan theo thời gian"
-        verbose_name_plural = "tên cơ quan theo thời gian"
+        verbose_name = _("tên cơ quan theo thời gian")
+        verbose_name_plural = _("tên cơ quan theo thời gian")
         ordering = ["agency", "regime", "effective_from"]
         constraints = [
             models.UniqueConstraint(

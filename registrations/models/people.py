@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from portal.common.crypto import lookup_hmac
 from portal.common.fields import EncryptedTextField
@@ -27,30 +28,30 @@ class Person(models.Model):
     a survivor. Names are NFC; the personal ID number is encrypted, looked up through its HMAC."""
 
     bundle = models.ForeignKey(Bundle, on_delete=models.CASCADE, related_name="people")
-    role = models.CharField("vai trò", max_length=12, choices=PersonRole.choices)
-    full_name = models.CharField("họ, chữ đệm và tên", max_length=100, blank=True)
+    role = models.CharField(_("vai trò"), max_length=12, choices=PersonRole.choices)
+    full_name = models.CharField(_("họ, chữ đệm và tên"), max_length=100, blank=True)
     full_name_folded = models.CharField(max_length=100, blank=True, db_index=True, editable=False)
-    date_of_birth = models.DateField("ngày sinh", null=True, blank=True)
-    sex = models.CharField("giới tính", max_length=6, choices=Sex.choices, blank=True)
-    ethnicity = models.CharField("dân tộc", max_length=2, choices=ETHNICITY_CHOICES, blank=True)
-    nationality = models.CharField("quốc tịch", max_length=2, default="VN", blank=True)
+    date_of_birth = models.DateField(_("ngày sinh"), null=True, blank=True)
+    sex = models.CharField(_("giới tính"), max_length=6, choices=Sex.choices, blank=True)
+    ethnicity = models.CharField(_("dân tộc"), max_length=2, choices=ETHNICITY_CHOICES, blank=True)
+    nationality = models.CharField(_("quốc tịch"), max_length=2, default="VN", blank=True)
     id_number = EncryptedTextField("số định danh cá nhân", null=True, blank=True)
     # NULL, not '', for "no number": lookups by HMAC must never match two people without one.
     id_number_hmac = models.CharField(max_length=64, null=True, blank=True, editable=False)  # noqa: DJ001
-    residence_address = models.CharField("nơi cư trú", max_length=300, blank=True)
+    residence_address = models.CharField(_("nơi cư trú"), max_length=300, blank=True)
     residence_ward = models.ForeignKey(
         "divisions.Ward",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="xã, phường cư trú",
+        verbose_name=_("xã, phường cư trú"),
     )
-    relationship = models.CharField("quan hệ", max_length=20, choices=Relationship.choices, blank=True)
+    relationship = models.CharField(_("quan hệ"), max_length=20, choices=Relationship.choices, blank=True)
 
     class Meta:
-        verbose_name = "người trong hồ sơ"
-        verbose_name_plural = "người trong hồ sơ"
+        verbose_name = _("người trong hồ sơ")
+        verbose_name_plural = _("người trong hồ sơ")
         constraints = [
             models.UniqueConstraint(
                 fields=["bundle", "role"], condition=~Q(role=PersonRole.SURVIVOR), name="one_person_per_role"
@@ -79,45 +80,47 @@ class Person(models.Model):
 
 class BirthDetails(models.Model):
     bundle = models.OneToOneField(Bundle, on_delete=models.CASCADE, primary_key=True, related_name="birth")
-    time_of_birth = models.TimeField("giờ sinh", null=True, blank=True)
-    place_of_birth_facility = models.CharField("nơi sinh (cơ sở y tế)", max_length=200, blank=True)
+    time_of_birth = models.TimeField(_("giờ sinh"), null=True, blank=True)
+    place_of_birth_facility = models.CharField(_("nơi sinh (cơ sở y tế)"), max_length=200, blank=True)
     place_of_birth_ward = models.ForeignKey(
         "divisions.Ward",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="xã, phường nơi sinh",
+        verbose_name=_("xã, phường nơi sinh"),
     )
-    hometown = models.CharField("quê quán", max_length=200, blank=True)
-    medical_birth_certificate_number = models.CharField("số giấy chứng sinh", max_length=30, blank=True)
+    hometown = models.CharField(_("quê quán"), max_length=200, blank=True)
+    medical_birth_certificate_number = models.CharField(_("số giấy chứng sinh"), max_length=30, blank=True)
     # permanent residence
-    residence_address = models.CharField("địa chỉ đăng ký thường trú", max_length=300, blank=True)
+    residence_address = models.CharField(_("địa chỉ đăng ký thường trú"), max_length=300, blank=True)
     residence_ward = models.ForeignKey(
         "divisions.Ward",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="xã, phường đăng ký thường trú",
+        verbose_name=_("xã, phường đăng ký thường trú"),
     )
-    household_head_full_name = models.CharField("họ tên chủ hộ", max_length=100, blank=True)
+    household_head_full_name = models.CharField(_("họ tên chủ hộ"), max_length=100, blank=True)
     household_head_id_number = EncryptedTextField("số định danh chủ hộ", null=True, blank=True)
-    relationship_to_head = models.CharField("quan hệ với chủ hộ", max_length=50, blank=True)
-    owner_consent = models.BooleanField("chủ hộ, chủ sở hữu chỗ ở đồng ý", null=True, blank=True)
-    collective_household = models.BooleanField("đăng ký vào hộ tập thể", null=True, blank=True)
+    relationship_to_head = models.CharField(_("quan hệ với chủ hộ"), max_length=50, blank=True)
+    owner_consent = models.BooleanField(_("chủ hộ, chủ sở hữu chỗ ở đồng ý"), null=True, blank=True)
+    collective_household = models.BooleanField(_("đăng ký vào hộ tập thể"), null=True, blank=True)
     # health insurance
-    primary_care_facility = models.CharField("nơi đăng ký khám chữa bệnh ban đầu", max_length=200, blank=True)
-    bhyt_first_card = models.BooleanField("cấp thẻ bảo hiểm y tế lần đầu", null=True, blank=True)
+    primary_care_facility = models.CharField(
+        _("nơi đăng ký khám chữa bệnh ban đầu"), max_length=200, blank=True
+    )
+    bhyt_first_card = models.BooleanField(_("cấp thẻ bảo hiểm y tế lần đầu"), null=True, blank=True)
     # child identity card
     id_card_delivery_method = models.CharField(
-        "cách nhận thẻ căn cước", max_length=10, choices=DeliveryMethod.choices, blank=True
+        _("cách nhận thẻ căn cước"), max_length=10, choices=DeliveryMethod.choices, blank=True
     )
-    id_card_delivery_address = models.CharField("địa chỉ nhận thẻ", max_length=300, blank=True)
+    id_card_delivery_address = models.CharField(_("địa chỉ nhận thẻ"), max_length=300, blank=True)
 
     class Meta:
-        verbose_name = "thông tin khai sinh"
-        verbose_name_plural = "thông tin khai sinh"
+        verbose_name = _("thông tin khai sinh")
+        verbose_name_plural = _("thông tin khai sinh")
         indexes = [models.Index(fields=["medical_birth_certificate_number"], name="birth_certificate_number")]
 
     def __str__(self) -> str:
@@ -126,18 +129,18 @@ class BirthDetails(models.Model):
 
 class DeathDetails(models.Model):
     bundle = models.OneToOneField(Bundle, on_delete=models.CASCADE, primary_key=True, related_name="death")
-    last_residence_address = models.CharField("nơi cư trú cuối cùng", max_length=300, blank=True)
+    last_residence_address = models.CharField(_("nơi cư trú cuối cùng"), max_length=300, blank=True)
     last_residence_ward = models.ForeignKey(
         "divisions.Ward",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="xã, phường cư trú cuối cùng",
+        verbose_name=_("xã, phường cư trú cuối cùng"),
     )
-    date_of_death = models.DateField("ngày chết", null=True, blank=True)
-    time_of_death = models.TimeField("giờ chết", null=True, blank=True)
-    place_of_death = models.CharField("nơi chết", max_length=300, blank=True)
+    date_of_death = models.DateField(_("ngày chết"), null=True, blank=True)
+    time_of_death = models.TimeField(_("giờ chết"), null=True, blank=True)
+    place_of_death = models.CharField(_("nơi chết"), max_length=300, blank=True)
     # Law on Civil Status 2014, Art. 32: where the last residence is unknown, the death is registered
     # where the person died.
     place_of_death_ward = models.ForeignKey(
@@ -146,25 +149,25 @@ class DeathDetails(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="xã, phường nơi chết",
+        verbose_name=_("xã, phường nơi chết"),
     )
-    cause_of_death = models.CharField("nguyên nhân chết", max_length=300, blank=True)
-    death_notice_number = models.CharField("số giấy báo tử", max_length=30, blank=True)
-    death_notice_issuer = models.CharField("nơi cấp giấy báo tử", max_length=200, blank=True)
-    death_notice_date = models.DateField("ngày cấp giấy báo tử", null=True, blank=True)
+    cause_of_death = models.CharField(_("nguyên nhân chết"), max_length=300, blank=True)
+    death_notice_number = models.CharField(_("số giấy báo tử"), max_length=30, blank=True)
+    death_notice_issuer = models.CharField(_("nơi cấp giấy báo tử"), max_length=200, blank=True)
+    death_notice_date = models.DateField(_("ngày cấp giấy báo tử"), null=True, blank=True)
     # funeral allowance
-    regime = models.CharField("chế độ", max_length=20, choices=Regime.choices, blank=True)
-    bank_code = models.CharField("mã ngân hàng", max_length=20, blank=True)
+    regime = models.CharField(_("chế độ"), max_length=20, choices=Regime.choices, blank=True)
+    bank_code = models.CharField(_("mã ngân hàng"), max_length=20, blank=True)
     bank_account_number = EncryptedTextField("số tài khoản", null=True, blank=True)
-    bank_account_holder = models.CharField("chủ tài khoản", max_length=100, blank=True)
-    survivor_benefit_requested = models.BooleanField("đề nghị hưởng trợ cấp tuất", default=False)
+    bank_account_holder = models.CharField(_("chủ tài khoản"), max_length=100, blank=True)
+    survivor_benefit_requested = models.BooleanField(_("đề nghị hưởng trợ cấp tuất"), default=False)
     survivor_benefit_form = models.CharField(
-        "hình thức hưởng tuất", max_length=10, choices=PreferredForm.choices, blank=True
+        _("hình thức hưởng tuất"), max_length=10, choices=PreferredForm.choices, blank=True
     )
 
     class Meta:
-        verbose_name = "thông tin khai tử"
-        verbose_name_plural = "thông tin khai tử"
+        verbose_name = _("thông tin khai tử")
+        verbose_name_plural = _("thông tin khai tử")
 
     def __str__(self) -> str:
         return f"Khai tử {self.bundle_id}"

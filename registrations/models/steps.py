@@ -7,6 +7,7 @@ import uuid
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from portal.accounts.jurisdiction import JurisdictionPaths, JurisdictionQuerySet
@@ -27,30 +28,30 @@ class Step(ConcurrentTransitionMixin, models.Model):
     bundle = models.ForeignKey(  # found through one_step_per_procedure, which starts with it
         Bundle, on_delete=models.CASCADE, related_name="steps", db_index=False
     )
-    procedure = models.CharField("thủ tục", max_length=40)
-    agency = models.CharField("cơ quan", max_length=20, choices=Agency.choices)
-    depends_on = models.JSONField("phụ thuộc", default=list, blank=True)
+    procedure = models.CharField(_("thủ tục"), max_length=40)
+    agency = models.CharField(_("cơ quan"), max_length=20, choices=Agency.choices)
+    depends_on = models.JSONField(_("phụ thuộc"), default=list, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
-    state = FSMField("trạng thái", default=StepState.WAITING, choices=StepState.choices, protected=True)
-    idempotency_key = models.UUIDField("khoá chống trùng", default=uuid.uuid4, unique=True, editable=False)
-    time_limit_days = models.PositiveSmallIntegerField("thời hạn (ngày làm việc)", default=0)
-    due_since = models.DateTimeField("đến lượt xử lý từ", null=True, blank=True)
-    deadline = models.DateTimeField("hạn xử lý", null=True, blank=True)
-    next_attempt_at = models.DateTimeField("lần gửi tiếp theo", null=True, blank=True)
-    lease_until = models.DateTimeField("giữ đến", null=True, blank=True)
-    attempts = models.PositiveIntegerField("số lần gửi", default=0)
-    reference = models.CharField("mã tiếp nhận của cơ quan", max_length=100, blank=True)
-    result = models.JSONField("kết quả", default=dict, blank=True)
-    reason = models.TextField("lý do", blank=True)
-    done_at = models.DateTimeField("hoàn thành lúc", null=True, blank=True)
+    state = FSMField(_("trạng thái"), default=StepState.WAITING, choices=StepState.choices, protected=True)
+    idempotency_key = models.UUIDField(_("khoá chống trùng"), default=uuid.uuid4, unique=True, editable=False)
+    time_limit_days = models.PositiveSmallIntegerField(_("thời hạn (ngày làm việc)"), default=0)
+    due_since = models.DateTimeField(_("đến lượt xử lý từ"), null=True, blank=True)
+    deadline = models.DateTimeField(_("hạn xử lý"), null=True, blank=True)
+    next_attempt_at = models.DateTimeField(_("lần gửi tiếp theo"), null=True, blank=True)
+    lease_until = models.DateTimeField(_("giữ đến"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("số lần gửi"), default=0)
+    reference = models.CharField(_("mã tiếp nhận của cơ quan"), max_length=100, blank=True)
+    result = models.JSONField(_("kết quả"), default=dict, blank=True)
+    reason = models.TextField(_("lý do"), blank=True)
+    done_at = models.DateTimeField(_("hoàn thành lúc"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = StepQuerySet.as_manager()
     jurisdiction = JurisdictionPaths(ward="bundle__ward", owner="bundle__owner")
 
     class Meta:
-        verbose_name = "bước liên thông"
-        verbose_name_plural = "bước liên thông"
+        verbose_name = _("bước liên thông")
+        verbose_name_plural = _("bước liên thông")
         ordering = ["bundle", "position"]
         constraints = [models.UniqueConstraint(fields=["bundle", "procedure"], name="one_step_per_procedure")]
         indexes = [

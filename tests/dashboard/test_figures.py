@@ -1,11 +1,13 @@
 """Every dashboard figure against a small data set computed by hand, with a holiday in the middle."""
 
+import csv
 from datetime import date, datetime
 
 import pytest
 import time_machine
 from django.urls import reverse
 
+from portal.common.collation import vietnamese_key
 from portal.dashboard import selectors
 from portal.dashboard.selectors import Filters
 from portal.dashboard.services import provinces_refresh
@@ -182,8 +184,8 @@ def test_staff_of_another_province_see_none_of_it_in_the_page_the_csv_or_the_api
     client.force_login(insider)
     api = client.get(reverse("api:dashboard"), params).json()
     assert api["totals"]["received"] == 5
-    csv_lines = client.get(reverse("dashboard:export"), params).content.decode().splitlines()
-    assert csv_lines[1].split(",")[:5] == [str(WARD_A), "Phường Trường Vinh", "Nghệ An", "4", "2"]
+    csv_rows = list(csv.reader(client.get(reverse("dashboard:export"), params).content.decode().splitlines()))
+    assert csv_rows[1][:6] == ["1", str(WARD_A), "Phường Trường Vinh", "Nghệ An", "4", "2"]
 
 
 def test_only_provincial_staff_and_administrators_open_the_dashboard(db, client):
@@ -274,3 +276,26 @@ def test_the_share_backed_by_electronic_certificates_and_the_silent_facilities(d
     assert figures["silent"] == ["PK-2"]
     a_week_later = selectors.facilities(day, now=at(5, 12, month=10) + timedelta(days=8))
     assert a_week_later["silent"] == ["BV-1", "PK-2"]
+
+
+def test_the_csv_names_its_columns_in_words_writes_figures_as_the_page_does_and_sorts_wards(data_set, client):
+    client.force_login(UserFactory(province_staff=True, province_id=NGHE_AN))
+    params = {"ky": "tuy-chon", "tu": "14/09/2026", "den": "25/09/2026"}
+    rows = list(
+        csv.reader(client.get(reverse("dashboard:export"), params).content.decode("utf-8-sig").splitlines())
+    )
+    assert rows[0] == ["Hạng", "Mã xã, phường", "Xã, phường", "Tỉnh, thành phố", "Tiếp nhận", "Hoàn thành",
+                       "Đúng hạn", "Trung vị (ngày)", "Đăng ký muộn", "Giấy điện tử", "Quá hạn"]  # fmt: skip
+    first = rows[1]
+    assert first[1:3] == [str(WARD_A), "Phường Trường Vinh"]
+    assert first[6:8] == ["100,0 %", "2"]
+    page = client.get(reverse("dashboard:index"), params).content.decode()
+    assert "100,0 %" in page
+    without_data = [row[2] for row in rows[3:]]
+    assert without_data == sorted(without_data, key=vietnamese_key)
+    # d < đ < e in the listing itself, not only under the key.
+    communes = [name.removeprefix("Xã ") for name in without_data if name.startswith("Xã ")]
+    initials = [name[0] for name in communes if name[0] in "DĐE"]
+    assert set(initials) >= {"D", "Đ"}
+    assert initials == sorted(initials, key="DĐE".index)
+    assert [r[0] for r in rows[1:]] == [str(n) for n in range(1, len(rows))]

@@ -39,6 +39,7 @@ NOT_PAGES = {
     "tai-khoan/dang-nhap/ma-xac-thuc/": "only between password and code (tests/portal/test_two_factor.py)",
     "api/schema/": "the OpenAPI document",
     "api/docs/": "Swagger UI, a third-party page",
+    "thanh-phan-giao-dien/": "only under DEBUG; tests/e2e/test_components.py opens it with DEBUG on",
 }
 NOT_PAGE_PREFIXES = {
     "api/v1/": "the JSON API",
@@ -68,6 +69,33 @@ MEASURE = """() => {
     }
   }
   return {overflow, clipped, wide: wide.slice(0, 5)};
+}"""
+
+
+# On an English page, any text a person reads or hears that is written with Vietnamese letters and is
+# not marked lang="vi" (names, addresses, legal titles are): text nodes and the labels in attributes.
+VIETNAMESE_OUTSIDE_VI = """() => {
+  const marks = /[\u0300\u0301\u0302\u0303\u0306\u0309\u031b\u0323]/;
+  const vietnamese = (text) =>
+    text.split(/\\s+/).some((w) => /[đĐ]/.test(w) || marks.test(w.normalize('NFD')));
+  const skip = (el) => el.closest('[lang="vi"], script, style, noscript, template');
+  const found = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const text = walker.currentNode.textContent.trim();
+    const el = walker.currentNode.parentElement;
+    const tag = el.tagName.toLowerCase();
+    if (text && !skip(el) && vietnamese(text)) found.push(`${tag}: ${text.slice(0, 60)}`);
+  }
+  for (const el of document.querySelectorAll('[aria-label], [title], [placeholder], [alt]')) {
+    for (const name of ['aria-label', 'title', 'placeholder', 'alt']) {
+      const text = el.getAttribute(name);
+      if (text && !skip(el) && vietnamese(text)) found.push(`[${name}]: ${text.slice(0, 60)}`);
+    }
+  }
+  const title = document.title;
+  if (vietnamese(title)) found.push(`title: ${title}`);
+  return found;
 }"""
 
 
@@ -108,14 +136,19 @@ def planned_pages() -> list[tuple[str, str]]:
     return [*pages, ("quan-tri/", "admin")]
 
 
-def _signed_in(browser, base_url: str, user, width: int):
-    context = browser.new_context(locale="vi-VN", viewport={"width": width, "height": 900})
+def _signed_in(browser, base_url: str, user, width: int, *, english: bool = False):
+    """A browser signed in as ``user``; in English, an en-US browser with English chosen."""
+    context = browser.new_context(
+        locale="en-US" if english else "vi-VN", viewport={"width": width, "height": 900}
+    )
+    cookies = [{"name": settings.LANGUAGE_COOKIE_NAME, "value": "en" if english else "vi", "url": base_url}]
     if user is not None:
         client = Client()
         client.force_login(user)
-        context.add_cookies(
-            [{"name": settings.SESSION_COOKIE_NAME, "value": client.session.session_key, "url": base_url}]
+        cookies.append(
+            {"name": settings.SESSION_COOKIE_NAME, "value": client.session.session_key, "url": base_url}
         )
+    context.add_cookies(cookies)
     return context
 
 
@@ -191,6 +224,23 @@ def test_every_page_fits_a_phone_and_a_desktop_and_passes_axe(browser, site):
             if width == WIDTHS[0]:  # what axe checks does not change with the width; once per page
                 findings += [f"{where}: axe {v}" for v in serious_accessibility_violations(page)]
         page.close()
+        findings += _in_english(browser, site.url, world, visitor, path, contexts)
     for context in contexts.values():
         context.close()
     assert findings == [], "\n".join(findings)
+
+
+def _in_english(browser, base_url: str, world: World, visitor: str, path: str, contexts: dict) -> list[str]:
+    """The same page in English, on an English browser: no Vietnamese outside what is marked lang="vi"."""
+    key = (visitor, "en")
+    if key not in contexts:
+        user = None if visitor == "anonymous" else world.users[visitor]
+        contexts[key] = _signed_in(browser, base_url, user, WIDTHS[1], english=True)
+    page = contexts[key].new_page()
+    try:
+        page.goto(base_url + path)
+        return [
+            f"{path} in English as {visitor}: {found}" for found in page.evaluate(VIETNAMESE_OUTSIDE_VI)[:10]
+        ]
+    finally:
+        page.close()

@@ -198,6 +198,7 @@ REQUESTS = {
     "readyz": ("GET", lambda o: "/readyz", None),
     "so-lieu/": ("GET", lambda o: "/so-lieu/", None),
     "so-lieu/xuat.csv": ("GET", lambda o: "/so-lieu/xuat.csv", None),
+    "thanh-phan-giao-dien/": ("GET", lambda o: "/thanh-phan-giao-dien/", None),
     "tai-khoan/dang-nhap/": ("GET", lambda o: "/tai-khoan/dang-nhap/", None),
     "tai-khoan/dang-nhap/ma-xac-thuc/": ("GET", lambda o: "/tai-khoan/dang-nhap/ma-xac-thuc/", None),
     "tai-khoan/dang-nhap/vneid/": ("GET", lambda o: "/tai-khoan/dang-nhap/vneid/", None),

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
@@ -70,7 +71,10 @@ def _upload_answer(
     request, bundle: Bundle, *, error: str | None, attachment=None, done="", status_code=400, back=""
 ):
     if attachment is not None:
-        done = f"Đã tải lên {attachment.get_kind_display().lower()} ({attachment.size // 1024} KB)."
+        done = gettext("Đã tải lên %(kind)s (%(size)d KB).") % {
+            "kind": attachment.get_kind_display().lower(),
+            "size": attachment.size // 1024,
+        }
     if wants_json(request):
         if error:
             return JsonResponse({"errors": {"file": error}}, status=status_code)
@@ -121,9 +125,9 @@ def _upload_checked(request, bundle: Bundle):
         request.POST.get("back", ""),
     )
     if kind not in AttachmentKind.values:
-        return _upload_answer(request, bundle, error="Loại giấy tờ không hợp lệ.", back=back)
+        return _upload_answer(request, bundle, error=gettext("Loại giấy tờ không hợp lệ."), back=back)
     if upload_file is None or not upload_file.size:
-        return _upload_answer(request, bundle, error="Vui lòng chọn tệp cần tải lên.", back=back)
+        return _upload_answer(request, bundle, error=gettext("Vui lòng chọn tệp cần tải lên."), back=back)
     try:
         attachment = services.attachment_add(bundle=bundle, actor=request.user, kind=kind, upload=upload_file)
     except ValidationFailed as exc:
@@ -143,7 +147,9 @@ def remove_attachment(request, key, attachment_id):
     try:
         services.attachment_remove(bundle=bundle, actor=request.user, attachment_id=str(attachment_id))
     except Attachment.DoesNotExist:
-        return _upload_answer(request, bundle, error="Không tìm thấy tệp này.", status_code=404, back=back)
+        return _upload_answer(
+            request, bundle, error=gettext("Không tìm thấy tệp này."), status_code=404, back=back
+        )
     except (AttachmentKept, NotPermitted, TransitionRefused) as exc:
         return _upload_answer(request, bundle, error=str(exc), status_code=409, back=back)
-    return _upload_answer(request, bundle, error=None, done="Đã xoá tệp.", back=back)
+    return _upload_answer(request, bundle, error=None, done=gettext("Đã xoá tệp."), back=back)

@@ -11,12 +11,14 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from portal.accounts.constants import Role
 from portal.common.text import size_shown
 from portal.divisions.selectors import ward_label
 from registrations import rules, selectors, services
 from registrations.constants import AttachmentKind, BundleState, Group
+from registrations.declaration import declaration_of, is_blank
 from registrations.models import Bundle
 
 from ..citizen import own_bundle
@@ -24,7 +26,7 @@ from . import form
 
 CITIZEN_LOGIN = "accounts:citizen-login"
 GROUP_SLUGS = {"khai-sinh": Group.BIRTH, "khai-tu": Group.DEATH}
-SAVED_AUTOMATICALLY = "Đã tự động lưu bản nháp lúc {time}."
+SAVED_AUTOMATICALLY = gettext_lazy("Đã tự động lưu bản nháp lúc {time}.")
 
 
 def citizen_only(request) -> None:
@@ -62,18 +64,43 @@ def required_paths(group: str, chosen: list[str]) -> set[str]:
     return {path for procedure in procedures_of(group, chosen) for path in procedure.required_fields}
 
 
+def missing_paths(bundle: Bundle, paths) -> list[str]:
+    """Which of ``paths`` a chosen procedure requires and the draft does not hold yet, in their order."""
+    required, declaration = required_paths(bundle.group, bundle.procedures), declaration_of(bundle)
+    return [path for path in paths if path in required and is_blank(form.value_at(declaration, path))]
+
+
+def missing_on_page(bundle: Bundle, page: form.Page) -> dict[str, list[str]]:
+    """The required fields of one page left empty, each with the sentence shown at it."""
+    if page.optional_section and form.value_at(declaration_of(bundle), page.optional_section) is None:
+        return {}  # the father left out altogether: nothing of his is asked for
+    message = gettext("Chưa điền. Mục này cần có trước khi nộp hồ sơ.")
+    return {path: [message] for path in missing_paths(bundle, [f.path for f in page.fields])}
+
+
+def error_links(page: form.Page, errors: dict[str, list[str]]) -> list[dict]:
+    """The page's error summary: each field with a message, linked to it, in the page's order."""
+    return [
+        {"label": f.shown_label, "url": f"#{f.html_id}", "messages": errors[f.path]}
+        for f in page.fields
+        if f.path in errors
+    ]
+
+
 def procedure_choices(group: str, chosen: list[str]) -> list[dict]:
     """The optional procedures of the catalogue in force, with who may have them, before any typing."""
     catalogue = catalogue_in_force(group)
     # Age limits come from the catalogue (a decree may change them); the rest explains each service.
     notes = {
-        "health_insurance": "Chỉ cấp thẻ lần đầu.",
-        "child_id_card": "Không cần ảnh, vân tay.",
-        "permanent_residence": "Không áp dụng khi đăng ký vào hộ tập thể.",
-        "residence_removal": "Xoá đăng ký thường trú của người đã mất.",
-        "funeral_allowance": "Bảo hiểm xã hội chi trả cho người tham gia, hưởng bảo hiểm xã hội; "
-        "UBND xã, phường cho đối tượng bảo trợ xã hội; Sở Nội vụ (qua UBND xã, phường) cho người có công. "
-        "Có thể kèm trợ cấp tuất.",
+        "health_insurance": gettext("Chỉ cấp thẻ lần đầu."),
+        "child_id_card": gettext("Không cần ảnh, vân tay."),
+        "permanent_residence": gettext("Không áp dụng khi đăng ký vào hộ tập thể."),
+        "residence_removal": gettext("Xoá đăng ký thường trú của người đã mất."),
+        "funeral_allowance": gettext(
+            "Bảo hiểm xã hội chi trả cho người tham gia, hưởng bảo hiểm xã hội; "
+            "UBND xã, phường cho đối tượng bảo trợ xã hội; "
+            "Sở Nội vụ (qua UBND xã, phường) cho người có công. Có thể kèm trợ cấp tuất."
+        ),
     }
     return [
         {
@@ -82,7 +109,7 @@ def procedure_choices(group: str, chosen: list[str]) -> list[dict]:
             "note": " ".join(
                 part
                 for part in (
-                    f"Chỉ cho trẻ dưới {procedure.max_child_age_years} tuổi."
+                    gettext("Chỉ cho trẻ dưới %(years)d tuổi.") % {"years": procedure.max_child_age_years}
                     if procedure.max_child_age_years
                     else "",
                     notes.get(code, ""),
@@ -130,14 +157,14 @@ def navigation(bundle: Bundle) -> list[dict]:
     links.append(
         {
             "slug": form.ATTACHMENTS_SLUG,
-            "title": "Giấy tờ đính kèm",
+            "title": gettext("Giấy tờ đính kèm"),
             "url": reverse("web:filing-attachments", args=[bundle.public_id]),
         }
     )
     links.append(
         {
             "slug": "xem-lai",
-            "title": "Xem lại và nộp",
+            "title": gettext("Xem lại và nộp"),
             "url": reverse("web:filing-review", args=[bundle.public_id]),
         }
     )
@@ -203,18 +230,29 @@ def uploaded_row(attachment, *, after) -> dict:
 
 
 def problem_links(bundle: Bundle, errors: dict[str, list[str]]) -> list[dict]:
-    """Each blocking problem with a link to the page and field where it is fixed."""
-    out = []
+    """Each blocking problem with a link to the page and field where it is fixed. Required fields left
+    empty are gathered per page ("Mẹ — chưa điền: Họ, chữ đệm, tên; Ngày sinh"), not one line each."""
+    missing = set(missing_paths(bundle, errors))
+    out, gathered = [], {}
     for path, found in errors.items():
         if path.startswith("attachments."):
             url = reverse("web:filing-attachments", args=[bundle.public_id])
-            label = dict(AttachmentKind.choices).get(path.split(".", 1)[1], path)
-        else:
-            target = form.page_of_path(bundle.group, path) or form.PROCEDURES_PAGE
-            url = reverse("web:filing-page", args=[bundle.public_id, target.slug])
-            field = next((f for f in target.fields if f.path == path), None)
-            if field is not None:
-                url += f"#{field.html_id}"
-            label = f"{target.title} — {field.shown_label}" if field else str(target.title)
+            out.append({"label": dict(AttachmentKind.choices).get(path.split(".", 1)[1], path),
+                        "url": url, "messages": found})  # fmt: skip
+            continue
+        target = form.page_of_path(bundle.group, path) or form.PROCEDURES_PAGE
+        url = reverse("web:filing-page", args=[bundle.public_id, target.slug])
+        field = next((f for f in target.fields if f.path == path), None)
+        if field is not None:
+            url += f"#{field.html_id}"
+        if path in missing and field is not None:
+            if target.slug not in gathered:
+                gathered[target.slug] = {"label": str(target.title), "url": url, "fields": []}
+                out.append(gathered[target.slug])
+            gathered[target.slug]["fields"].append(field.shown_label)
+            continue
+        label = f"{target.title} — {field.shown_label}" if field else str(target.title)
         out.append({"label": label, "url": url, "messages": found})
+    for entry in gathered.values():
+        entry["messages"] = [gettext("Chưa điền: %(fields)s.") % {"fields": "; ".join(entry.pop("fields"))}]
     return out

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from portal.common.text import Vietnamese
 from registrations.constants import (
     ETHNICITY_CHOICES,
     AttachmentKind,
@@ -28,6 +29,12 @@ from ..labels import FIELD_LABELS
 # "yesno" is a pair of radio buttons where not answering differs from answering no.
 KINDS = {"text", "tel", "email", "date", "time", "select", "radio", "ward", "flag", "consent", "yesno"}
 SURVIVOR_ROWS = 3
+# Dates and times are typed as text (a browser's own date input follows its locale: mm/dd/yyyy and
+# AM/PM on an English one), so every browser reads and writes them the Vietnamese way.
+TYPED_FORMS = {
+    "date": _("Ngày/tháng/năm, ví dụ 22/11/2026."),
+    "time": _("Giờ:phút theo 24 giờ, ví dụ 14:30."),
+}
 
 
 @dataclass(frozen=True)
@@ -53,6 +60,11 @@ class Field:
         return str(self.label or gettext(FIELD_LABELS.get(self.name, self.name)))
 
     @property
+    def hint(self) -> str:
+        """The help under the label; dates and times say how to type them, whatever the browser's locale."""
+        return str(self.help or TYPED_FORMS.get(self.kind, ""))
+
+    @property
     def html_id(self) -> str:
         return "f-" + self.path.replace(".", "-").replace("_", "-")
 
@@ -72,7 +84,10 @@ class Page:
 
 
 SEX = tuple(Sex.choices)
-ETHNICITY = tuple(ETHNICITY_CHOICES)
+# The groups' own names stay Vietnamese on an English page; "foreign national" is a category, translated.
+ETHNICITY = tuple(
+    (code, _("Người nước ngoài") if code == "55" else Vietnamese(name)) for code, name in ETHNICITY_CHOICES
+)
 NATIONALITY_HELP = _("Mã quốc gia hai chữ cái; người Việt Nam ghi VN.")
 ID_HELP = _("12 chữ số, in trên thẻ căn cước hoặc trong ứng dụng VNeID.")
 WARD_HELP = _("Gõ vài chữ của tên xã, phường rồi chọn trong danh sách.")

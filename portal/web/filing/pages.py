@@ -9,10 +9,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from portal.common.identifiers import mask_personal_id
+from portal.common.text import Vietnamese
 from registrations import services
 from registrations.constants import CertificateStatus
 from registrations.declaration import declaration_of
@@ -27,8 +29,10 @@ from .common import (
     SAVED_AUTOMATICALLY,
     citizen_only,
     draft_page,
+    error_links,
     field_rows,
     filer,
+    missing_on_page,
     navigation,
     neighbours,
     procedure_choices,
@@ -106,13 +110,25 @@ def page(request, bundle: Bundle, slug: str):
             if not errors:
                 return redirect("web:filing-page", key=key, slug=slug)
         elif not errors:
-            nav = navigation(filer(request, key))
-            previous, following = neighbours(nav, slug)
-            target = previous if request.POST.get("go") == "back" else following
-            return redirect(target["url"] if target else "web:my-bundles")
+            bundle = filer(request, key)
+            going = request.POST.get("go")
+            # Going on with a required field empty is said here, on this page; the draft is saved
+            # all the same, and "later" goes on anyway (a citizen may not have the paper at hand).
+            missing = {} if going in ("back", "later") else missing_on_page(bundle, current)
+            if not missing:
+                nav = navigation(bundle)
+                previous, following = neighbours(nav, slug)
+                target = previous if going == "back" else following
+                return redirect(target["url"] if target else "web:my-bundles")
+            return _render(request, bundle, current, missing, posted=None, missing_only=True)
         bundle = filer(request, key)
+    return _render(request, bundle, current, errors, posted=request.POST if errors else None)
+
+
+def _render(request, bundle: Bundle, current, errors: dict, *, posted, missing_only: bool = False):
+    slug = current.slug
     nav = navigation(bundle)
-    previous, following = neighbours(nav, slug)
+    previous, _following = neighbours(nav, slug)
     declaration = declaration_of(bundle)
     return render(
         request,
@@ -128,14 +144,16 @@ def page(request, bundle: Bundle, slug: str):
                 values=declaration,
                 errors=errors,
                 required=required_paths(bundle.group, bundle.procedures),
-                posted=request.POST if errors else None,
+                posted=posted,
             ),
             "errors": errors,
+            "error_links": error_links(current, errors),
+            "missing_only": missing_only,
             "procedures": procedure_choices(bundle.group, bundle.procedures) if slug == "thu-tuc" else None,
             "identity": _identity(bundle.owner) if slug == "nguoi-yeu-cau" else None,
             "certificate_lookup": CERTIFICATE_PAGES.get(slug),
         },
-        status=400 if errors else 200,
+        status=400 if errors and not missing_only else 200,
     )
 
 
@@ -162,9 +180,9 @@ def _check_certificate(request, bundle: Bundle) -> dict[str, list[str]]:
 
 def _identity(user) -> list[tuple[str, str]]:
     return [
-        ("Họ, chữ đệm, tên", user.full_name),
-        ("Ngày sinh", f"{user.date_of_birth:%d/%m/%Y}" if user.date_of_birth else "—"),
-        ("Số định danh cá nhân", mask_personal_id(user.id_number)),
+        (gettext("Họ, chữ đệm, tên"), Vietnamese(user.full_name)),
+        (gettext("Ngày sinh"), f"{user.date_of_birth:%d/%m/%Y}" if user.date_of_birth else "—"),
+        (gettext("Số định danh cá nhân"), mask_personal_id(user.id_number)),
     ]
 
 

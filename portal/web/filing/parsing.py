@@ -4,7 +4,11 @@ valid the citizen typed is still saved."""
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from typing import Any
+
+from django.utils.translation import gettext
 
 from portal.common.text import ascii_digits
 from portal.divisions.selectors import ward_resolve
@@ -25,19 +29,64 @@ def value_at(data: Any, path: str) -> Any:
     return current
 
 
+# 22/11/2026, 22-11-2026, 22.11.2026 or 2/3/2026 as people write them; 2026-11-22 as a pasted ISO date.
+_TYPED_DATE = re.compile(r"^([0-9]{1,2})\s*[/.\-]\s*([0-9]{1,2})\s*[/.\-]\s*([0-9]{4})$")
+_ISO_DATE = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$")
+# 14:30, 14h30, 14h, 7.05
+_TYPED_TIME = re.compile(r"^([0-9]{1,2})\s*(?:[:hH.]\s*([0-9]{2})?)?$")
+
+
+def typed_date(text: str) -> str | None:
+    """The ISO date a typed day/month/year means, or None when it is no date at all."""
+    found = _TYPED_DATE.match(text)
+    if found:
+        day, month, year = (int(part) for part in found.groups())
+    elif found := _ISO_DATE.match(text):
+        year, month, day = (int(part) for part in found.groups())
+    else:
+        return None
+    try:
+        return date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+def typed_time(text: str) -> str | None:
+    found = _TYPED_TIME.match(text)
+    if not found:
+        return None
+    hours, minutes = int(found.group(1)), int(found.group(2) or 0)
+    return f"{hours:02d}:{minutes:02d}" if hours < 24 and minutes < 60 else None
+
+
+def _typed_errors() -> dict[str, str]:
+    return {
+        "date": gettext("Ngày không đúng: ghi ngày/tháng/năm, ví dụ 22/11/2026."),
+        "time": gettext("Giờ không đúng: ghi giờ:phút theo 24 giờ, ví dụ 14:30."),
+    }
+
+
 def shown_value(value: Any, kind: str) -> str:
-    """A stored value as the form shows it."""
+    """A stored value as the form shows it: dates day first, times on the 24-hour clock."""
     if value is None:
         return ""
     if kind in ("flag", "consent"):
         return "on" if value else ""
     if kind == "yesno":
         return "yes" if value else "no"
-    if kind == "date" and hasattr(value, "isoformat"):
-        return value.isoformat()
+    if kind == "date":
+        day = value if hasattr(value, "strftime") else _as_date(str(value))
+        return day.strftime("%d/%m/%Y") if day else str(value)
     if kind == "time" and hasattr(value, "strftime"):
         return value.strftime("%H:%M")
     return str(value)
+
+
+def _as_date(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
 
 
 def _set(target: dict, path: str, value: Any) -> None:
@@ -86,7 +135,14 @@ def parse(post, fields, *, page: Page | None = None) -> tuple[dict, dict[str, li
                 continue
             _set(data, f.path, value)
             continue
-        _set(data, f.path, _raw_value(post, f))
+        value = _raw_value(post, f)
+        if f.kind in ("date", "time") and value is not None:
+            read = (typed_date if f.kind == "date" else typed_time)(value)
+            if read is None:
+                errors[f.path] = [_typed_errors()[f.kind]]
+                continue
+            value = read
+        _set(data, f.path, value)
     if page is not None:
         section = page.optional_section
         if section and all(v in (None, "") for v in (data.get(section) or {}).values()):

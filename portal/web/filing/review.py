@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from registrations import rules, services
@@ -38,7 +39,7 @@ def review(request, bundle: Bundle):
     confirm_error = ""
     if request.method == "POST":
         if request.POST.get("confirm") != "on":
-            confirm_error = "Vui lòng xác nhận lời cam đoan trước khi nộp."
+            confirm_error = gettext("Vui lòng xác nhận lời cam đoan trước khi nộp.")
         else:
             try:
                 services.bundle_submit(bundle=bundle, actor=request.user)
@@ -116,7 +117,9 @@ def supplement(request, key):
             except TransitionRefused:
                 return redirect("web:status", key=bundle.public_id)
             else:
-                messages.success(request, "Đã gửi phần bổ sung; hồ sơ đã chuyển lại cho cán bộ UBND.")
+                messages.success(
+                    request, gettext("Đã gửi phần bổ sung; hồ sơ đã chuyển lại cho cán bộ UBND.")
+                )
                 return redirect("web:status", key=bundle.public_id)
         bundle = own_bundle(request, key)
     return render(
