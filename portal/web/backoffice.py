@@ -22,7 +22,8 @@ from registrations.models import Bundle
 
 from .filing.form import ATTACHMENT_KINDS
 from .history import case_history
-from .labels import declaration_sections, result_rows
+from .labels import correction_rows, declaration_sections, result_rows
+from .waiting import bundle_waiting_for
 
 STAFF_ROLES = (Role.WARD_CLERK, Role.WARD_LEADER, Role.PROVINCE_STAFF, Role.ADMIN)
 
@@ -73,6 +74,7 @@ def case(request, key: str):
     timeline = case_history(bundle)
     personal_id = next((s for s in bundle.steps.all() if s.procedure == "personal_id"), None)
     sync = sync_rows(bundle)
+    correction = next((c for c in bundle.corrections.all() if c.state == "requested"), None)
     for row in sync:
         row.shown_result = result_rows(row.step.result)
     return render(
@@ -91,7 +93,9 @@ def case(request, key: str):
                 and personal_id.deadline
                 and personal_id.deadline < timezone.now()
             ),
-            "open_correction": next((c for c in bundle.corrections.all() if c.state == "requested"), None),
+            "waiting_for": bundle_waiting_for(bundle, list(bundle.steps.all()), for_staff=True),
+            "open_correction": correction,
+            "correction_rows": correction_rows(correction.changes, declaration) if correction else [],
             # Only the documents of this bundle's own group: no death notice asked of a birth.
             "attachment_kinds": [(k, AttachmentKind(k).label) for k in ATTACHMENT_KINDS[bundle.group]],
             "now": timezone.now(),

@@ -22,6 +22,7 @@ from signing.models import Extract
 
 from .labels import declaration_sections, result_rows, supplement_item_label
 from .selectors import personal_data_of
+from .waiting import WAITING_FOR, WAITING_FOR_PERSONAL_ID, personal_id_missing
 
 PLAIN = {
     "waiting": _("Chờ bước trước hoàn thành."),
@@ -33,20 +34,12 @@ PLAIN = {
     "dead": _("Chưa gửi được sang cơ quan; cán bộ UBND đang xử lý."),
 }
 
-# What a step that waits for an earlier one is really waiting for, by the bundle's state.
-WAITING_FOR = {
-    "submitted": _("Chờ cán bộ UBND xã, phường tiếp nhận hồ sơ."),
-    "in_review": _("Chờ cán bộ UBND kiểm tra và đăng ký hồ sơ."),
-    "awaiting_citizen": _("Chờ Anh/Chị gửi bổ sung hồ sơ."),
-    "registered": _("Chờ lãnh đạo UBND ký số trích lục."),
-}
-WAITING_FOR_PERSONAL_ID = _("Chờ công an cấp số định danh cá nhân cho trẻ, rồi lãnh đạo UBND ký trích lục.")
 # The card's look by step state: its class and the icon beside the words.
 CARD_LOOK = {
     "done": ("done", "✓"),
-    "accepted": ("working", "⏳"),
-    "sending": ("working", "⏳"),
-    "pending": ("working", "⏳"),
+    "accepted": ("working", "↻"),
+    "sending": ("working", "↻"),
+    "pending": ("working", "↻"),
     "waiting": ("waiting", "…"),
     "rejected": ("attention", "⚠"),
     "dead": ("attention", "⚠"),
@@ -57,8 +50,7 @@ def _step_plain(bundle: Bundle, step, steps) -> str:
     """Where the step is, in words: for a waiting step, who it is really waiting for."""
     if step.state != "waiting":
         return PLAIN.get(step.state, "")
-    number_missing = any(s.procedure == "personal_id" and s.state != "done" for s in steps)
-    if bundle.state == "registered" and number_missing:
+    if bundle.state == "registered" and personal_id_missing(steps):
         return WAITING_FOR_PERSONAL_ID
     return WAITING_FOR.get(bundle.state, PLAIN["waiting"])
 

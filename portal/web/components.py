@@ -12,9 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from registrations.constants import Sex
 from registrations.models import Bundle, Step
 
-from .citizen import CARD_LOOK, PLAIN, WAITING_FOR
+from .citizen import CARD_LOOK, PLAIN
 from .filing.fields import Field
 from .labels import result_rows
+from .waiting import WAITING_FOR
 
 # One example of each kind of agency result, as the agencies' result schemas describe them.
 EXAMPLE_RESULTS = {

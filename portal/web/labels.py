@@ -29,7 +29,7 @@ FIELD_LABELS = {
     "nationality": gettext_noop("Quốc tịch"),
     "id_number": gettext_noop("Số định danh cá nhân"),
     "residence_address": gettext_noop("Nơi cư trú"),
-    "ward_code": gettext_noop("Mã xã, phường"),
+    "ward_code": gettext_noop("Xã, phường"),
     "relationship": gettext_noop("Quan hệ"),
     "phone": gettext_noop("Điện thoại"),
     "email": gettext_noop("Email"),
@@ -129,6 +129,22 @@ def path_label(path: str) -> str:
     *sections, name = path.split(".")
     parts = [gettext(SECTION_LABELS[s]) for s in sections if s in SECTION_LABELS]
     return " — ".join([*parts, gettext(FIELD_LABELS.get(name, name))])
+
+
+def correction_rows(changes: dict, current: dict) -> list[tuple[str, str, str]]:
+    """A correction as the clerk decides it: [(what, as registered, as asked)], nested parts flattened."""
+    rows = []
+
+    def walk(values: dict, now: dict, prefix: str) -> None:
+        for name, value in values.items():
+            before = (now or {}).get(name) if isinstance(now, dict) else None
+            if isinstance(value, dict):
+                walk(value, before or {}, f"{prefix}{name}.")
+            else:
+                rows.append((path_label(f"{prefix}{name}"), display(name, before), display(name, value)))
+
+    walk(changes or {}, current or {}, "")
+    return rows
 
 
 def supplement_item_label(item: dict) -> str:

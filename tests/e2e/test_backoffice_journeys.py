@@ -4,6 +4,7 @@ import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from interconnect.mock_agencies import behaviour
+from registrations import services
 from registrations.models import Bundle, Step
 from signing import services as signing_services
 from tests.e2e.conftest import serious_accessibility_violations
@@ -113,3 +114,48 @@ def test_the_policy_check_does_catch_a_blocked_resource(site, page):
     page.wait_for_timeout(500)
     assert any("img-src" in message for message in page.csp_blocked)
     page.csp_blocked.clear()
+
+
+def _fits(phone) -> None:
+    width = phone.evaluate("document.documentElement.clientWidth")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= width, phone.url
+
+
+def test_a_clerk_runs_a_whole_case_from_a_phone_without_scrolling_sideways(site, phone):
+    cast = Cast()
+    bundle = build("submitted", cast)
+    sign_in(phone, site, cast.clerk)
+    phone.goto(f"{site.url}/can-bo/ho-so/")
+    _fits(phone)
+    phone.get_by_role("link", name=bundle.code).click()
+    _fits(phone)
+    phone.get_by_label("Tôi đã kiểm tra hồ sơ đủ điều kiện tiếp nhận").check()
+    phone.get_by_role("button", name="Tiếp nhận").click()
+    phone.get_by_text("Đã tiếp nhận hồ sơ.").wait_for()
+    _fits(phone)
+    # A supplement: one field of the child's, in its own group of the picker, and a reason.
+    child = phone.locator(".supplement-fields details:has(summary:text-is('Trẻ được khai sinh'))")
+    child.locator("summary").click()
+    child.get_by_label("Họ, chữ đệm, tên").check()
+    phone.get_by_label("Lý do (gửi cho công dân)").fill("Tên chưa đúng giấy chứng sinh")
+    phone.get_by_label("Gửi yêu cầu bổ sung").check()
+    _fits(phone)
+    phone.get_by_role("button", name="Gửi", exact=True).click()
+    phone.get_by_text("Chờ công dân bổ sung").first.wait_for()
+    _fits(phone)
+    bundle.refresh_from_db()
+    assert bundle.state == "awaiting_citizen"
+    # The family answers from their own phone; the bundle comes back to the clerk.
+    answer = {"child": {"full_name": "Nguyễn Minh Khang"}}
+    services.bundle_resubmit(bundle=bundle, actor=cast.citizen, data=answer)
+    phone.reload()
+    _fits(phone)
+    phone.locator("dl.facts").get_by_text("Nguyễn Minh Khang").first.wait_for()
+    phone.get_by_label("Tôi đã kiểm tra hồ sơ đủ điều kiện tiếp nhận").check()
+    phone.get_by_role("button", name="Tiếp nhận").click()
+    phone.get_by_text("Đã tiếp nhận hồ sơ.").wait_for()
+    phone.get_by_label("Đăng ký vào sổ (cấp số, không hoàn tác được)").check()
+    phone.get_by_role("button", name="Đăng ký", exact=True).click()
+    phone.get_by_text("Đã đăng ký: số 1").wait_for()
+    _fits(phone)
+    assert Bundle.objects.get(pk=bundle.pk).state == "registered"

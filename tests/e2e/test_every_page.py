@@ -113,6 +113,11 @@ IN_STATE = {
 }
 
 
+# Pages that must stay short on a desktop (px at 1366): the full birth bundle's "check your answers"
+# was 4,500 px tall with one long column.
+DESKTOP_HEIGHT = {"ho-so-cua-toi/<uuid:key>/xem-lai/": 2600}
+
+
 def _visitor(route: str) -> str | None:
     if route in IN_STATE:
         return IN_STATE[route][0]
@@ -221,6 +226,9 @@ def test_every_page_fits_a_phone_and_a_desktop_and_passes_axe(browser, site):
             if measured["overflow"] > 0:
                 findings.append(f"{where}: {measured['overflow']} px sideways; widest {measured['wide']}")
             findings += [f"{where}: clipped {text}" for text in measured["clipped"][:5]]
+            height = page.evaluate("document.documentElement.scrollHeight")
+            if width == WIDTHS[1] and height > DESKTOP_HEIGHT.get(route, height):
+                findings.append(f"{where}: {height} px tall, more than {DESKTOP_HEIGHT[route]}")
             if width == WIDTHS[0]:  # what axe checks does not change with the width; once per page
                 findings += [f"{where}: axe {v}" for v in serious_accessibility_violations(page)]
         page.close()

@@ -54,3 +54,32 @@ def test_a_refused_action_is_explained_in_words_not_codes(cast, client):
     text = visible_text(page.content.decode())
     assert "Không thể tiếp nhận khi hồ sơ ở trạng thái “đã đăng ký”." in text
     assert "'accept'" not in text and "registered" not in text
+
+
+@pytest.mark.parametrize(
+    "state, waiting_for",
+    [
+        ("submitted", "Chờ cán bộ UBND xã, phường tiếp nhận hồ sơ."),
+        ("in_review", "Chờ cán bộ UBND kiểm tra và đăng ký hồ sơ."),
+        ("awaiting_citizen", "Chờ công dân gửi bổ sung hồ sơ."),
+        ("registered", "Chờ công an cấp số định danh cá nhân cho trẻ"),
+        ("signed", "Chờ cơ quan trả kết quả: "),
+    ],
+)
+def test_the_case_page_says_whom_the_bundle_waits_for(cast, client, state, waiting_for):
+    bundle = build(state, cast)
+    client.force_login(cast.clerk)
+    text = visible_text(client.get(f"/can-bo/ho-so/{bundle.public_id}/").content.decode())
+    assert waiting_for in text, text[:1500]
+
+
+def test_a_correction_to_decide_reads_as_what_changes_from_what(cast, client):
+    from registrations import services
+
+    bundle = build("completed", cast)
+    changes = {"child": {"full_name": "Nguyễn Minh Khang"}}
+    services.correction_request(bundle=bundle, actor=cast.citizen, changes=changes, reason="Sai tên")
+    client.force_login(cast.clerk)
+    text = visible_text(client.get(f"/can-bo/ho-so/{bundle.public_id}/").content.decode())
+    assert not DEVELOPER_OUTPUT.search(text), DEVELOPER_OUTPUT.findall(text)
+    assert "Trẻ được khai sinh — Họ, chữ đệm, tên" in text and "Nguyễn Minh Khang" in text
