@@ -102,7 +102,7 @@ WARD = ("truong vinh", "Phường Trường Vinh, tỉnh Nghệ An")
 
 def test_a_mother_files_a_full_birth_bundle_from_her_phone(journey):
     mother = DEMO_CITIZENS[0]
-    child_born = (date.today() - timedelta(days=9)).isoformat()
+    child_born = (date.today() - timedelta(days=9)).strftime("%d/%m/%Y")
     journey.sign_in(mother)
     journey.start(
         "khai-sinh",
@@ -183,11 +183,11 @@ def test_a_son_files_a_death_bundle_with_funeral_allowance_and_survivor_benefit(
     journey.fill(
         {
             "#f-deceased-full-name": "Trần Văn Bảy",
-            "#f-deceased-date-of-birth": born.isoformat(),
+            "#f-deceased-date-of-birth": born.strftime("%d/%m/%Y"),
             "#f-deceased-id-number": valid_personal_id(date_of_birth=born, sex="male"),
             "#f-deceased-nationality": "VN",
             "#f-death-last-residence-address": "Xóm 3",
-            "#f-death-date-of-death": died.isoformat(),
+            "#f-death-date-of-death": died.strftime("%d/%m/%Y"),
             "#f-death-place-of-death": "Tại nhà",
             "#f-death-cause-of-death": "Tuổi già",
         }
@@ -200,7 +200,7 @@ def test_a_son_files_a_death_bundle_with_funeral_allowance_and_survivor_benefit(
         {
             "#f-death-death-notice-number": "GBT-E2E-0001",
             "#f-death-death-notice-issuer": "Trạm y tế phường Trường Vinh",
-            "#f-death-death-notice-date": died.isoformat(),
+            "#f-death-death-notice-date": died.strftime("%d/%m/%Y"),
         }
     )
     journey.next("Mai táng phí, hỗ trợ chi phí mai táng")
@@ -208,7 +208,7 @@ def test_a_son_files_a_death_bundle_with_funeral_allowance_and_survivor_benefit(
     journey.fill(
         {
             "#f-funeral-allowance-beneficiary-full-name": son["full_name"],
-            "#f-funeral-allowance-beneficiary-date-of-birth": son["date_of_birth"].isoformat(),
+            "#f-funeral-allowance-beneficiary-date-of-birth": son["date_of_birth"].strftime("%d/%m/%Y"),
             "#f-funeral-allowance-beneficiary-id-number": son["id_number"],
             "#f-funeral-allowance-bank-account-bank-code": "VCB",
             "#f-funeral-allowance-bank-account-account-number": "0123456789",
@@ -275,7 +275,7 @@ def test_bad_entries_get_a_vietnamese_message_by_the_field_and_nothing_typed_is_
     journey.fill(
         {
             "#f-mother-full-name": mother["full_name"],
-            "#f-mother-date-of-birth": mother["date_of_birth"].isoformat(),
+            "#f-mother-date-of-birth": mother["date_of_birth"].strftime("%d/%m/%Y"),
             "#f-mother-id-number": wrong_id,
             "#f-mother-residence-address": "Số 12 đường Lê Hồng Phong",
         }
@@ -292,7 +292,7 @@ def test_bad_entries_get_a_vietnamese_message_by_the_field_and_nothing_typed_is_
     journey.fill(
         {
             "#f-child-full-name": "Nguyễn Ngọc Ánh",
-            "#f-child-date-of-birth": (date.today() + timedelta(days=5)).isoformat(),
+            "#f-child-date-of-birth": (date.today() + timedelta(days=5)).strftime("%d/%m/%Y"),
         }
     )
     journey.page.get_by_role("button", name="Lưu và tiếp tục").click()
@@ -424,7 +424,7 @@ def test_a_certificate_number_fills_the_form_and_replaces_the_scan(journey):
     check.click()
     journey.page.get_by_text("Đã xác minh giấy chứng sinh điện tử số GCS-E2E-7001").wait_for()
     journey.scan()
-    assert journey.page.locator("#f-child-date-of-birth").input_value() == child_born.isoformat()
+    assert journey.page.locator("#f-child-date-of-birth").input_value() == f"{child_born:%d/%m/%Y}"
     assert journey.page.locator("#f-child-sex-female").is_checked()
     assert journey.page.locator("#f-birth-time-of-birth").input_value() == "05:10"
     assert (

@@ -77,3 +77,17 @@ def ward_label_of(code):
     from portal.divisions.selectors import ward_label
 
     return ward_label(code)
+
+
+@pytest.mark.django_db
+def test_wards_that_match_equally_are_listed_in_vietnamese_alphabetical_order():
+    from portal.common.collation import vietnamese_key
+    from portal.common.text import fold_accents
+    from portal.divisions.selectors import ward_search
+
+    divisions_load()
+    # "Nghệ An" is in every Nghệ An ward's label and in none of their own names: one tie of 130.
+    labels = [label for _code, label in ward_search("Nghệ An", limit=200)]
+    assert len(labels) >= 130
+    assert labels == sorted(labels, key=vietnamese_key)
+    assert labels != sorted(labels, key=fold_accents)  # without the key "Xã Anh Sơn" would follow "Xã Ân…"
