@@ -78,9 +78,9 @@ def divisions(db):
     if not CatalogueVersion.objects.exists():
         seed = importlib.import_module("registrations.migrations.0002_seed_catalogue")
         seed.seed(django_apps, None)
-        importlib.import_module("registrations.migrations.0014_registration_place_by_version").apply(
-            django_apps
-        )
+        # The later data migrations that amend the seeded catalogue, as a fresh database has them.
+        for amending in ("0014_registration_place_by_version", "0016_procedure_english_names_seed"):
+            importlib.import_module(f"registrations.migrations.{amending}").apply(django_apps)
     from registrations.models import BenefitRate
 
     if not BenefitRate.objects.exists():

@@ -22,7 +22,7 @@ from signing.models import Extract
 
 from .labels import declaration_sections, result_rows, supplement_item_label
 from .selectors import personal_data_of
-from .waiting import WAITING_FOR, WAITING_FOR_PERSONAL_ID, personal_id_missing
+from .waiting import WAITING_FOR, WAITING_FOR_PERSONAL_ID, bundle_waiting_for, personal_id_missing
 
 PLAIN = {
     "waiting": _("Chờ bước trước hoàn thành."),
@@ -149,7 +149,14 @@ def _context(bundle: Bundle) -> dict:
 def my_bundles(request):
     if request.user.role != Role.CITIZEN:
         raise Http404
-    bundles = selectors.bundles_for(request.user).select_related("ward").order_by("-created_at")[:100]
+    bundles = list(
+        selectors.bundles_for(request.user)
+        .select_related("ward", "death")
+        .prefetch_related("steps")
+        .order_by("-created_at")[:100]
+    )
+    for bundle in bundles:  # whose move it is, said on the list as on the status page
+        bundle.waiting_for = bundle_waiting_for(bundle, list(bundle.steps.all()))
     # A code sent while the citizen stands at a ward's counter, shown here as the e-ID app would.
     codes = counter_codes_waiting(citizen=request.user)
     return render(request, "web/my_bundles.html", {"bundles": bundles, "counter_codes": codes})

@@ -8,6 +8,14 @@
     return input ? input.value : "";
   }
 
+  // The words come from the page (#script-messages), translated there; "{name}" marks a value.
+  function say(key, values) {
+    var holder = document.getElementById("script-messages");
+    var text = (holder && holder.getAttribute("data-" + key)) || "";
+    Object.keys(values || {}).forEach(function (name) { text = text.split("{" + name + "}").join(values[name]); });
+    return text;
+  }
+
   function showError(container, message) {
     var box = container.querySelector(".field-error");
     if (!box) { return; }
@@ -44,7 +52,7 @@
         });
         if (status) { status.textContent = answer.message; }
       }).catch(function () {
-        if (status) { status.textContent = "Chưa lưu được (mất kết nối); nội dung vẫn còn trên trang và sẽ được lưu khi bấm Tiếp tục."; }
+        if (status) { status.textContent = say("offline"); }
       }).then(function () { inFlight = false; });
     }
     form.addEventListener("change", function () {
@@ -101,7 +109,7 @@
           if (!answer.results.length) {
             var none = document.createElement("li");
             none.className = "none";
-            none.textContent = "Không tìm thấy xã, phường phù hợp.";
+            none.textContent = say("no-ward");
             list.appendChild(none);
           }
           list.hidden = false;
@@ -131,6 +139,8 @@
     input.addEventListener("blur", function () { window.setTimeout(close, 150); });
   }
 
+  function megabytes(bytes) { return (bytes / 1048576).toFixed(1).replace(".", document.documentElement.lang === "vi" ? "," : "."); }
+
   // --- uploads: one file per request, with a progress bar; size checked before sending.
   function uploader(form) {
     var fileInput = form.querySelector("input[type=file]");
@@ -138,13 +148,17 @@
     var status = form.querySelector(".upload-status");
     var field = form.querySelector(".field");
     var max = parseInt(form.getAttribute("data-max-bytes"), 10);
+    // The chosen file is named before it is sent; choosing another replaces it.
+    fileInput.addEventListener("change", function () {
+      var file = fileInput.files[0];
+      status.textContent = file ? say("chosen", {name: file.name, size: megabytes(file.size)}) : "";
+    });
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       var file = fileInput.files[0];
-      if (!file) { showError(field, "Vui lòng chọn tệp cần tải lên."); return; }
+      if (!file) { showError(field, say("choose-file")); return; }
       if (file.size > max) {
-        showError(field, "Tệp “" + file.name + "” nặng " + (file.size / 1048576).toFixed(1) +
-          " MB, vượt quá dung lượng cho phép (tối đa " + Math.round(max / 1048576) + " MB). Vui lòng chọn tệp nhỏ hơn.");
+        showError(field, say("too-large", {name: file.name, size: megabytes(file.size), max: Math.round(max / 1048576)}));
         return;
       }
       showError(field, "");
@@ -154,7 +168,7 @@
       xhr.setRequestHeader("X-CSRFToken", csrf(form));
       progress.hidden = false;
       progress.value = 0;
-      status.textContent = "Đang tải lên…";
+      status.textContent = say("uploading");
       xhr.upload.addEventListener("progress", function (e) {
         if (e.lengthComputable) { progress.value = Math.round((e.loaded / e.total) * 100); }
       });
@@ -172,13 +186,13 @@
         } else {
           progress.hidden = true;
           status.textContent = "";
-          showError(field, (answer.errors && answer.errors.file) || "Không tải lên được; vui lòng thử lại.");
+          showError(field, (answer.errors && answer.errors.file) || say("upload-failed"));
         }
       });
       xhr.addEventListener("error", function () {
         progress.hidden = true;
         status.textContent = "";
-        showError(field, "Mất kết nối khi tải lên; vui lòng thử lại.");
+        showError(field, say("upload-offline"));
       });
       xhr.send(new FormData(form));
     });

@@ -166,7 +166,8 @@ REQUESTS = {
     ),
     "api: agency callback": (19, "registered", _callback, 200),
     # Pages
-    "page: my bundles": (4, "signed", lambda w, b: w.citizen.get("/ho-so-cua-toi/"), 200),
+    # One read of the bundles, one of their steps (whose move it is, said on each line).
+    "page: my bundles": (5, "signed", lambda w, b: w.citizen.get("/ho-so-cua-toi/"), 200),
     "page: status": (10, "signed", lambda w, b: w.citizen.get(f"/ho-so-cua-toi/{b.public_id}/"), 200),
     "page: clerk's queue": (5, "submitted", lambda w, b: w.clerk.get("/can-bo/ho-so/"), 200),
     "page: case": (15, "signed", lambda w, b: w.clerk.get(f"/can-bo/ho-so/{b.public_id}/"), 200),
