@@ -60,6 +60,16 @@ class Extract(models.Model):
     signed_at = models.DateTimeField(_("ký lúc"))
     superseded_at = models.DateTimeField(_("bị thay thế lúc"), null=True, blank=True)
     reason = models.CharField(_("lý do cấp"), max_length=200, blank=True)
+    # The archive: each renewal adds revocation data and a document timestamp to the stored file;
+    # copies handed out before a renewal are earlier revisions of it, recognised by their hash.
+    archived_until = models.DateTimeField(
+        _("dấu thời gian lưu trữ còn hiệu lực đến"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("Hết hạn chứng thư của dấu thời gian mới nhất; gia hạn trước thời điểm này."),
+    )
+    earlier_sha256 = models.JSONField(_("mã băm các bản trước gia hạn"), default=list, null=True, blank=True)
 
     class Meta:
         verbose_name = _("trích lục đã ký")

@@ -30,6 +30,7 @@ from .content import SIGNATURE_BOX, ExtractContent, vn_date
 # reportlab and pyHanko (about 55 MB of a web worker's memory) are imported by the functions that draw,
 # sign or check a PDF, not here: most web workers never do, and every worker imports this module.
 from .models import Extract, ReissueRequest, SignerCertificate
+from .pki.mount import test_pki
 
 SEX = {"male": "Nam", "female": "Nữ"}
 
@@ -60,7 +61,7 @@ def certificate_issue_dev(*, user) -> SignerCertificate:
     """A development certificate for a leader (``init_dev_pki``); replaces any active one."""
     ward = user.ward.name if user.ward_id else ""
     issued = pki.issue_signer(
-        directory=settings.SIGNING["pki_dir"],
+        pki=test_pki(),
         passphrase=settings.SIGNING["passphrase"],
         username=user.username,
         full_name=user.full_name or user.username,
@@ -236,6 +237,7 @@ def _issue(bundle: Bundle, leader, certificate: SignerCertificate, reason: str) 
         reason=f"{title} số {bundle.registration_number}",
         location=f"UBND {bundle.ward.name}",
         tsa_url=settings.SIGNING["tsa_url"],
+        trust_roots=settings.SIGNING["trust_roots"],
     )
     previous = Extract.objects.select_for_update().filter(bundle=bundle, superseded_at__isnull=True).first()
     if previous is not None:
@@ -253,6 +255,7 @@ def _issue(bundle: Bundle, leader, certificate: SignerCertificate, reason: str) 
         certificate=certificate,
         signed_at=now,
         reason=reason,
+        archived_until=pdf.archive_expiry(signed),
     )
     extract.pdf.save(f"{token}.pdf", ContentFile(signed), save=False)
     extract.save()
@@ -337,14 +340,18 @@ class UploadCheck:
 
 
 def extract_check_upload(*, extract: Extract, content: bytes) -> UploadCheck:
-    """Is this file exactly the document issued under this token, with an intact, trusted signature?"""
-    if hashlib.sha256(content).hexdigest() != extract.sha256:
+    """Is this file a copy of the document issued under this token (the current archive or a revision
+    handed out before a renewal), with a signature the AdES long-term validation accepts?"""
+    digest = hashlib.sha256(content).hexdigest()
+    if digest != extract.sha256 and digest not in (extract.earlier_sha256 or []):
         return UploadCheck(
             False, "Tệp này KHÔNG phải bản gốc của trích lục: nội dung đã khác với bản được ký."
         )
     from . import pdf  # see the note at the imports
 
-    verdict = pdf.validate(content, trust_roots=settings.SIGNING["trust_roots"])
+    # The archive holds the copy's bytes and every proof added since: it is what is validated.
+    archive = content if digest == extract.sha256 else extract.pdf.open("rb").read()
+    verdict = pdf.validate(archive, trust_roots=settings.SIGNING["trust_roots"])
     if not verdict.ok:
         return UploadCheck(False, "Chữ ký số trên tệp không hợp lệ hoặc không được tin cậy.")
     return UploadCheck(True, "Tệp đúng là bản gốc, chưa bị sửa đổi, chữ ký số hợp lệ.")

@@ -61,6 +61,19 @@ def require_tool(name: str) -> None:
         pytest.skip(message)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def test_pki(tmp_path_factory):
+    """One test PKI for the run (tests/pki.py); every signature of the suite is B-LTA against it."""
+    from tests.pki import SuitePKI
+
+    served = SuitePKI(tmp_path_factory.mktemp("pki"))
+    original = settings.SIGNING
+    settings.SIGNING = {**original, **served.signing_settings}
+    yield served
+    settings.SIGNING = original
+    served.close()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():

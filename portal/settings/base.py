@@ -363,6 +363,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portal.audit.tasks.seal_previous_day",
         "schedule": crontab(hour=0, minute=5),
     },
+    # Extracts are for life: a new document timestamp before the newest one's certificate expires.
+    "signing-archive-renewal": {
+        "task": "signing.tasks.renew_archive_timestamps",
+        "schedule": crontab(hour=2, minute=15),
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
@@ -400,7 +405,13 @@ SIGNING = {
     "pki_dir": Path(env.str("SIGNING_PKI_DIR", default=str(VAR_DIR / "pki"))),
     "passphrase": env.str("SIGNING_KEY_PASSPHRASE", default=""),
     "trust_roots": env.list("SIGNING_TRUST_ROOTS", default=[]),
+    # The time-stamping authority of the signatures' B-LTA timestamps (required: without it no
+    # signature can outlive its certificate).
     "tsa_url": env.str("SIGNING_TSA_URL", default=""),
+    # Renew an extract's archive timestamp this long before the newest one's certificate expires.
+    "renew_before_days": env.int("SIGNING_RENEW_BEFORE_DAYS", default=180),
+    # Demo and tests: where the test PKI (OCSP, CRLs, time stamps) answers; empty in production.
+    "pki_url": env.str("SIGNING_PKI_URL", default=""),
     "font_dir": Path(env.str("SIGNING_FONT_DIR", default="/usr/share/fonts/truetype/dejavu")),
     # A batch signature needs the password re-entered within this many seconds.
     "reauth_seconds": env.int("SIGNING_REAUTH_SECONDS", default=300),

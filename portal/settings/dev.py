@@ -33,3 +33,6 @@ for _code, _agency in AGENCIES.items():  # noqa: F405
     _agency["secrets"] = _agency["secrets"] or [_local_secret(f"agency_{_code}")]
 SIGNING["passphrase"] = SIGNING["passphrase"] or _local_secret("signing_passphrase")  # noqa: F405
 SIGNING["trust_roots"] = SIGNING["trust_roots"] or [str(SIGNING["pki_dir"] / "root.pem")]  # noqa: F405
+# The test PKI answers under /mock-pki/ of this very server (certomancer's services, see signing.pki).
+SIGNING["pki_url"] = SIGNING["pki_url"] or f"{SITE_URL}/mock-pki"  # noqa: F405
+SIGNING["tsa_url"] = SIGNING["tsa_url"] or f"{SIGNING['pki_url']}/cong-lien-thong/tsa/current"  # noqa: F405

@@ -57,3 +57,5 @@ for _code, _agency in AGENCIES.items():  # noqa: F405
 SIGNING["passphrase"] = _required("SIGNING_KEY_PASSPHRASE")  # noqa: F405
 if not SIGNING["trust_roots"]:  # noqa: F405
     raise ImproperlyConfigured("SIGNING_TRUST_ROOTS must list the PEM files of the trusted signing roots.")
+SIGNING["tsa_url"] = _required("SIGNING_TSA_URL")  # noqa: F405 - extracts are B-LTA: a TSA is needed
+SIGNING["pki_url"] = ""  # noqa: F405 - the test PKI does not exist here

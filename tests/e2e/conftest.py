@@ -73,11 +73,6 @@ def site(live_server, settings, divisions, tmp_path):
         for code, agency in django_settings.AGENCIES.items()
     }
     settings.INTERCONNECT = {**django_settings.INTERCONNECT, "backoff_base": 0.05, "backoff_cap": 0.2}
-    settings.SIGNING = {
-        **django_settings.SIGNING,
-        "pki_dir": tmp_path,
-        "trust_roots": [str(tmp_path / "root.pem")],
-    }
     behaviour.set_knobs({})
     return live_server
 

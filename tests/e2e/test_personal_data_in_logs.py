@@ -39,7 +39,6 @@ def journey(cast: Cast, declaration: dict) -> Bundle:
 
 
 def test_full_journeys_log_no_personal_id_number(site, settings, tmp_path, caplog):
-    settings.SIGNING = {**settings.SIGNING, "pki_dir": tmp_path, "trust_roots": [str(tmp_path / "root.pem")]}
     caplog.set_level(logging.DEBUG)
     cast = Cast()
     signing_services.certificate_issue_dev(user=cast.leader)

@@ -231,7 +231,6 @@ def call(world: World, role: str, route: str, side: str) -> int:
 
 @pytest.fixture
 def world(db, settings, tmp_path):
-    settings.SIGNING = {**settings.SIGNING, "pki_dir": tmp_path, "trust_roots": [str(tmp_path / "root.pem")]}
     return World()
 
 

@@ -69,11 +69,6 @@ class World:
     """One ward's people and one bundle in each state a stranger could aim at."""
 
     def __init__(self, tmp_path):
-        settings.SIGNING = {
-            **settings.SIGNING,
-            "pki_dir": tmp_path,
-            "trust_roots": [str(tmp_path / "root.pem")],
-        }
         self.cast = Cast()
         self.declaration = birth_declaration()
         self.draft = build("draft", self.cast)

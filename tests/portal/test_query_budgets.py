@@ -61,11 +61,6 @@ class World:
 
 @pytest.fixture
 def world(db, settings, tmp_path):
-    settings.SIGNING = {
-        **settings.SIGNING,
-        "pki_dir": tmp_path / "pki",
-        "trust_roots": [str(tmp_path / "pki" / "root.pem")],
-    }
     cast = Cast()
     signing_services.certificate_issue_dev(user=cast.leader)
     return World(

@@ -127,9 +127,7 @@ class Traffic:
 
 
 @pytest.fixture
-def portal_under_gunicorn(divisions, tmp_path, settings):
-    pki = tmp_path / "pki"
-    settings.SIGNING = {**settings.SIGNING, "pki_dir": pki, "trust_roots": [str(pki / "root.pem")]}
+def portal_under_gunicorn(divisions, tmp_path, settings, test_pki):
     police_secret = secrets.token_hex(16)
     cluster = Cluster(
         tmp_path=tmp_path,
@@ -137,8 +135,7 @@ def portal_under_gunicorn(divisions, tmp_path, settings):
         broker_url=f"{settings.CELERY_BROKER_URL}",
         secrets={"police": police_secret, "social_insurance": "s" * 32, "labour": "l" * 32},
         extra_env={
-            "SIGNING_PKI_DIR": str(pki),
-            "SIGNING_KEY_PASSPHRASE": settings.SIGNING["passphrase"],
+            **test_pki.environment(),
             "RATE_LIMIT_USER": "100000/min",
             "RATE_LIMIT_AGENCY": "100000/min",
             "CONN_MAX_AGE": "600",

@@ -25,6 +25,7 @@ def production_env(tmp_path, **overrides):
         SIGNING_KEY_PASSPHRASE=secrets.token_urlsafe(16),
         METRICS_TOKEN=secrets.token_urlsafe(16),
         SIGNING_TRUST_ROOTS=str(tmp_path / "root.pem"),
+        SIGNING_TSA_URL="https://tsa.example.vn/",
         ALLOWED_HOSTS="portal.example.vn",
         PORTAL_VAR_DIR=str(tmp_path),
         DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
@@ -54,7 +55,8 @@ def test_check_deploy_has_zero_findings(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "missing", ["SECRET_KEY", "PERSONAL_DATA_KEY", "SIGNING_KEY_PASSPHRASE", "METRICS_TOKEN"]
+    "missing",
+    ["SECRET_KEY", "PERSONAL_DATA_KEY", "SIGNING_KEY_PASSPHRASE", "METRICS_TOKEN", "SIGNING_TSA_URL"],
 )
 def test_production_refuses_to_start_without_a_secret(tmp_path, missing):
     result = run(["manage.py", "check"], production_env(tmp_path, **{missing: None}))

@@ -19,14 +19,8 @@ from tests.registrations.states import Cast, _send, build, step
 pytestmark = pytest.mark.usefixtures("divisions")
 
 
-@pytest.fixture(scope="session")
-def pki_dir(tmp_path_factory):
-    return tmp_path_factory.mktemp("pki")
-
-
 @pytest.fixture
-def cast(db, settings, pki_dir):
-    settings.SIGNING = {**settings.SIGNING, "pki_dir": pki_dir, "trust_roots": [str(pki_dir / "root.pem")]}
+def cast(db):
     cast = Cast()
     cast.leader.full_name, cast.leader.title = "Phan Đình Quý", "Phó Chủ tịch"
     cast.leader.save()
@@ -76,6 +70,9 @@ def test_one_changed_byte_breaks_the_signature_and_the_upload_check(cast, client
 
 
 def test_poppler_pdfsig_reports_a_valid_signature_and_a_trusted_certificate(cast, tmp_path):
+    """NSS checks the leader's certificate online (OCSP) as a PDF reader does; with the test root and
+    intermediate trusted, the leader's signature is valid and trusted. The document timestamps after
+    it are the B-LTA archive (pdfsig does not check timestamps)."""
     require_tool("pdfsig")
     require_tool("certutil")
     extract = services.bundle_sign_extract(bundle=registered_with_personal_id(cast), leader=cast.leader)
@@ -84,27 +81,22 @@ def test_poppler_pdfsig_reports_a_valid_signature_and_a_trusted_certificate(cast
     nss = tmp_path / "nss"
     nss.mkdir()
     subprocess.run(["certutil", "-N", "-d", f"sql:{nss}", "--empty-password"], check=True)
-    subprocess.run(
-        [
-            "certutil",
-            "-A",
-            "-d",
-            f"sql:{nss}",
-            "-n",
-            "dev-root",
-            "-t",
-            "CT,C,C",
-            "-i",
-            settings.SIGNING["trust_roots"][0],
-        ],
-        check=True,
-    )
+    pki_dir = settings.SIGNING["pki_dir"]
+    for name, trust, path in (
+        ("root", "CT,C,C", pki_dir / "root.pem"),
+        ("interm", ",,", pki_dir / "interm.pem"),
+    ):
+        subprocess.run(
+            ["certutil", "-A", "-d", f"sql:{nss}", "-n", name, "-t", trust, "-i", str(path)], check=True
+        )
     result = subprocess.run(
         ["pdfsig", "-nssdir", f"sql:{nss}", str(document)], capture_output=True, text=True
     )
-    assert "Signature is Valid." in result.stdout, result.stdout + result.stderr
-    assert "Certificate is Trusted." in result.stdout
-    assert "Total document signed" in result.stdout
+    leader = result.stdout.split("Signature #2:")[0]
+    assert "Signer Certificate Common Name: Phan Đình Quý" in leader, result.stdout
+    assert "Signature is Valid." in leader, result.stdout + result.stderr
+    assert "Certificate is Trusted." in leader, result.stdout
+    assert "Signature #2:" in result.stdout and "Timestamp-" in result.stdout  # the document timestamp
 
 
 def test_pdftotext_returns_the_names_with_their_exact_diacritics(cast, tmp_path):
@@ -251,14 +243,14 @@ def test_only_the_owner_and_staff_download_the_signed_pdf(cast, client):
     assert Api(cast.citizen).get(extract.bundle.public_id).status_code == 200
 
 
-def test_a_production_certificate_is_registered_for_a_leader(cast, settings, tmp_path):
+def test_a_production_certificate_is_registered_for_a_leader(cast, settings, test_pki):
     from django.core.management import CommandError, call_command
 
     from signing import pki
     from signing.models import SignerCertificate
 
     issued = pki.issue_signer(
-        directory=tmp_path,
+        pki=test_pki.pki,
         passphrase=settings.SIGNING["passphrase"],
         username="ca-provided",
         full_name="Phan Đình Quý",
@@ -273,66 +265,27 @@ def test_a_production_certificate_is_registered_for_a_leader(cast, settings, tmp
         call_command("signer_register", cast.citizen.username, str(issued.path))
 
 
-def test_with_a_timestamp_authority_configured_the_signature_is_pades_b_t(cast, settings, monkeypatch):
-    """A TSA of the development root stands in for a real one (pyHanko's own test stamper), reached
-    through the same code path as a configured SIGNING_TSA_URL."""
-    import datetime as dt
-
-    from asn1crypto import keys as asn1_keys
-    from asn1crypto import x509 as asn1_x509
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
-    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
-    from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
-
-    from signing import pdf as signing_pdf
-    from signing import pki
-
-    root, root_key = pki.ensure_root(settings.SIGNING["pki_dir"], settings.SIGNING["passphrase"])
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    now = dt.datetime.now(dt.UTC)
-    tsa = (
-        x509.CertificateBuilder()
-        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "TSA thử nghiệm")]))
-        .issuer_name(root.subject)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(now + dt.timedelta(days=30))
-        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
-        .sign(root_key, hashes.SHA256())
-    )
-    stamper = DummyTimeStamper(
-        tsa_cert=asn1_x509.Certificate.load(tsa.public_bytes(serialization.Encoding.DER)),
-        tsa_key=asn1_keys.PrivateKeyInfo.load(
-            key.private_bytes(
-                serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-            )
-        ),
-    )
-    requested = []
-    monkeypatch.setattr(
-        signing_pdf.timestamps, "HTTPTimeStamper", lambda url: requested.append(url) or stamper
-    )
-    settings.SIGNING = {**settings.SIGNING, "tsa_url": "https://tsa.example.invalid/"}
-
-    extract = services.bundle_sign_extract(bundle=registered_with_personal_id(cast), leader=cast.leader)
-    assert requested == ["https://tsa.example.invalid/"]
+def test_every_extract_is_b_lta_signature_timestamp_revocation_data_of_the_chain_document_timestamp(
+    cast,
+):
     from io import BytesIO
 
+    from asn1crypto import cms
     from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign.validation import validate_pdf_signature
-    from pyhanko_certvalidator import ValidationContext
 
-    signature = PdfFileReader(BytesIO(signed_bytes(extract))).embedded_signatures[0]
-    context = ValidationContext(
-        trust_roots=[asn1_x509.Certificate.load(root.public_bytes(serialization.Encoding.DER))]
-    )
-    status = validate_pdf_signature(signature, context, ts_validation_context=context)
-    assert status.bottom_line
-    assert status.timestamp_validity is not None and status.timestamp_validity.valid
-    assert status.timestamp_validity.trusted
+    extract = services.bundle_sign_extract(bundle=registered_with_personal_id(cast), leader=cast.leader)
+    reader = PdfFileReader(BytesIO(signed_bytes(extract)))
+    (leader,) = reader.embedded_regular_signatures
+    unsigned = leader.signer_info["unsigned_attrs"]
+    assert any(attr["type"].native == "signature_time_stamp_token" for attr in unsigned)
+    dss = reader.root["/DSS"]
+    assert len(dss["/OCSPs"]) >= 2  # the leader's certificate, the intermediate, the TSA's
+    assert len(dss["/Certs"]) >= 3
+    (stamp,) = reader.embedded_timestamp_signatures
+    assert isinstance(stamp.signed_data, cms.SignedData)
+    assert extract.archived_until == stamp.signer_cert.not_valid_after
+    verdict = pdf.validate(signed_bytes(extract), trust_roots=settings.SIGNING["trust_roots"])
+    assert verdict.ok and verdict.long_term and verdict.proven_at is not None
 
 
 def test_every_staff_look_at_a_familys_data_is_on_record_and_the_owners_are_not(cast, client):

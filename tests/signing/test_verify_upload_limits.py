@@ -8,7 +8,7 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 
 from signing import services
-from tests.signing.test_signing import cast, pki_dir, registered_with_personal_id  # noqa: F401
+from tests.signing.test_signing import cast, registered_with_personal_id  # noqa: F401
 from tests.wsgi import keeping_the_test_connection
 
 pytestmark = pytest.mark.usefixtures("divisions")

@@ -21,7 +21,6 @@ def visible_text(page: str) -> str:
 
 @pytest.fixture
 def cast(db, settings, tmp_path):
-    settings.SIGNING = {**settings.SIGNING, "pki_dir": tmp_path, "trust_roots": [str(tmp_path / "root.pem")]}
     return Cast()
 
 

@@ -57,7 +57,6 @@ def test_a_ward_of_another_province_is_refused(client):
 def test_deactivating_a_leader_stops_the_signing_certificate(client, settings, tmp_path):
     from signing import services as signing_services
 
-    settings.SIGNING = {**settings.SIGNING, "pki_dir": tmp_path}
     leader = UserFactory(leader=True)
     signing_services.certificate_issue_dev(user=leader)
     staff = UserFactory(province_staff=True)

@@ -19,8 +19,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if not getattr(settings, "DEMO_MODE", False):
             raise CommandError("init_dev_pki chỉ dùng cho môi trường phát triển, trình diễn.")
-        directory, passphrase = settings.SIGNING["pki_dir"], settings.SIGNING["passphrase"]
-        pki.ensure_root(directory, passphrase)
+        directory = settings.SIGNING["pki_dir"]
+        pki.ensure(directory, settings.SIGNING["pki_url"])
         issued = []
         for leader in User.objects.filter(role=Role.WARD_LEADER, is_active=True):
             current = SignerCertificate.objects.filter(user=leader, active=True).first()
