@@ -10,7 +10,7 @@ from datetime import date
 MM = 72 / 25.4  # points per millimetre
 PAGE_WIDTH, PAGE_HEIGHT = 595.2755905511812, 841.8897637795277  # A4 in points
 # Where the signature block is drawn and the signature field goes: (x1, y1, x2, y2) in points.
-SIGNATURE_BOX = (int(PAGE_WIDTH - 95 * MM), int(28 * MM), int(PAGE_WIDTH - 15 * MM), int(70 * MM))
+SIGNATURE_BOX = (int(PAGE_WIDTH - 98 * MM), int(28 * MM), int(PAGE_WIDTH - 18 * MM), int(70 * MM))
 
 
 def nfc(value) -> str:
@@ -35,3 +35,5 @@ class ExtractContent:
     verify_url: str
     preview: bool = False
     notes: list[str] = field(default_factory=list)
+    # The form's marker: the signed original the ward issues ("Bản chính"); a copy says "Bản sao".
+    copy_marker: str = "Bản chính"

@@ -12,7 +12,6 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from portal.accounts.constants import Role
@@ -20,19 +19,17 @@ from portal.audit.services import audit_record
 from portal.audit.streams import bundle_stream
 from registrations import selectors as bundle_selectors
 from registrations import services as bundle_services
-from registrations.constants import ETHNICITIES, Group, PersonRole
 from registrations.exceptions import NotPermitted, TransitionRefused, ValidationFailed
 from registrations.models import Bundle
 
 from . import pki
-from .content import SIGNATURE_BOX, ExtractContent, vn_date
+from .content import SIGNATURE_BOX
+from .extract import extract_content
 
 # reportlab and pyHanko (about 55 MB of a web worker's memory) are imported by the functions that draw,
 # sign or check a PDF, not here: most web workers never do, and every worker imports this module.
 from .models import Extract, ReissueRequest, SignerCertificate
 from .pki.mount import test_pki
-
-SEX = {"male": "Nam", "female": "Nữ"}
 
 
 class SigningRefused(Exception):
@@ -82,104 +79,7 @@ def certificates_deactivate(*, user) -> int:
     return SignerCertificate.objects.filter(user=user, active=True).update(active=False)
 
 
-# --- content ------------------------------------------------------------------------------------
-
-
-def _person(bundle: Bundle, role: str):
-    return next((p for p in bundle.people.all() if p.role == role), None)
-
-
-def _place(ward) -> str:
-    return ward.label if ward else ""
-
-
-def extract_content(
-    *,
-    bundle: Bundle,
-    title: str,
-    signer_name: str,
-    signer_title: str,
-    signed_on: date,
-    token: str,
-    preview: bool = False,
-) -> ExtractContent:
-    """What an extract prints: the facts of DOMAIN.md §4 that belong on it, never an address of the
-    family beyond what the civil-status book records."""
-    rows: list[tuple[str, str]] = []
-    notes: list[str] = []
-    if bundle.group == Group.BIRTH:
-        child, mother, father = (
-            _person(bundle, r) for r in (PersonRole.CHILD, PersonRole.MOTHER, PersonRole.FATHER)
-        )
-        birth = bundle.birth
-        rows += [
-            ("Họ, chữ đệm, tên", child.full_name),
-            ("Ngày, tháng, năm sinh", vn_date(child.date_of_birth)),
-            ("Giới tính", SEX.get(child.sex, "")),
-            ("Dân tộc", ETHNICITIES.get(child.ethnicity, "")),
-            ("Quốc tịch", "Việt Nam" if child.nationality == "VN" else child.nationality),
-            ("Nơi sinh", f"{birth.place_of_birth_facility}, {_place(birth.place_of_birth_ward)}"),
-            ("Quê quán", birth.hometown),
-            ("Số định danh cá nhân", child.id_number or "(sẽ bổ sung khi cơ quan công an cấp)"),
-            ("Họ, chữ đệm, tên người mẹ", mother.full_name if mother else ""),
-            ("Năm sinh của mẹ", f"{mother.date_of_birth:%Y}" if mother and mother.date_of_birth else ""),
-            (
-                "Dân tộc, quốc tịch của mẹ",
-                f"{ETHNICITIES.get(mother.ethnicity, '')}, Việt Nam" if mother else "",
-            ),
-        ]
-        if father and father.full_name:
-            rows += [
-                ("Họ, chữ đệm, tên người cha", father.full_name),
-                ("Năm sinh của cha", f"{father.date_of_birth:%Y}" if father.date_of_birth else ""),
-                ("Dân tộc, quốc tịch của cha", f"{ETHNICITIES.get(father.ethnicity, '')}, Việt Nam"),
-            ]
-        if not child.id_number:
-            notes.append("Trích lục cấp khi chưa có số định danh cá nhân; sẽ được cấp lại khi có số.")
-    else:
-        deceased, death = _person(bundle, PersonRole.DECEASED), bundle.death
-        rows += [
-            ("Họ, chữ đệm, tên người chết", deceased.full_name),
-            ("Ngày, tháng, năm sinh", vn_date(deceased.date_of_birth)),
-            ("Giới tính", SEX.get(deceased.sex, "")),
-            ("Dân tộc", ETHNICITIES.get(deceased.ethnicity, "")),
-            ("Quốc tịch", "Việt Nam" if deceased.nationality == "VN" else deceased.nationality),
-            ("Số định danh cá nhân", deceased.id_number or ""),
-            (
-                "Đã chết vào lúc",
-                f"{death.time_of_death:%H giờ %M phút}, ngày {death.date_of_death:%d/%m/%Y}"
-                if death.time_of_death
-                else f"ngày {death.date_of_death:%d/%m/%Y}",
-            ),
-            ("Nơi chết", death.place_of_death),
-            ("Nguyên nhân chết", death.cause_of_death),
-            (
-                "Giấy báo tử",
-                f"Số {death.death_notice_number} do {death.death_notice_issuer} cấp ngày "
-                f"{vn_date(death.death_notice_date)}",
-            ),
-        ]
-    rows += [
-        ("Nơi đăng ký", f"UBND {bundle.ward.label}"),
-        (
-            "Ngày đăng ký",
-            vn_date(timezone.localtime(bundle.registered_at).date()) if bundle.registered_at else "",
-        ),
-    ]
-    return ExtractContent(
-        title=title,
-        ward_name=bundle.ward.name,
-        province_name=bundle.ward.province.full_name,
-        registration_number=bundle.registration_number,
-        registration_book=bundle.registration_book,
-        rows=rows,
-        signed_on=signed_on,
-        signer_name=signer_name,
-        signer_title=signer_title,
-        verify_url=settings.SITE_URL + reverse("signing:verify", kwargs={"token": token}),
-        preview=preview,
-        notes=notes,
-    )
+# --- content: signing/extract.py ------------------------------------------------------------------
 
 
 def extract_title(bundle: Bundle, day: date) -> str:
@@ -330,28 +230,6 @@ def reissue_request(*, bundle: Bundle, reason: str) -> ReissueRequest | None:
     return request
 
 
-# --- verification -------------------------------------------------------------------------------
+# --- verification: signing/verification.py (re-exported for the views and the API) -------------
 
-
-@dataclass(frozen=True)
-class UploadCheck:
-    genuine: bool
-    message: str
-
-
-def extract_check_upload(*, extract: Extract, content: bytes) -> UploadCheck:
-    """Is this file a copy of the document issued under this token (the current archive or a revision
-    handed out before a renewal), with a signature the AdES long-term validation accepts?"""
-    digest = hashlib.sha256(content).hexdigest()
-    if digest != extract.sha256 and digest not in (extract.earlier_sha256 or []):
-        return UploadCheck(
-            False, "Tệp này KHÔNG phải bản gốc của trích lục: nội dung đã khác với bản được ký."
-        )
-    from . import pdf  # see the note at the imports
-
-    # The archive holds the copy's bytes and every proof added since: it is what is validated.
-    archive = content if digest == extract.sha256 else extract.pdf.open("rb").read()
-    verdict = pdf.validate(archive, trust_roots=settings.SIGNING["trust_roots"])
-    if not verdict.ok:
-        return UploadCheck(False, "Chữ ký số trên tệp không hợp lệ hoặc không được tin cậy.")
-    return UploadCheck(True, "Tệp đúng là bản gốc, chưa bị sửa đổi, chữ ký số hợp lệ.")
+from .verification import NameCheck, UploadCheck, extract_check_name, extract_check_upload  # noqa: E402, F401

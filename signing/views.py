@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from portal.accounts.constants import Role
 from portal.accounts.decorators import back_office_required
+from portal.common.peers import client_address
 from registrations import selectors as bundle_selectors
 from registrations import services as bundle_services
 from registrations.uploads import UPLOAD_REFUSALS, limit_upload, upload_refusal
@@ -150,6 +151,12 @@ def verify(request, token: str):
 
 @csrf_protect
 def _verify_checked(request, extract: Extract):
+    if request.POST.get("kiem-tra") == "ho-ten":
+        name_check = services.extract_check_name(
+            extract=extract, typed=request.POST.get("ho_ten", ""), address=client_address(request)
+        )
+        form = VerifyUploadForm(max_bytes=settings.ATTACHMENT_MAX_BYTES)
+        return _verify_page(request, extract, form, name_check=name_check, status=200)
     form = VerifyUploadForm(request.POST, request.FILES, max_bytes=settings.ATTACHMENT_MAX_BYTES)
     check = None
     if form.is_valid():
@@ -157,11 +164,11 @@ def _verify_checked(request, extract: Extract):
     return _verify_page(request, extract, form, check=check, status=200 if form.is_valid() else 400)
 
 
-def _verify_page(request, extract: Extract, form: VerifyUploadForm, *, check=None, status: int = 200):
+def _verify_page(request, extract: Extract, form: VerifyUploadForm, *, status: int = 200, **answers):
     current = Extract.objects.filter(bundle=extract.bundle, superseded_at__isnull=True).first()
     return render(
         request,
         "signing/verify.html",
-        {"extract": extract, "current": current, "form": form, "check": check},
+        {"extract": extract, "current": current, "form": form, **answers},
         status=status,
     )

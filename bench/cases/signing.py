@@ -75,6 +75,6 @@ def case_signing(results: dict) -> None:
         "extracts_rendered_per_s": spread(render_only),
         "extracts_rendered_and_signed_per_s": spread(rates),
         "extracts_rendered_and_signed_b_lta_per_s": spread(long_term),
-        "setup": "one process, one thread; RSA-2048 key; PAdES B-B, and B-LTA (signature timestamp, "
+        "setup": "one process, one thread; ECDSA P-256 key; PAdES B-B, and B-LTA (signature timestamp, "
         "OCSP of the whole chain, document timestamp) against the test PKI on loopback",
     }

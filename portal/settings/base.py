@@ -326,6 +326,8 @@ RATE_LIMITS = {
     # Bad or missing signatures per address on the peer endpoints: past it, the address is refused
     # for the rest of the window without its signature being checked.
     "unsigned": env.str("RATE_LIMIT_UNSIGNED", default="20/min"),
+    # Name checks on the public verification page, per address: a few honest tries, no guessing.
+    "name_check": env.str("RATE_LIMIT_NAME_CHECK", default="10/hour"),
 }
 # Proxies of our own in front of gunicorn (docker-compose has one): the client's address is the one
 # the outermost of them saw in X-Forwarded-For; 0 trusts no such header.

@@ -13,7 +13,7 @@ from functools import cached_property
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric import ec
 
 ARCH = "cong-lien-thong"
 CA_KEYS = ("root", "root-ocsp", "interm", "interm-ocsp")
@@ -177,7 +177,9 @@ def ensure_keys(keys_dir: Path) -> None:
         path = keys_dir / f"{name}.key.pem"
         if path.exists():
             continue
-        key = rsa.generate_private_key(public_exponent=65537, key_size=3072 if name == "root" else 2048)
+        # Elliptic-curve keys: OpenSSL 3 re-checks an RSA key on every load (about 40 ms), and the
+        # libraries load the key for each signature they make.
+        key = ec.generate_private_key(ec.SECP384R1() if name == "root" else ec.SECP256R1())
         path.touch(mode=0o600)
         path.write_bytes(
             key.private_bytes(

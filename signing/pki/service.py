@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import json
+import socket
 import threading
 from datetime import UTC, datetime
 from urllib.parse import unquote
@@ -71,6 +72,7 @@ class PKIService:
 
         self.pki = pki
         self.animator = Animator(AnimatorArchStore({ARCH: pki.arch}), with_web_ui=False)
+        self._crls: dict = {}
 
     def __call__(self, environ, start_response):
         if "HTTP_X_CERTOMANCER_FAKE_TIME" not in environ:
@@ -83,7 +85,21 @@ class PKIService:
             return self._leader_ocsp(request, path)(environ, start_response)
         if request.method == "POST" and path == f"{ARCH}/tsa/current":
             return self._current_tsa(request)(environ, start_response)
+        if request.method == "GET" and "/crls/" in path:
+            return self._crl(request, path, environ)(environ, start_response)
         return self.animator(environ, start_response)
+
+    def _crl(self, request: Request, path: str, environ) -> Response:
+        """certomancer builds a CRL afresh on each request (about 0.1 s); within an hour it is the
+        same list, so it is kept for that hour."""
+        hour = self.animator.at_time(request).replace(minute=0, second=0, microsecond=0)
+        key = (path, hour)
+        if key not in self._crls:
+            answer = Response.from_app(self.animator, environ)
+            self._crls = {k: v for k, v in self._crls.items() if k[1] == hour}
+            self._crls[key] = (answer.get_data(), answer.status_code, answer.mimetype)
+        data, status, mimetype = self._crls[key]
+        return Response(data, status=status, mimetype=mimetype)
 
     def _leader_ocsp(self, request: Request, path: str) -> Response:
         from certomancer.registry import CertLabel, KeyLabel
@@ -116,6 +132,23 @@ class PKIService:
         return Response(answer.dump(), mimetype="application/timestamp-reply")
 
 
+def _no_delay_handler():
+    from werkzeug.serving import WSGIRequestHandler
+
+    class NoDelay(WSGIRequestHandler):
+        """Answers leave at once: werkzeug writes headers and body in separate sends, which Nagle's
+        algorithm and the client's delayed ACK turn into a 40 ms stall per answer."""
+
+        def setup(self):
+            super().setup()
+            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+        def log_request(self, *args, **kwargs):  # a signature makes half a dozen calls: no line each
+            pass
+
+    return NoDelay
+
+
 class ServedPKI:
     """The test PKI served on a loopback port by a thread of this process (the test suite, the
     bench): a clock moved in the process (time-machine) moves the PKI's clock with it."""
@@ -125,7 +158,7 @@ class ServedPKI:
 
         from .architecture import ensure
 
-        self.server = make_server("127.0.0.1", 0, None, threaded=True)
+        self.server = make_server("127.0.0.1", 0, None, threaded=True, request_handler=_no_delay_handler())
         self.url = f"http://127.0.0.1:{self.server.server_port}"
         self.pki = ensure(directory, self.url)
         self.server.app = PKIService(self.pki)

@@ -194,6 +194,7 @@ REQUESTS = {
     ),
     "mock-agencies/_knobs/": ("GET", lambda o: "/mock-agencies/_knobs/", None),
     "mock-vneid/": ("GET", lambda o: "/mock-vneid/", None),
+    "mock-pki/<path:rest>": ("GET", lambda o: "/mock-pki/cong-lien-thong/certs/root/ca.crt", None),
     "nop-ho-so/<slug:group_slug>/": ("GET", lambda o: "/nop-ho-so/khai-sinh/", None),
     "readyz": ("GET", lambda o: "/readyz", None),
     "so-lieu/": ("GET", lambda o: "/so-lieu/", None),

@@ -180,6 +180,7 @@ EXPECTED = {
     "mock-agencies/<str:agency>/requests/<uuid:key>": cells(401),
     "mock-agencies/_knobs/": cells(200),
     "mock-vneid/": cells(200),
+    "mock-pki/<path:rest>": cells(200),  # the test PKI's certificates are public, as a CA's are
     "nop-ho-so/<slug:group_slug>/": cells(404, anonymous=302, citizen=200, other_citizen=200),
     "readyz": cells(503),
     "so-lieu/": cells(403, anonymous=302, province=200, other_province=200, admin=200),

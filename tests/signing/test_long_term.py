@@ -13,7 +13,7 @@ import time_machine
 from django.conf import settings
 
 from signing import archive, pdf, services
-from tests.signing.test_signing import cast, registered_with_personal_id, signed_bytes  # noqa: F401
+from tests.signing.test_signing import registered_with_personal_id, signed_bytes
 
 pytestmark = pytest.mark.usefixtures("divisions")
 FIFTEEN_YEARS_ON = datetime(2041, 12, 1, 9, 0, tzinfo=UTC)
@@ -36,7 +36,7 @@ def _validated_at(content: bytes, moment: datetime) -> pdf.Verdict:
         return pdf.validate(content, trust_roots=settings.SIGNING["trust_roots"])
 
 
-def test_fifteen_years_on_a_renewed_extract_passes_and_the_verification_says_genuine(cast):  # noqa: F811
+def test_fifteen_years_on_a_renewed_extract_passes_and_the_verification_says_genuine(cast):
     extract = services.bundle_sign_extract(bundle=registered_with_personal_id(cast), leader=cast.leader)
     handed_out = signed_bytes(extract)  # the family's copy, downloaded the day it was signed
     renewals = _run_the_renewal_job(2027, 2041)
@@ -51,7 +51,7 @@ def test_fifteen_years_on_a_renewed_extract_passes_and_the_verification_says_gen
     assert check.genuine, check.message
 
 
-def test_without_the_renewal_job_the_same_extract_fails_fifteen_years_on(cast):  # noqa: F811
+def test_without_the_renewal_job_the_same_extract_fails_fifteen_years_on(cast):
     extract = services.bundle_sign_extract(bundle=registered_with_personal_id(cast), leader=cast.leader)
     assert _validated_at(signed_bytes(extract), datetime(2027, 6, 1, tzinfo=UTC)).ok  # fine for now
     assert not _validated_at(signed_bytes(extract), FIFTEEN_YEARS_ON).ok
@@ -59,7 +59,7 @@ def test_without_the_renewal_job_the_same_extract_fails_fifteen_years_on(cast): 
         assert not services.extract_check_upload(extract=extract, content=signed_bytes(extract)).genuine
 
 
-def test_a_renewal_after_the_first_timestamps_certificate_expired_comes_too_late(cast):  # noqa: F811
+def test_a_renewal_after_the_first_timestamps_certificate_expired_comes_too_late(cast):
     extract = services.bundle_sign_extract(bundle=registered_with_personal_id(cast), leader=cast.leader)
     first_expiry = extract.archived_until
     assert first_expiry.year < 2030
@@ -71,7 +71,7 @@ def test_a_renewal_after_the_first_timestamps_certificate_expired_comes_too_late
     assert not _validated_at(signed_bytes(extract), FIFTEEN_YEARS_ON).ok
 
 
-def test_pyhanko_cli_adesverify_reports_todays_extract_valid(cast, tmp_path):  # noqa: F811
+def test_pyhanko_cli_adesverify_reports_todays_extract_valid(cast, tmp_path):
     """The independent command-line validator, with the test PKI served and its root trusted."""
     import subprocess
     import sys

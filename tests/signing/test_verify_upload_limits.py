@@ -8,7 +8,7 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 
 from signing import services
-from tests.signing.test_signing import cast, registered_with_personal_id  # noqa: F401
+from tests.signing.test_signing import registered_with_personal_id
 from tests.wsgi import keeping_the_test_connection
 
 pytestmark = pytest.mark.usefixtures("divisions")
@@ -65,7 +65,7 @@ def pdf_body(size: int) -> bytes:
     return encode_multipart(BOUNDARY, {"csrfmiddlewaretoken": CSRF_SECRET, "file": upload})
 
 
-def test_a_body_declared_over_the_limit_is_refused_before_a_byte_is_read(cast, settings):  # noqa: F811
+def test_a_body_declared_over_the_limit_is_refused_before_a_byte_is_read(cast, settings):
     extract = services.bundle_sign_extract(bundle=registered_with_personal_id(cast), leader=cast.leader)
     body = pdf_body(60 * 1024 * 1024)
     status, page, taken = post_counted(f"/verify/{extract.token}/", body, declared=len(body))
@@ -75,7 +75,7 @@ def test_a_body_declared_over_the_limit_is_refused_before_a_byte_is_read(cast, s
     assert 'class="field-error"' in page or "field-error" in page
 
 
-def test_a_file_past_the_limit_stops_the_reading_where_it_passes(cast, settings):  # noqa: F811
+def test_a_file_past_the_limit_stops_the_reading_where_it_passes(cast, settings):
     extract = services.bundle_sign_extract(bundle=registered_with_personal_id(cast), leader=cast.leader)
     settings.ATTACHMENT_MAX_BYTES = 200 * 1024
     # Declared honestly and just inside the form's overhead, so only the streaming count can stop it.
@@ -86,7 +86,7 @@ def test_a_file_past_the_limit_stops_the_reading_where_it_passes(cast, settings)
     assert "tối đa 0 MB" not in page and "Tệp vượt quá dung lượng cho phép" in page
 
 
-def test_a_genuine_extract_under_the_limit_is_still_checked(cast, client):  # noqa: F811
+def test_a_genuine_extract_under_the_limit_is_still_checked(cast, client):
     extract = services.bundle_sign_extract(bundle=registered_with_personal_id(cast), leader=cast.leader)
     with extract.pdf.open("rb") as handle:
         original = handle.read()
@@ -97,7 +97,7 @@ def test_a_genuine_extract_under_the_limit_is_still_checked(cast, client):  # no
     assert "đúng là bản gốc" in answer.content.decode()
 
 
-def test_posting_no_file_names_the_field(cast, client):  # noqa: F811
+def test_posting_no_file_names_the_field(cast, client):
     extract = services.bundle_sign_extract(bundle=registered_with_personal_id(cast), leader=cast.leader)
     answer = client.post(f"/verify/{extract.token}/", {})
     assert answer.status_code == 400

@@ -1,0 +1,99 @@
+"""The public verification page: a superseded copy is genuine but superseded (never a green verdict
+under a red banner), and the holder of a paper copy checks the name on it without the page showing
+the name."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from portal.audit.models import AuditEvent
+from registrations import services as bundle_services
+from registrations.models import Step
+from signing import services
+from tests.registrations.states import _send, build, step
+from tests.signing.test_signing import registered_with_personal_id, signed_bytes
+
+pytestmark = pytest.mark.usefixtures("divisions")
+
+
+def _superseded(cast, django_capture_on_commit_callbacks):
+    bundle = build("registered", cast)
+    Step.objects.filter(pk=step(bundle, "personal_id").pk).update(
+        deadline=timezone.now() - timedelta(hours=2)
+    )
+    bundle_services.bundle_issue_without_personal_id(bundle=bundle, actor=cast.clerk, reason="Quá hạn")
+    first = services.bundle_sign_extract(bundle=bundle, leader=cast.leader)
+    _send(step(bundle, "personal_id"))
+    child = bundle.people.get(role="child")
+    number = f"040{2 + (child.sex == 'female')}{child.date_of_birth.year % 100:02d}000999"
+    with django_capture_on_commit_callbacks(execute=True):
+        bundle_services.step_record_result(step=step(bundle, "personal_id"), result={"personal_id": number})
+    second = services.extract_reissue(bundle=bundle, leader=cast.leader)
+    first.refresh_from_db()
+    return first, second
+
+
+def test_a_superseded_copy_is_reported_genuine_but_superseded_naming_the_current_issue(
+    cast,
+    client,
+    django_capture_on_commit_callbacks,
+):
+    first, second = _superseded(cast, django_capture_on_commit_callbacks)
+    upload = SimpleUploadedFile("ban-cu.pdf", signed_bytes(first), "application/pdf")
+    page = client.post(f"/verify/{first.token}/", {"file": upload}).content.decode()
+    verdict = page[page.index('role="alert"') - 40 : page.index("</p>", page.index('role="alert"'))]
+    assert 'class="notice-summary"' in verdict and "ok-summary" not in verdict
+    assert "đúng là bản gốc của lần cấp thứ 1" in verdict and "đã được thay thế" in verdict
+    assert f"lần cấp thứ {second.version}" in verdict
+    current = SimpleUploadedFile("ban-moi.pdf", signed_bytes(second), "application/pdf")
+    page = client.post(f"/verify/{second.token}/", {"file": current}).content.decode()
+    assert 'class="ok-summary" role="alert"' in page and "thay thế" not in page.split('role="alert"')[1][:300]
+
+
+@pytest.mark.parametrize(
+    "typed, matches",
+    [
+        ("Nguyễn Minh Khôi", True),
+        ("  nguyễn   MINH khôi ", True),  # case and spaces do not matter
+        ("Nguye\u0302\u0303n Minh Kho\u0302i", True),  # decomposed letters are the same letters
+        ("Nguyễn Minh Khoi", False),  # the diacritics do
+        ("Nguyễn Minh Khối", False),
+        ("Nguyễn Minh", False),
+    ],
+)
+def test_the_name_on_a_paper_copy_is_checked_without_showing_it(cast, client, typed, matches):
+    extract = services.bundle_sign_extract(bundle=registered_with_personal_id(cast), leader=cast.leader)
+    name = extract.bundle.people.get(role="child").full_name
+    assert name == "Nguyễn Minh Khôi"
+    page = client.post(f"/verify/{extract.token}/", {"kiem-tra": "ho-ten", "ho_ten": typed}).content.decode()
+    assert ("Khớp:" in page) is matches and ("Không khớp:" in page) is (not matches)
+    assert page.count(name) == 0  # the record's name is never on the page
+    event = AuditEvent.objects.filter(action="extract.name_checked").latest("seq")
+    assert event.data == {"matches": matches} and typed.strip() not in str(event.data)
+
+
+def test_le_and_le_with_a_tilde_are_two_names(cast, client):
+    bundle = registered_with_personal_id(cast)
+    bundle.people.filter(role="child").update(full_name="Lê Văn An")
+    extract = services.bundle_sign_extract(bundle=bundle, leader=cast.leader)
+    ask = lambda typed: client.post(  # noqa: E731
+        f"/verify/{extract.token}/", {"kiem-tra": "ho-ten", "ho_ten": typed}
+    ).content.decode()
+    assert "Khớp:" in ask("Lê Văn An") and "Không khớp:" in ask("Lễ Văn An")
+
+
+def test_name_checks_are_limited_per_address(cast, client, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "name_check": "3/hour"}
+    extract = services.bundle_sign_extract(bundle=registered_with_personal_id(cast), leader=cast.leader)
+    answers = [
+        client.post(
+            f"/verify/{extract.token}/", {"kiem-tra": "ho-ten", "ho_ten": f"Tên Thử {i}"}
+        ).content.decode()
+        for i in range(5)
+    ]
+    assert all("Không khớp:" in a for a in answers[:3])
+    assert all("quá nhiều lần" in a and "Khớp" not in a for a in answers[3:])
+    right = client.post(f"/verify/{extract.token}/", {"kiem-tra": "ho-ten", "ho_ten": "Nguyễn Minh Khôi"})
+    assert "Khớp:" not in right.content.decode()  # even the right name is not answered past the limit
