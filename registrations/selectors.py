@@ -208,9 +208,17 @@ def bundles_awaiting_signature(user) -> QuerySet[Bundle]:
 
 def bundle_for_extract(pk: int) -> Bundle:
     """A bundle with what its extract prints."""
+    # Every ward the extract names, with its province: where the parents live, where the child was
+    # born, where the deceased last lived and died.
+    people = Person.objects.select_related("residence_ward__province")
     return (
-        Bundle.objects.select_related("birth", "death", "ward__province", "birth__place_of_birth_ward")
-        .prefetch_related("people", "steps")
+        Bundle.objects.select_related(
+            "birth__place_of_birth_ward__province",
+            "death__last_residence_ward__province",
+            "death__place_of_death_ward__province",
+            "ward__province",
+        )
+        .prefetch_related(Prefetch("people", queryset=people), "steps")
         .get(pk=pk)
     )
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import json
+import logging
 import socket
 import threading
 from datetime import UTC, datetime
@@ -27,6 +28,7 @@ from .architecture import ARCH, TestPKI
 from .leaders import LEADER_OCSP_PATH
 
 REVOKED = "revoked.json"
+logger = logging.getLogger(__name__)
 
 
 class _LeaderRevocations:
@@ -80,14 +82,25 @@ class PKIService:
             # formatted time string"), and certomancer would write the clock's microseconds.
             environ = {**environ, "HTTP_X_CERTOMANCER_FAKE_TIME": _whole_seconds_now().isoformat()}
         request = Request(environ)
+        try:
+            answer = self._answer(request, environ)
+        except Exception:  # noqa: BLE001 - bytes that are no OCSP or time-stamp request: refused, not a 500
+            logger.info("signing.pki.unreadable_request", exc_info=True)
+            answer = Response("Yêu cầu không đọc được.", status=400, mimetype="text/plain")
+        return answer(environ, start_response)
+
+    def _answer(self, request: Request, environ) -> Response:
         path = request.path.strip("/")
         if path.startswith(f"{ARCH}/{LEADER_OCSP_PATH}"):
-            return self._leader_ocsp(request, path)(environ, start_response)
+            return self._leader_ocsp(request, path)
         if request.method == "POST" and path == f"{ARCH}/tsa/current":
-            return self._current_tsa(request)(environ, start_response)
+            return self._current_tsa(request)
         if request.method == "GET" and "/crls/" in path:
-            return self._crl(request, path, environ)(environ, start_response)
-        return self.animator(environ, start_response)
+            return self._crl(request, path, environ)
+        answer = Response.from_app(self.animator, environ)
+        if answer.status_code >= 500:  # certomancer could not read what was sent
+            return Response("Yêu cầu không đọc được.", status=400, mimetype="text/plain")
+        return answer
 
     def _crl(self, request: Request, path: str, environ) -> Response:
         """certomancer builds a CRL afresh on each request (about 0.1 s); within an hour it is the
