@@ -23,6 +23,9 @@ class SignerCertificate(models.Model):
     not_after = models.DateTimeField()
     active = models.BooleanField(_("đang dùng"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Signing suspended in the portal (an inquiry, a leave, a lost token): refused at once, until resumed.
+    suspended_at = models.DateTimeField(_("tạm dừng ký từ"), null=True, blank=True)
+    suspended_reason = models.CharField(_("lý do tạm dừng"), max_length=200, blank=True, db_default="")
 
     class Meta:
         verbose_name = _("chứng thư ký số")

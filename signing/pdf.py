@@ -13,12 +13,14 @@ from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
 
+import requests
 from pyhanko.keys import load_cert_from_pemder
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import PdfTimeStamper, fields, signers, timestamps
 from pyhanko.sign.ades.report import AdESStatus
 from pyhanko.sign.diff_analysis import ModificationLevel
+from pyhanko.sign.general import SigningError
 from pyhanko.sign.validation import ades
 from pyhanko.sign.validation.policy_decl import PdfSignatureValidationSpec, SignatureValidationSpec
 from pyhanko.sign.validation.status import SignatureCoverageLevel
@@ -40,6 +42,28 @@ class _DrawnBelow(BaseStampStyle):
 
     def create_stamp(self, writer, box, text_params):
         return None
+
+
+class SignatureRefused(Exception):
+    """The signature could not be made; the message says why, in words a leader reads."""
+
+
+def _refusal(exc: Exception) -> SignatureRefused:
+    text = f"{exc} {exc.__cause__ or ''}".lower()
+    if "revoked" in text:
+        return SignatureRefused(
+            "Chứng thư ký số đã bị tổ chức cung cấp dịch vụ chứng thực thu hồi; không thể ký. "
+            "Liên hệ quản trị để được cấp chứng thư mới."
+        )
+    if "timestamp" in text or "connection" in text or "timed out" in text:
+        return SignatureRefused(
+            "Không kết nối được dịch vụ cấp dấu thời gian hoặc kiểm tra chứng thư; chưa ký hồ sơ nào. "
+            "Vui lòng thử lại sau ít phút."
+        )
+    return SignatureRefused(
+        "Không kiểm tra được tình trạng chứng thư ký số (hết hạn hoặc không xác minh được); "
+        "chưa ký hồ sơ nào."
+    )
 
 
 @cache
@@ -97,7 +121,11 @@ def sign(
         metadata, signer=signer, timestamper=timestamper, stamp_style=_DrawnBelow()
     )
     output = io.BytesIO()
-    pdf_signer.sign_pdf(writer, output=output)
+    try:
+        pdf_signer.sign_pdf(writer, output=output)
+    except (SigningError, OSError, requests.RequestException) as exc:  # refused, never half-signed
+        logger.warning("signing.refused", extra={"reason": type(exc).__name__})
+        raise _refusal(exc) from exc
     return output.getvalue()
 
 

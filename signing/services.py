@@ -50,6 +50,11 @@ def certificate_for(user) -> SignerCertificate:
     ).first()
     if certificate is None or not Path(certificate.pkcs12_path).exists():
         raise SigningRefused("Tài khoản chưa có chứng thư ký số còn hiệu lực; liên hệ quản trị để được cấp.")
+    if certificate.suspended_at is not None:
+        since = timezone.localtime(certificate.suspended_at)
+        raise SigningRefused(
+            f"Quyền ký số của tài khoản đang tạm dừng từ {since:%d/%m/%Y}: {certificate.suspended_reason}"
+        )
     return certificate
 
 
@@ -129,7 +134,18 @@ def _issue(bundle: Bundle, leader, certificate: SignerCertificate, reason: str) 
             token=token,
         )
     )
-    signed = pdf.sign(
+    try:
+        signed = _signed(pdf, unsigned, bundle, certificate, title)
+    except pdf.SignatureRefused as exc:
+        raise SigningRefused(str(exc)) from exc
+    previous = Extract.objects.select_for_update().filter(bundle=bundle, superseded_at__isnull=True).first()
+    return _store(
+        bundle, leader, certificate, previous, signed=signed, title=title, token=token, now=now, reason=reason
+    )
+
+
+def _signed(pdf, unsigned: bytes, bundle: Bundle, certificate: SignerCertificate, title: str) -> bytes:
+    return pdf.sign(
         pdf=unsigned,
         pkcs12_path=certificate.pkcs12_path,
         passphrase=settings.SIGNING["passphrase"],
@@ -139,7 +155,11 @@ def _issue(bundle: Bundle, leader, certificate: SignerCertificate, reason: str) 
         tsa_url=settings.SIGNING["tsa_url"],
         trust_roots=settings.SIGNING["trust_roots"],
     )
-    previous = Extract.objects.select_for_update().filter(bundle=bundle, superseded_at__isnull=True).first()
+
+
+def _store(bundle, leader, certificate, previous, *, signed: bytes, title: str, token: str, now, reason: str):
+    from . import pdf  # see the note at the imports
+
     if previous is not None:
         previous.superseded_at = now
         previous.save(update_fields=["superseded_at"])
