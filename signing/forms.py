@@ -13,16 +13,27 @@ class BatchSignForm(forms.Form):
     password = forms.CharField(
         label=_("Nhập lại mật khẩu để xác nhận"), widget=forms.PasswordInput, required=False, strip=False
     )
+    pin = forms.CharField(
+        label=_("Mã PIN của thiết bị ký số"),
+        help_text=_("Mã PIN mở khoá ký trên thiết bị cho lần ký này; cổng không lưu mã PIN."),
+        widget=forms.PasswordInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
+        required=False,
+        strip=False,
+        max_length=64,
+    )
     confirm = forms.BooleanField(
         label=_("Tôi đã xem và đồng ý ký số các trích lục đã chọn."),
         error_messages={"required": _("Vui lòng xác nhận trước khi ký.")},
     )
 
-    def __init__(self, *args, choices=(), reauth_required=True, **kwargs):
+    def __init__(self, *args, choices=(), reauth_required=True, pin_required=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["bundles"].choices = choices
-        self.reauth_required = reauth_required
-        self.fields["password"].required = reauth_required
+        # A key on a token is opened by its PIN for each batch; the account password is then not asked.
+        self.pin_required = pin_required
+        self.reauth_required = reauth_required and not pin_required
+        self.fields["password"].required = self.reauth_required
+        self.fields["pin"].required = pin_required
 
 
 class VerifyUploadForm(forms.Form):

@@ -10,13 +10,28 @@ from django.utils.translation import gettext_lazy as _
 from portal.accounts.jurisdiction import JurisdictionPaths
 
 
+class KeyHolding(models.TextChoices):
+    PKCS12 = "pkcs12", _("Tệp PKCS#12 trên máy chủ")
+    PKCS11 = "pkcs11", _("Thiết bị ký số (HSM, PKCS#11)")
+
+
 class SignerCertificate(models.Model):
     """A leader's signing certificate, tied to the account: a deactivated account cannot sign."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="signing_certificates"
     )
-    pkcs12_path = models.CharField(_("tệp PKCS#12"), max_length=500)
+    pkcs12_path = models.CharField(_("tệp PKCS#12"), max_length=500, blank=True)
+    # Where the key is: a PKCS#12 file the server opens, or a token it cannot copy the key from (the
+    # leader types the token's PIN for each batch; it is never stored).
+    holding = models.CharField(
+        _("nơi giữ khoá"), max_length=10, choices=KeyHolding.choices, db_default=KeyHolding.PKCS12
+    )
+    token_label = models.CharField(_("nhãn thiết bị"), max_length=64, blank=True, db_default="")
+    key_label = models.CharField(_("nhãn khoá"), max_length=64, blank=True, db_default="")
+    certificate_path = models.CharField(
+        _("tệp chứng thư (khoá trên thiết bị)"), max_length=500, blank=True, db_default=""
+    )
     subject = models.CharField(_("chủ thể"), max_length=300)
     fingerprint_sha256 = models.CharField(max_length=64, unique=True)
     not_before = models.DateTimeField()

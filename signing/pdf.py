@@ -90,8 +90,9 @@ def _fetching_context(trust_roots: list[str]) -> ValidationContext:
 def sign(
     *,
     pdf: bytes,
-    pkcs12_path: str,
-    passphrase: str,
+    pkcs12_path: str = "",
+    passphrase: str = "",
+    signer: signers.Signer | None = None,
     box: tuple[int, int, int, int],
     reason: str,
     location: str,
@@ -99,11 +100,13 @@ def sign(
     trust_roots: list[str],
     long_term: bool = True,
 ) -> bytes:
-    """Sign as PAdES B-LTA. Without a TSA there is no proof of time, so no B-LTA: refused.
-    ``long_term=False`` signs a bare B-B, only for the bench to compare against."""
+    """Sign as PAdES B-LTA with ``signer`` (a token's, a remote service's) or the key of a PKCS#12 file.
+    Without a TSA there is no proof of time, so no B-LTA: refused. ``long_term=False`` signs a bare
+    B-B, only for the bench to compare against."""
     if long_term and not tsa_url:
         raise ValueError("Chưa cấu hình dịch vụ cấp dấu thời gian (SIGNING_TSA_URL).")
-    signer = load_signer(pkcs12_path, passphrase, Path(pkcs12_path).stat().st_mtime)
+    if signer is None:
+        signer = load_signer(pkcs12_path, passphrase, Path(pkcs12_path).stat().st_mtime)
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
     fields.append_signature_field(writer, fields.SigFieldSpec(sig_field_name=FIELD_NAME, on_page=0, box=box))
     metadata = signers.PdfSignatureMetadata(

@@ -10,6 +10,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from portal.accounts.constants import Role
@@ -35,13 +36,21 @@ def _reauth_fresh(request) -> bool:
     return time.time() - request.session.get(REAUTH_KEY, 0) < settings.SIGNING["reauth_seconds"]
 
 
+@sensitive_post_parameters("password", "pin")
 @back_office_required
 @require_http_methods(["GET", "POST"])
 def queue(request):
     _leader_only(request)
     waiting = list(bundle_selectors.bundles_awaiting_signature(request.user))
     choices = [(str(b.public_id), b.code) for b in waiting]
-    form = BatchSignForm(request.POST or None, choices=choices, reauth_required=not _reauth_fresh(request))
+    certificate, certificate_problem = services.key_state(request.user)
+    holding = certificate.holding if certificate else ""
+    form = BatchSignForm(
+        request.POST or None,
+        choices=choices,
+        reauth_required=not _reauth_fresh(request),
+        pin_required=holding == "pkcs11",
+    )
     if request.method == "POST" and form.is_valid():
         if form.reauth_required and not request.user.check_password(form.cleaned_data["password"]):
             form.add_error("password", gettext("Mật khẩu không đúng."))
@@ -49,7 +58,9 @@ def queue(request):
             request.session[REAUTH_KEY] = time.time()
             chosen = {str(b.public_id): b for b in waiting}
             outcomes = services.bundles_sign_batch(
-                bundles=[chosen[key] for key in form.cleaned_data["bundles"]], leader=request.user
+                bundles=[chosen[key] for key in form.cleaned_data["bundles"]],
+                leader=request.user,
+                pin=form.cleaned_data.get("pin") or None,
             )
             signed = [o for o in outcomes if o.extract]
             if signed:
@@ -61,11 +72,6 @@ def queue(request):
                     % {"code": failed.bundle.code, "error": failed.error},
                 )
             return redirect("signing:queue")
-    try:
-        services.certificate_for(request.user)
-        certificate_problem = ""
-    except services.SigningRefused as exc:
-        certificate_problem = str(exc)
     reissues = ReissueRequest.objects.filter(
         done_at__isnull=True, bundle__in=bundle_selectors.bundles_for(request.user)
     ).select_related("bundle")
@@ -77,6 +83,7 @@ def queue(request):
             "waiting": waiting,
             "reissues": reissues,
             "certificate_problem": certificate_problem,
+            "holding": holding,
         },
     )
 
@@ -94,6 +101,7 @@ def preview(request, key: str):
     return response
 
 
+@sensitive_post_parameters("pin")
 @back_office_required
 @require_http_methods(["POST"])
 def reissue(request, key: str):
@@ -103,7 +111,9 @@ def reissue(request, key: str):
         messages.error(request, gettext("Vui lòng xác nhận trước khi ký cấp lại."))
         return redirect("signing:queue")
     try:
-        extract = services.extract_reissue(bundle=bundle, leader=request.user)
+        extract = services.extract_reissue(
+            bundle=bundle, leader=request.user, pin=request.POST.get("pin") or None
+        )
     except services.SigningRefused as exc:
         messages.error(request, str(exc))
     else:

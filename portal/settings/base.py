@@ -414,6 +414,11 @@ SIGNING = {
     "renew_before_days": env.int("SIGNING_RENEW_BEFORE_DAYS", default=180),
     # Demo and tests: where the test PKI (OCSP, CRLs, time stamps) answers; empty in production.
     "pki_url": env.str("SIGNING_PKI_URL", default=""),
+    # Leaders' keys on PKCS#11 tokens: the module the tokens are reached through.
+    "pkcs11_module": env.str("SIGNING_PKCS11_MODULE", default="/usr/lib/softhsm/libsofthsm2.so"),
+    # Demo: SoftHSM's configuration (its token folder under var/); production sets SOFTHSM2_CONF or
+    # uses its HSM vendor's module.
+    "softhsm_conf": env.str("SIGNING_SOFTHSM_CONF", default=""),
     "font_dir": Path(env.str("SIGNING_FONT_DIR", default="/usr/share/fonts/truetype/dejavu")),
     # A batch signature needs the password re-entered within this many seconds.
     "reauth_seconds": env.int("SIGNING_REAUTH_SECONDS", default=300),

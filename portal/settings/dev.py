@@ -36,3 +36,4 @@ SIGNING["trust_roots"] = SIGNING["trust_roots"] or [str(SIGNING["pki_dir"] / "ro
 # The test PKI answers under /mock-pki/ of this very server (certomancer's services, see signing.pki).
 SIGNING["pki_url"] = SIGNING["pki_url"] or f"{SITE_URL}/mock-pki"  # noqa: F405
 SIGNING["tsa_url"] = SIGNING["tsa_url"] or f"{SIGNING['pki_url']}/cong-lien-thong/tsa/current"  # noqa: F405
+SIGNING["softhsm_conf"] = SIGNING["softhsm_conf"] or str(VAR_DIR / "softhsm" / "softhsm2.conf")  # noqa: F405

@@ -36,14 +36,13 @@ def _issuer_key(pki: TestPKI):
     return serialization.load_pem_private_key((pki.keys_dir / "interm.key.pem").read_bytes(), password=None)
 
 
-def issue_signer(
-    *, pki: TestPKI, passphrase: str, username: str, full_name: str, organisation: str, days: int = 730
-) -> IssuedCertificate:
-    """A two-year signing certificate for a leader (ECDSA P-256), as a PKCS#12 file (key, certificate,
-    chain)."""
-    interm, root = _pyca(pki.cert("interm")), _pyca(pki.cert("root"))
+def leader_certificate(
+    *, pki: TestPKI, public_key, full_name: str, organisation: str, days: int = 730
+) -> x509.Certificate:
+    """A two-year signing certificate from the intermediate CA for ``public_key`` (wherever the private
+    key is: in a file, or on a token that never lets it out)."""
+    interm = _pyca(pki.cert("interm"))
     issuer_key = _issuer_key(pki)
-    key = ec.generate_private_key(ec.SECP256R1())  # as the PKI's own keys: fast to load for each signature
     now = dt.datetime.now(dt.UTC)
     subject = x509.Name(
         [
@@ -52,11 +51,18 @@ def issue_signer(
             x509.NameAttribute(NameOID.COMMON_NAME, full_name),
         ]
     )
-    certificate = (
+    ocsp = x509.AccessDescription(
+        AuthorityInformationAccessOID.OCSP, x509.UniformResourceIdentifier(pki.url(LEADER_OCSP_PATH))
+    )
+    issuer = x509.AccessDescription(
+        AuthorityInformationAccessOID.CA_ISSUERS,
+        x509.UniformResourceIdentifier(pki.url("certs/interm/ca.crt")),
+    )
+    return (
         x509.CertificateBuilder()
         .subject_name(subject)
         .issuer_name(interm.subject)
-        .public_key(key.public_key())
+        .public_key(public_key)
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - dt.timedelta(minutes=5))
         .not_valid_after(now + dt.timedelta(days=days))
@@ -75,26 +81,33 @@ def issue_signer(
             ),
             critical=True,
         )
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(public_key), critical=False)
         .add_extension(
             x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_key.public_key()), critical=False
         )
-        .add_extension(
-            x509.AuthorityInformationAccess(
-                [
-                    x509.AccessDescription(
-                        AuthorityInformationAccessOID.OCSP,
-                        x509.UniformResourceIdentifier(pki.url(LEADER_OCSP_PATH)),
-                    ),
-                    x509.AccessDescription(
-                        AuthorityInformationAccessOID.CA_ISSUERS,
-                        x509.UniformResourceIdentifier(pki.url("certs/interm/ca.crt")),
-                    ),
-                ]
-            ),
-            critical=False,
-        )
+        .add_extension(x509.AuthorityInformationAccess([ocsp, issuer]), critical=False)
         .sign(issuer_key, hashes.SHA256())
+    )
+
+
+def issued(certificate: x509.Certificate, path: Path) -> IssuedCertificate:
+    return IssuedCertificate(
+        path=path,
+        subject=certificate.subject.rfc4514_string(),
+        fingerprint_sha256=certificate.fingerprint(hashes.SHA256()).hex(),
+        not_before=certificate.not_valid_before_utc,
+        not_after=certificate.not_valid_after_utc,
+    )
+
+
+def issue_signer(
+    *, pki: TestPKI, passphrase: str, username: str, full_name: str, organisation: str, days: int = 730
+) -> IssuedCertificate:
+    """A leader's key (ECDSA P-256, fast to load for each signature) and certificate, as a PKCS#12
+    file with the chain."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    certificate = leader_certificate(
+        pki=pki, public_key=key.public_key(), full_name=full_name, organisation=organisation, days=days
     )
     signers = pki.directory / "signers"
     signers.mkdir(exist_ok=True)
@@ -105,14 +118,8 @@ def issue_signer(
             name=username.encode(),
             key=key,
             cert=certificate,
-            cas=[interm, root],
+            cas=[_pyca(pki.cert("interm")), _pyca(pki.cert("root"))],
             encryption_algorithm=serialization.BestAvailableEncryption(passphrase.encode()),
         )
     )
-    return IssuedCertificate(
-        path=path,
-        subject=certificate.subject.rfc4514_string(),
-        fingerprint_sha256=certificate.fingerprint(hashes.SHA256()).hex(),
-        not_before=certificate.not_valid_before_utc,
-        not_after=certificate.not_valid_after_utc,
-    )
+    return issued(certificate, path)
