@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
+from django.utils.translation import gettext, gettext_lazy
 
 from .constants import SIGNED_EXTRACT, AttachmentKind, Group, Regime, RegistrationPlace, Relationship
 from .declaration import is_blank, value_at
@@ -47,9 +48,16 @@ STANDS_IN_FOR = {
         AttachmentKind.BIRTH_COMMITMENT,
     }
 }
-STAND_IN_NOTE = (
-    " Không có giấy chứng sinh: đính kèm văn bản của người làm chứng hoặc giấy cam đoan về việc sinh."
+STAND_IN_NOTE = gettext_lazy(
+    gettext(
+        " Không có giấy chứng sinh: đính kèm văn bản của người làm chứng hoặc giấy cam đoan về việc sinh."
+    )
 )
+
+
+def _lower(procedure) -> str:
+    """A procedure's name inside a sentence."""
+    return str(procedure.shown_name).lower()
 
 
 def _add(errors: Errors, path: str, message: str) -> None:
@@ -65,14 +73,15 @@ def procedure_choice_errors(chosen: list[str], catalogue: Catalogue) -> list[str
     unknown = [code for code in chosen if code not in catalogue.procedures]
     if unknown:
         return [
-            f"Thủ tục '{code}' không có trong danh mục đang áp dụng ({catalogue.version.code})."
+            gettext("Thủ tục '%(code)s' không có trong danh mục đang áp dụng (%(version)s).")
+            % {"code": code, "version": catalogue.version.code}
             for code in unknown
         ]
     if len(set(chosen)) != len(chosen):
-        return ["Mỗi thủ tục chỉ chọn một lần."]
+        return [gettext("Mỗi thủ tục chỉ chọn một lần.")]
     if not any(catalogue.procedures[code].optional for code in chosen):
-        names = ", ".join(catalogue.procedures[c].name.lower() for c in catalogue.optional_codes())
-        return [f"Chọn thêm ít nhất một thủ tục liên thông: {names}."]
+        names = ", ".join(str(catalogue.procedures[c].shown_name).lower() for c in catalogue.optional_codes())
+        return [gettext("Chọn thêm ít nhất một thủ tục liên thông: %(names)s.") % {"names": names}]
     return []
 
 
@@ -84,8 +93,11 @@ def procedure_set_errors(chosen: list[str], catalogue: Catalogue) -> list[str]:
     optional = sorted(code for code in chosen if catalogue.procedures[code].optional)
     allowed = catalogue.rule.allowed_sets
     if allowed and optional not in [sorted(s) for s in allowed]:
-        combos = "; ".join(" + ".join(catalogue.procedures[c].name for c in s) for s in allowed)
-        return [f"Tổ hợp thủ tục này không được phép. Các tổ hợp được phép: {combos}."]
+        combos = "; ".join(" + ".join(str(catalogue.procedures[c].shown_name) for c in s) for s in allowed)
+        return [
+            gettext("Tổ hợp thủ tục này không được phép. Các tổ hợp được phép: %(combos)s.")
+            % {"combos": combos}
+        ]
     return []
 
 
@@ -124,18 +136,20 @@ def submission_errors(
     for procedure in procedures:
         for path in procedure.required_fields:
             if is_blank(value_at(declaration, path)):
-                _add(errors, path, f"Bắt buộc cho thủ tục {procedure.name.lower()}.")
+                _add(errors, path, gettext("Bắt buộc cho thủ tục %(name)s.") % {"name": _lower(procedure)})
         for kind in procedure.required_attachments:
             if kind not in attachment_kinds and not STANDS_IN_FOR.get(kind, set()) & attachment_kinds:
                 _add(
                     errors,
                     f"attachments.{kind}",
-                    f"Cần đính kèm bản chụp cho thủ tục {procedure.name.lower()}."
-                    + (STAND_IN_NOTE if kind in STANDS_IN_FOR else ""),
+                    gettext("Cần đính kèm bản chụp cho thủ tục %(name)s.") % {"name": _lower(procedure)}
+                    + (str(STAND_IN_NOTE) if kind in STANDS_IN_FOR else ""),
                 )
     relationship = value_at(declaration, "requester.relationship")
     if relationship and relationship not in REQUESTER_RELATIONSHIPS[declaration["group"]]:
-        _add(errors, "requester.relationship", "Quan hệ này không được yêu cầu thủ tục của nhóm này.")
+        _add(
+            errors, "requester.relationship", gettext("Quan hệ này không được yêu cầu thủ tục của nhóm này.")
+        )
     if declaration["group"] == Group.BIRTH:
         _birth_rules(declaration, {p.code: p for p in procedures}, catalogue, today, errors)
     else:
@@ -151,8 +165,10 @@ def _birth_rules(d: dict, procedures: dict, catalogue: Catalogue, today: date, e
             _add(
                 errors,
                 f"{role}.nationality",
-                "Khai sinh có yếu tố nước ngoài không thuộc phạm vi liên thông trực "
-                "tuyến; vui lòng nộp hồ sơ khai sinh riêng tại UBND.",
+                gettext(
+                    "Khai sinh có yếu tố nước ngoài không thuộc phạm vi liên thông trực "
+                    "tuyến; vui lòng nộp hồ sơ khai sinh riêng tại UBND."
+                ),
             )
     if child_born:
         for role in ("mother", "father"):
@@ -161,11 +177,16 @@ def _birth_rules(d: dict, procedures: dict, catalogue: Catalogue, today: date, e
                 _add(
                     errors,
                     f"{role}.date_of_birth",
-                    f"Ngày sinh không hợp lý: cha, mẹ phải hơn trẻ ít nhất {MIN_PARENT_AGE_YEARS} tuổi.",
+                    gettext("Ngày sinh không hợp lý: cha, mẹ phải hơn trẻ ít nhất %(years)d tuổi.")
+                    % {"years": MIN_PARENT_AGE_YEARS},
                 )
         mother_born = value_at(d, "mother.date_of_birth")
         if mother_born and mother_born + relativedelta(years=MAX_MOTHER_AGE_YEARS) < child_born:
-            _add(errors, "mother.date_of_birth", "Ngày sinh của mẹ không hợp lý so với ngày sinh của trẻ.")
+            _add(
+                errors,
+                "mother.date_of_birth",
+                gettext("Ngày sinh của mẹ không hợp lý so với ngày sinh của trẻ."),
+            )
         for procedure in procedures.values():
             if (
                 procedure.max_child_age_years
@@ -174,41 +195,53 @@ def _birth_rules(d: dict, procedures: dict, catalogue: Catalogue, today: date, e
                 _add(
                     errors,
                     "procedures",
-                    f"{procedure.name} chỉ dành cho trẻ dưới {procedure.max_child_age_years} tuổi.",
+                    gettext("%(name)s chỉ dành cho trẻ dưới %(years)d tuổi.")
+                    % {"name": procedure.shown_name, "years": procedure.max_child_age_years},
                 )
     # Civil Code 2015, Art. 29.2: a child's ethnicity is the father's or the mother's.
     parents = {value_at(d, f"{role}.ethnicity") for role in ("mother", "father")} - {None, ""}
     child_ethnicity = value_at(d, "child.ethnicity")
     if child_ethnicity and parents and child_ethnicity not in parents:
-        _add(errors, "child.ethnicity", "Dân tộc của trẻ là dân tộc của cha hoặc của mẹ.")
+        _add(errors, "child.ethnicity", gettext("Dân tộc của trẻ là dân tộc của cha hoặc của mẹ."))
     if d.get("father") and is_blank(value_at(d, "father.full_name")):
-        _add(errors, "father.full_name", "Đã khai thông tin người cha thì cần ghi họ tên.")
+        _add(errors, "father.full_name", gettext("Đã khai thông tin người cha thì cần ghi họ tên."))
     # Law on Civil Status 2014, Art. 13: at the residence of the father or the mother; Law 03/2026/QH16
     # (from 1 March 2027): regardless of residence. The catalogue version says which applies.
     ward = d.get("registration_ward")
     parent_wards = {value_at(d, "mother.ward_code"), value_at(d, "father.ward_code")} - {None}
     at_residence = catalogue.rule.registration_place == RegistrationPlace.RESIDENCE
     if at_residence and ward and parent_wards and ward not in parent_wards:
-        _add(errors, "registration_ward", "Đăng ký khai sinh tại UBND xã nơi cư trú của cha hoặc mẹ.")
+        _add(
+            errors, "registration_ward", gettext("Đăng ký khai sinh tại UBND xã nơi cư trú của cha hoặc mẹ.")
+        )
     if "permanent_residence" in procedures:
         if value_at(d, "residence.owner_consent") is False:
-            _add(errors, "residence.owner_consent", "Cần có sự đồng ý của chủ hộ, chủ sở hữu chỗ ở.")
+            _add(errors, "residence.owner_consent", gettext("Cần có sự đồng ý của chủ hộ, chủ sở hữu chỗ ở."))
         if value_at(d, "residence.collective_household"):
             _add(
                 errors,
                 "residence.collective_household",
-                "Đăng ký thường trú vào hộ tập thể không thuộc phạm vi liên thông; "
-                "vui lòng làm thủ tục riêng tại công an.",
+                gettext(
+                    "Đăng ký thường trú vào hộ tập thể không thuộc phạm vi liên thông; "
+                    "vui lòng làm thủ tục riêng tại công an."
+                ),
             )
     if "health_insurance" in procedures and value_at(d, "health_insurance.first_card") is False:
         _add(
             errors,
             "health_insurance.first_card",
-            "Liên thông chỉ cấp thẻ bảo hiểm y tế lần đầu; cấp lại, đổi thẻ làm tại cơ quan bảo hiểm xã hội.",
+            gettext(
+                "Liên thông chỉ cấp thẻ bảo hiểm y tế lần đầu; "
+                "cấp lại, đổi thẻ làm tại cơ quan bảo hiểm xã hội."
+            ),
         )
     posted = "child_id_card" in procedures and value_at(d, "child_id_card.delivery_method") == "post"
     if posted and is_blank(value_at(d, "child_id_card.delivery_address")):
-        _add(errors, "child_id_card.delivery_address", "Cần địa chỉ nhận thẻ khi chọn gửi qua bưu chính.")
+        _add(
+            errors,
+            "child_id_card.delivery_address",
+            gettext("Cần địa chỉ nhận thẻ khi chọn gửi qua bưu chính."),
+        )
 
 
 def _death_place_rules(d: dict, procedures: dict, errors: Errors) -> None:
@@ -218,37 +251,46 @@ def _death_place_rules(d: dict, procedures: dict, errors: Errors) -> None:
     last_ward, died_in = value_at(d, "death.ward_code"), value_at(d, "death.place_of_death_ward")
     if last_ward:
         if is_blank(value_at(d, "death.last_residence_address")):
-            _add(errors, "death.last_residence_address", "Ghi địa chỉ nơi cư trú cuối cùng.")
+            _add(errors, "death.last_residence_address", gettext("Ghi địa chỉ nơi cư trú cuối cùng."))
         if ward and ward != last_ward:
             _add(
                 errors,
                 "registration_ward",
-                "Đăng ký khai tử tại UBND xã nơi cư trú cuối cùng của người chết.",
+                gettext("Đăng ký khai tử tại UBND xã nơi cư trú cuối cùng của người chết."),
             )
     elif died_in:
         if ward and ward != died_in:
             _add(
                 errors,
                 "registration_ward",
-                "Không xác định được nơi cư trú cuối cùng: đăng ký khai tử tại UBND xã nơi người đó chết.",
+                gettext(
+                    "Không xác định được nơi cư trú cuối cùng: đăng ký khai tử tại UBND xã nơi người đó chết."
+                ),
             )
     else:
         _add(
             errors,
             "death.ward_code",
-            "Ghi xã, phường nơi cư trú cuối cùng; nếu không xác định được, ghi xã, phường nơi người đó chết.",
+            gettext(
+                "Ghi xã, phường nơi cư trú cuối cùng; "
+                "nếu không xác định được, ghi xã, phường nơi người đó chết."
+            ),
         )
     if "residence_removal" in procedures and not last_ward:
-        _add(errors, "death.ward_code", "Xoá đăng ký thường trú cần nơi cư trú cuối cùng của người chết.")
+        _add(
+            errors,
+            "death.ward_code",
+            gettext("Xoá đăng ký thường trú cần nơi cư trú cuối cùng của người chết."),
+        )
 
 
 def _death_rules(d: dict, procedures: dict, catalogue: Catalogue, today: date, errors: Errors) -> None:
     born, died = value_at(d, "deceased.date_of_birth"), value_at(d, "death.date_of_death")
     if born and died and died < born:
-        _add(errors, "death.date_of_death", "Ngày chết không được trước ngày sinh.")
+        _add(errors, "death.date_of_death", gettext("Ngày chết không được trước ngày sinh."))
     notice_date = value_at(d, "death.death_notice_date")
     if notice_date and died and notice_date < died:
-        _add(errors, "death.death_notice_date", "Ngày cấp giấy báo tử không được trước ngày chết.")
+        _add(errors, "death.death_notice_date", gettext("Ngày cấp giấy báo tử không được trước ngày chết."))
     _death_place_rules(d, procedures, errors)
     if "funeral_allowance" not in procedures:
         return
@@ -262,20 +304,22 @@ def _death_rules(d: dict, procedures: dict, catalogue: Catalogue, today: date, e
             _add(
                 errors,
                 "funeral_allowance.survivor_benefit.requested",
-                "Trợ cấp tuất chỉ giải quyết liên thông cho người tham gia, hưởng bảo hiểm xã hội "
-                "theo danh mục đang áp dụng.",
+                gettext(
+                    "Trợ cấp tuất chỉ giải quyết liên thông cho người tham gia, hưởng bảo hiểm xã hội "
+                    "theo danh mục đang áp dụng."
+                ),
             )
         if not survivor.get("survivors"):
             _add(
                 errors,
                 "funeral_allowance.survivor_benefit.survivors",
-                "Cần kê khai ít nhất một thân nhân hưởng tuất.",
+                gettext("Cần kê khai ít nhất một thân nhân hưởng tuất."),
             )
         if not survivor.get("preferred_form"):
             _add(
                 errors,
                 "funeral_allowance.survivor_benefit.preferred_form",
-                "Chọn hưởng hằng tháng hoặc một lần.",
+                gettext("Chọn hưởng hằng tháng hoặc một lần."),
             )
 
 

@@ -3,6 +3,7 @@ completeness and cross-field rules of a submission live in ``rules.py``."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext, gettext_lazy
 from rest_framework import serializers
 
 from portal.common.problems import flatten_errors
@@ -30,7 +31,8 @@ class StrictSerializer(serializers.Serializer):
             writable = {name for name, field in self.fields.items() if not field.read_only}
             unknown = sorted(set(data) - writable)
             if unknown:
-                raise serializers.ValidationError({key: ["Trường này không được phép."] for key in unknown})
+                refused = gettext("Trường này không được phép.")
+                raise serializers.ValidationError({key: [refused] for key in unknown})
         return super().to_internal_value(data)
 
 
@@ -44,10 +46,10 @@ class WardCodeField(serializers.IntegerField):
 
     def to_internal_value(self, data):
         if isinstance(data, str) and not ascii_digits(data.strip()):
-            raise serializers.ValidationError("Mã xã, phường gồm các chữ số 0–9.")
+            raise serializers.ValidationError(gettext("Mã xã, phường gồm các chữ số 0–9."))
         code = super().to_internal_value(data)
         if not ward_exists(code):
-            raise serializers.ValidationError("Mã xã, phường không tồn tại.")
+            raise serializers.ValidationError(gettext("Mã xã, phường không tồn tại."))
         return code
 
 
@@ -67,7 +69,7 @@ class PersonSerializer(StrictSerializer):
     nationality = optional(
         serializers.RegexField,
         regex=r"^[A-Z]{2}$",
-        error_messages={"invalid": "Mã quốc tịch gồm 2 chữ in hoa (ISO 3166, ví dụ VN)."},
+        error_messages={"invalid": gettext_lazy("Mã quốc tịch gồm 2 chữ in hoa (ISO 3166, ví dụ VN).")},
     )
     id_number = optional(v.PersonalIdField)
     residence_address = optional(v.CleanCharField, max_length=300)
@@ -188,11 +190,12 @@ class DeclarationSerializer(StrictSerializer):
     def validate(self, attrs):
         group = attrs.get("group") or self.context.get("group")
         if group is None:
-            raise serializers.ValidationError({"group": ["Vui lòng chọn nhóm thủ tục (birth hoặc death)."]})
+            missing = gettext("Vui lòng chọn nhóm thủ tục (birth hoặc death).")
+            raise serializers.ValidationError({"group": [missing]})
         wrong = self.DEATH_ONLY if group == Group.BIRTH else self.BIRTH_ONLY
-        errors = {key: ["Không thuộc nhóm thủ tục của hồ sơ này."] for key in wrong if key in attrs}
+        errors = {key: [gettext("Không thuộc nhóm thủ tục của hồ sơ này.")] for key in wrong if key in attrs}
         if self.context.get("group") and attrs.get("group") not in (None, self.context["group"]):
-            errors["group"] = ["Không đổi được nhóm thủ tục của hồ sơ đã tạo."]
+            errors["group"] = [gettext("Không đổi được nhóm thủ tục của hồ sơ đã tạo.")]
         if errors:
             raise serializers.ValidationError(errors)
         return attrs
@@ -218,7 +221,7 @@ class SupplementItemSerializer(StrictSerializer):
     def validate(self, attrs):
         if bool(attrs.get("field")) == bool(attrs.get("attachment")):
             raise serializers.ValidationError(
-                "Mỗi mục nêu đúng một trường (field) hoặc một loại giấy tờ (attachment)."
+                gettext("Mỗi mục nêu đúng một trường (field) hoặc một loại giấy tờ (attachment).")
             )
         return attrs
 

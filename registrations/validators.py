@@ -8,6 +8,7 @@ import unicodedata
 from datetime import date
 
 from django.utils import timezone
+from django.utils.translation import gettext
 from rest_framework import serializers
 
 from portal.common.identifiers import personal_id_errors
@@ -29,7 +30,7 @@ class CleanCharField(serializers.CharField):
     def to_internal_value(self, data):
         value = super().to_internal_value(data)
         if has_control_characters(value):
-            raise serializers.ValidationError("Không được chứa ký tự điều khiển hoặc ký tự ẩn.")
+            raise serializers.ValidationError(gettext("Không được chứa ký tự điều khiển hoặc ký tự ẩn."))
         return unicodedata.normalize("NFC", value)
 
 
@@ -65,34 +66,36 @@ class PastDateField(serializers.DateField):
     def to_internal_value(self, value):
         day = super().to_internal_value(value)
         if day > timezone.localdate():
-            raise serializers.ValidationError("Ngày không được ở tương lai.")
+            raise serializers.ValidationError(gettext("Ngày không được ở tương lai."))
         if day < date(1900, 1, 1):
-            raise serializers.ValidationError("Ngày không hợp lệ (trước năm 1900).")
+            raise serializers.ValidationError(gettext("Ngày không hợp lệ (trước năm 1900)."))
         return day
 
 
 def validate_phone(value: str) -> str:
     compact = value.replace(" ", "").replace(".", "")
     if compact and not _PHONE.match(compact):
-        raise serializers.ValidationError("Số điện thoại không hợp lệ (ví dụ 0912345678).")
+        raise serializers.ValidationError(gettext("Số điện thoại không hợp lệ (ví dụ 0912345678)."))
     return compact
 
 
 def validate_certificate_number(value: str) -> str:
     if value and not _CERTIFICATE.match(value):
-        raise serializers.ValidationError("Số giấy chỉ gồm chữ, số và các dấu . / -, tối đa 30 ký tự.")
+        raise serializers.ValidationError(
+            gettext("Số giấy chỉ gồm chữ, số và các dấu . / -, tối đa 30 ký tự.")
+        )
     return value
 
 
 def validate_bank_code(value: str) -> str:
     if value and not _BANK_CODE.match(value):
-        raise serializers.ValidationError("Mã ngân hàng gồm chữ in hoa và số (ví dụ VCB, BIDV).")
+        raise serializers.ValidationError(gettext("Mã ngân hàng gồm chữ in hoa và số (ví dụ VCB, BIDV)."))
     return value
 
 
 def validate_account_number(value: str) -> str:
     if value and not _ACCOUNT.match(value):
-        raise serializers.ValidationError("Số tài khoản gồm 6 đến 20 chữ số.")
+        raise serializers.ValidationError(gettext("Số tài khoản gồm 6 đến 20 chữ số."))
     return value
 
 

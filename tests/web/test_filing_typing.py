@@ -101,3 +101,20 @@ def test_the_review_gathers_the_fields_left_empty_by_page_instead_of_repeating_o
     assert summary.count("Chưa điền:") == summary.count("Chưa điền")  # once per page, not per field
     assert "Bắt buộc cho thủ tục" not in summary
     assert "Họ, chữ đệm, tên" in summary and "Ngày sinh" in summary
+
+
+def test_an_incomplete_review_in_english_has_no_vietnamese_outside_names(citizen_client):
+    """The messages of the rules themselves (what is missing, what is not allowed) follow the page."""
+    import re
+
+    from tests.language import vietnamese_words, visible_text
+
+    bundle = start(citizen_client, "khai-sinh", ["health_insurance"])
+    citizen_client.post(_page(bundle, "me"), {"mother.full_name": "Nguyễn Thị Lan", "go": "later"})
+    page = citizen_client.get(
+        reverse("web:filing-review", args=[bundle.public_id]), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert "Required fields still empty" in page or "Not filled in" in page
+    marked = re.sub(r'<(\w+)[^>]*\blang="vi"[^>]*>.*?</\1>', " ", page, flags=re.S)
+    main = visible_text(marked.split("<main", 1)[1])
+    assert vietnamese_words(main) == [], vietnamese_words(main)
