@@ -83,6 +83,7 @@ def queue(request):
             "waiting": waiting,
             "reissues": reissues,
             "certificate_problem": certificate_problem,
+            "certificate": certificate,
             "holding": holding,
         },
     )

@@ -89,3 +89,10 @@ def test_a_reissue_with_a_token_needs_its_pin(token_leader, django_capture_on_co
         services.extract_reissue(bundle=extract.bundle, leader=token_leader.leader, pin="111111")
     second = services.extract_reissue(bundle=extract.bundle, leader=token_leader.leader, pin=PIN)
     assert second.version == 2
+
+
+def test_the_signing_page_says_which_key_the_leader_holds(token_leader, client):
+    registered_with_personal_id(token_leader)
+    client.force_login(token_leader.leader)
+    page = client.get("/ky-so/").content.decode()
+    assert "Thiết bị ký số (HSM, PKCS#11)" in page and "một lần nhập mã cho cả các hồ sơ đã chọn" in page
