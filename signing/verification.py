@@ -14,11 +14,9 @@ from django.utils.translation import gettext
 from portal.audit.services import audit_record
 from portal.audit.streams import bundle_stream
 from portal.common.ratelimit import rate_exceeded
-from registrations.constants import PersonRole
+from registrations.selectors import SUBJECT_ROLES
 
 from .models import Extract
-
-SUBJECT_ROLES = (PersonRole.CHILD, PersonRole.DECEASED)
 
 
 @dataclass(frozen=True)

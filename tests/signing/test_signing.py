@@ -166,9 +166,9 @@ def test_a_birth_without_its_personal_id_needs_the_clerks_override(cast):
     assert extract.version == 1
 
 
-def test_the_number_arriving_late_queues_a_reissue_that_supersedes_the_first_extract(
-    cast, client, django_capture_on_commit_callbacks
-):
+def superseded_by_a_late_number(cast, capture_on_commit) -> tuple[Extract, Extract]:
+    """An extract issued without the personal ID number, then the number arriving: a re-issue is
+    queued and signed, and the first extract is superseded by the second."""
     bundle = build("registered", cast)
     Step.objects.filter(pk=step(bundle, "personal_id").pk).update(
         deadline=timezone.now() - timedelta(hours=2)
@@ -177,7 +177,7 @@ def test_the_number_arriving_late_queues_a_reissue_that_supersedes_the_first_ext
     first = services.bundle_sign_extract(bundle=bundle, leader=cast.leader)
     _send(step(bundle, "personal_id"))
     child = bundle.people.get(role="child")
-    with django_capture_on_commit_callbacks(execute=True):
+    with capture_on_commit(execute=True):
         bundle_services.step_record_result(
             step=step(bundle, "personal_id"),
             result={
@@ -187,6 +187,13 @@ def test_the_number_arriving_late_queues_a_reissue_that_supersedes_the_first_ext
     assert ReissueRequest.objects.filter(bundle=bundle, done_at__isnull=True).exists()
     second = services.extract_reissue(bundle=bundle, leader=cast.leader)
     first.refresh_from_db()
+    return first, second
+
+
+def test_the_number_arriving_late_queues_a_reissue_that_supersedes_the_first_extract(
+    cast, client, django_capture_on_commit_callbacks
+):
+    first, second = superseded_by_a_late_number(cast, django_capture_on_commit_callbacks)
     assert second.version == 2 and first.superseded_at is not None
     old_page = client.get(f"/verify/{first.token}/").content.decode()
     assert "đã được thay thế" in old_page and "lần cấp thứ 2" in old_page

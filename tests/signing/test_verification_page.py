@@ -3,37 +3,15 @@ under a red banner), and the holder of a paper copy checks the name on it withou
 the name."""
 
 import secrets
-from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
 
 from portal.audit.models import AuditEvent
-from registrations import services as bundle_services
-from registrations.models import Step
 from signing import services
-from tests.registrations.states import _send, build, step
-from tests.signing.test_signing import registered_with_personal_id, signed_bytes
+from tests.signing.test_signing import registered_with_personal_id, signed_bytes, superseded_by_a_late_number
 
 pytestmark = pytest.mark.usefixtures("divisions")
-
-
-def _superseded(cast, django_capture_on_commit_callbacks):
-    bundle = build("registered", cast)
-    Step.objects.filter(pk=step(bundle, "personal_id").pk).update(
-        deadline=timezone.now() - timedelta(hours=2)
-    )
-    bundle_services.bundle_issue_without_personal_id(bundle=bundle, actor=cast.clerk, reason="Quá hạn")
-    first = services.bundle_sign_extract(bundle=bundle, leader=cast.leader)
-    _send(step(bundle, "personal_id"))
-    child = bundle.people.get(role="child")
-    number = f"040{2 + (child.sex == 'female')}{child.date_of_birth.year % 100:02d}000999"
-    with django_capture_on_commit_callbacks(execute=True):
-        bundle_services.step_record_result(step=step(bundle, "personal_id"), result={"personal_id": number})
-    second = services.extract_reissue(bundle=bundle, leader=cast.leader)
-    first.refresh_from_db()
-    return first, second
 
 
 def test_a_superseded_copy_is_reported_genuine_but_superseded_naming_the_current_issue(
@@ -41,7 +19,7 @@ def test_a_superseded_copy_is_reported_genuine_but_superseded_naming_the_current
     client,
     django_capture_on_commit_callbacks,
 ):
-    first, second = _superseded(cast, django_capture_on_commit_callbacks)
+    first, second = superseded_by_a_late_number(cast, django_capture_on_commit_callbacks)
     upload = SimpleUploadedFile("ban-cu.pdf", signed_bytes(first), "application/pdf")
     page = client.post(f"/verify/{first.token}/", {"file": upload}).content.decode()
     verdict = page[page.index('role="alert"') - 40 : page.index("</p>", page.index('role="alert"'))]

@@ -64,18 +64,21 @@ def required_paths(group: str, chosen: list[str]) -> set[str]:
     return {path for procedure in procedures_of(group, chosen) for path in procedure.required_fields}
 
 
-def missing_paths(bundle: Bundle, paths) -> list[str]:
+def missing_paths(bundle: Bundle, paths, *, declaration: dict | None = None) -> list[str]:
     """Which of ``paths`` a chosen procedure requires and the draft does not hold yet, in their order."""
-    required, declaration = required_paths(bundle.group, bundle.procedures), declaration_of(bundle)
+    required = required_paths(bundle.group, bundle.procedures)
+    declaration = declaration_of(bundle) if declaration is None else declaration
     return [path for path in paths if path in required and is_blank(form.value_at(declaration, path))]
 
 
 def missing_on_page(bundle: Bundle, page: form.Page) -> dict[str, list[str]]:
     """The required fields of one page left empty, each with the sentence shown at it."""
-    if page.optional_section and form.value_at(declaration_of(bundle), page.optional_section) is None:
+    declaration = declaration_of(bundle)  # read once for both questions
+    if page.optional_section and form.value_at(declaration, page.optional_section) is None:
         return {}  # the father left out altogether: nothing of his is asked for
     message = gettext("Chưa điền. Mục này cần có trước khi nộp hồ sơ.")
-    return {path: [message] for path in missing_paths(bundle, [f.path for f in page.fields])}
+    missing = missing_paths(bundle, [f.path for f in page.fields], declaration=declaration)
+    return {path: [message] for path in missing}
 
 
 def error_links(page: form.Page, errors: dict[str, list[str]]) -> list[dict]:
