@@ -13,5 +13,7 @@ urlpatterns = [
     path("mock-vneid/", account_views.mock_eid, name="mock-eid"),
     path("mock-agencies/", include("interconnect.mock_agencies.urls")),
     path("mock-pki/<path:rest>", test_pki.serve, name="mock-pki"),
+    path("mock-ky-so-tu-xa/csc/v1/<path:endpoint>", test_pki.serve_remote, name="mock-remote-signing"),
+    path("mock-ky-so-tu-xa/dien-thoai/", test_pki.phone, name="mock-phone"),
     *production_urlpatterns,
 ]

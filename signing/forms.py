@@ -21,19 +21,29 @@ class BatchSignForm(forms.Form):
         strip=False,
         max_length=64,
     )
+    code = forms.CharField(
+        label=_("Mã xác thực gửi tới điện thoại"),
+        help_text=_("Mã gồm 6 chữ số, dùng một lần, có hiệu lực 5 phút; cổng không lưu mã."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+        required=False,
+        max_length=12,
+    )
     confirm = forms.BooleanField(
         label=_("Tôi đã xem và đồng ý ký số các trích lục đã chọn."),
         error_messages={"required": _("Vui lòng xác nhận trước khi ký.")},
     )
 
-    def __init__(self, *args, choices=(), reauth_required=True, pin_required=False, **kwargs):
+    def __init__(self, *args, choices=(), reauth_required=True, holding: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["bundles"].choices = choices
-        # A key on a token is opened by its PIN for each batch; the account password is then not asked.
-        self.pin_required = pin_required
-        self.reauth_required = reauth_required and not pin_required
+        # A key on a token is opened by its PIN for each batch, a remote key by a code sent to the
+        # leader's phone; the account password is then not asked.
+        self.pin_required = holding == "pkcs11"
+        self.code_required = holding == "csc"
+        self.reauth_required = reauth_required and not (self.pin_required or self.code_required)
         self.fields["password"].required = self.reauth_required
-        self.fields["pin"].required = pin_required
+        self.fields["pin"].required = self.pin_required
+        self.fields["code"].required = self.code_required
 
 
 class VerifyUploadForm(forms.Form):

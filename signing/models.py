@@ -13,6 +13,7 @@ from portal.accounts.jurisdiction import JurisdictionPaths
 class KeyHolding(models.TextChoices):
     PKCS12 = "pkcs12", _("Tệp PKCS#12 trên máy chủ")
     PKCS11 = "pkcs11", _("Thiết bị ký số (HSM, PKCS#11)")
+    CSC = "csc", _("Ký số từ xa (mã xác thực gửi tới điện thoại)")
 
 
 class SignerCertificate(models.Model):
@@ -31,6 +32,12 @@ class SignerCertificate(models.Model):
     key_label = models.CharField(_("nhãn khoá"), max_length=64, blank=True, db_default="")
     certificate_path = models.CharField(
         _("tệp chứng thư (khoá trên thiết bị)"), max_length=500, blank=True, db_default=""
+    )
+    # Remote signing: the provider's credential (the key stays with the provider) and how many
+    # signatures one approval covers there.
+    credential_id = models.CharField(_("mã chứng thư ký từ xa"), max_length=200, blank=True, db_default="")
+    batch_limit = models.PositiveSmallIntegerField(
+        _("số trích lục tối đa mỗi lần xác thực"), null=True, blank=True
     )
     subject = models.CharField(_("chủ thể"), max_length=300)
     fingerprint_sha256 = models.CharField(max_length=64, unique=True)

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
 
+import aiohttp
 import requests
 from pyhanko.keys import load_cert_from_pemder
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -87,6 +88,15 @@ def _fetching_context(trust_roots: list[str]) -> ValidationContext:
     )
 
 
+@dataclass(frozen=True)
+class SignJob:
+    """One document of a batch: the unsigned PDF and what its signature says."""
+
+    pdf: bytes
+    reason: str
+    location: str
+
+
 def sign(
     *,
     pdf: bytes,
@@ -100,36 +110,111 @@ def sign(
     trust_roots: list[str],
     long_term: bool = True,
 ) -> bytes:
-    """Sign as PAdES B-LTA with ``signer`` (a token's, a remote service's) or the key of a PKCS#12 file.
-    Without a TSA there is no proof of time, so no B-LTA: refused. ``long_term=False`` signs a bare
-    B-B, only for the bench to compare against."""
-    if long_term and not tsa_url:
-        raise ValueError("Chưa cấu hình dịch vụ cấp dấu thời gian (SIGNING_TSA_URL).")
+    """Sign one PDF as PAdES B-LTA with ``signer`` or the key of a PKCS#12 file. ``long_term=False``
+    signs a bare B-B, only for the bench to compare against."""
     if signer is None:
         signer = load_signer(pkcs12_path, passphrase, Path(pkcs12_path).stat().st_mtime)
-    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    (result,) = asyncio.run(
+        async_sign_many(
+            [SignJob(pdf, reason, location)],
+            signer=signer, box=box, tsa_url=tsa_url, trust_roots=trust_roots, long_term=long_term,
+        )
+    )  # fmt: skip
+    if isinstance(result, SignatureRefused):
+        raise result
+    return result
+
+
+async def async_sign_many(
+    jobs: list[SignJob],
+    *,
+    signer: signers.Signer,
+    box: tuple[int, int, int, int],
+    tsa_url: str,
+    trust_roots: list[str],
+    long_term: bool = True,
+) -> list[bytes | SignatureRefused]:
+    """Sign a batch with one signer, in pyHanko's interrupted stages: every document is checked and
+    digested first (a revoked certificate is refused here, before anything is signed); then all the
+    digests are signed together, which for a remote signer is one approval and one request; then each
+    gets its signature timestamp, revocation data and document timestamp. A document refused at any
+    stage is returned as its refusal, never half-signed."""
+    if long_term and not tsa_url:
+        raise ValueError("Chưa cấu hình dịch vụ cấp dấu thời gian (SIGNING_TSA_URL).")
+    context = _fetching_context(trust_roots) if long_term else None
+    try:
+        prepared = await asyncio.gather(
+            *(_prepare(job, signer, box, tsa_url, context, long_term) for job in jobs), return_exceptions=True
+        )
+        ready = [item for item in prepared if not isinstance(item, BaseException)]
+        if hasattr(signer, "batch_size"):  # a remote signer: the whole batch in one request
+            signer.batch_size = max(len(ready), 1)
+        finished = iter(await asyncio.gather(*(_finish(item) for item in ready), return_exceptions=True))
+        results = [item if isinstance(item, BaseException) else next(finished) for item in prepared]
+    finally:
+        if context is not None:
+            await context.aclose()
+    return [_outcome(result) for result in results]
+
+
+_FAILURES = (SigningError, OSError, requests.RequestException, aiohttp.ClientError, asyncio.TimeoutError)
+
+
+def _outcome(result) -> bytes | SignatureRefused:
+    if isinstance(result, bytes):
+        return result
+    if isinstance(result, _FAILURES):  # refused, never half-signed
+        logger.warning("signing.refused", extra={"reason": type(result).__name__})
+        return _refusal(result)
+    raise result
+
+
+@dataclass
+class _Prepared:
+    session: object
+    validation_info: object
+    tbs: object
+    digest: object
+    output: io.BytesIO
+
+
+async def _prepare(job: SignJob, signer, box, tsa_url: str, context, long_term: bool) -> _Prepared:
+    writer = IncrementalPdfFileWriter(io.BytesIO(job.pdf))
     fields.append_signature_field(writer, fields.SigFieldSpec(sig_field_name=FIELD_NAME, on_page=0, box=box))
     metadata = signers.PdfSignatureMetadata(
         field_name=FIELD_NAME,
         md_algorithm="sha256",
         subfilter=fields.SigSeedSubFilter.PADES,
-        reason=reason,
-        location=location,
+        reason=job.reason,
+        location=job.location,
         embed_validation_info=long_term,
         use_pades_lta=long_term,
-        validation_context=_fetching_context(trust_roots) if long_term else None,
+        validation_context=context,
     )
     timestamper = timestamps.HTTPTimeStamper(tsa_url) if long_term else None
     pdf_signer = signers.PdfSigner(
         metadata, signer=signer, timestamper=timestamper, stamp_style=_DrawnBelow()
     )
-    output = io.BytesIO()
-    try:
-        pdf_signer.sign_pdf(writer, output=output)
-    except (SigningError, OSError, requests.RequestException) as exc:  # refused, never half-signed
-        logger.warning("signing.refused", extra={"reason": type(exc).__name__})
-        raise _refusal(exc) from exc
-    return output.getvalue()
+    session = pdf_signer.init_signing_session(writer)
+    validation_info = await session.perform_presign_validation(writer)
+    reserved = await session.estimate_signature_container_size(validation_info, tight=False)
+    tbs = session.prepare_tbs_document(validation_info=validation_info, bytes_reserved=reserved)
+    digest, output = tbs.digest_tbs_document(output=io.BytesIO())
+    return _Prepared(session, validation_info, tbs, digest, output)
+
+
+async def _finish(item: _Prepared) -> bytes:
+    from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
+
+    signed = await item.tbs.perform_signature(
+        document_digest=item.digest.document_digest,
+        pdf_cms_signed_attrs=PdfCMSSignedAttributes(
+            signing_time=item.session.system_time,
+            adobe_revinfo_attr=getattr(item.validation_info, "adobe_revinfo_attr", None),
+        ),
+    )
+    await signed.post_signature_processing(item.output)
+    return item.output.getvalue()
 
 
 def renew_archive(pdf: bytes, *, tsa_url: str, trust_roots: list[str]) -> bytes:

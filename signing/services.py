@@ -5,120 +5,37 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
-from pathlib import Path
+from datetime import date, datetime
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from portal.accounts.constants import Role
 from portal.audit.services import audit_record
-from portal.audit.streams import bundle_stream, user_stream
+from portal.audit.streams import bundle_stream
 from registrations import selectors as bundle_selectors
 from registrations import services as bundle_services
 from registrations.exceptions import NotPermitted, TransitionRefused, ValidationFailed
 from registrations.models import Bundle
 
-from . import pki
-from .content import SIGNATURE_BOX
+# The leader's key (signing/certificates.py), re-exported for the views and the commands.
+from .certificates import (  # noqa: F401
+    SigningRefused,
+    certificate_for,
+    certificate_issue_dev,
+    certificate_issue_token,
+    certificate_register_remote,
+    certificates_deactivate,
+    code_send,
+    key_state,
+    sign_with_key,
+)
 from .extract import extract_content
 
 # reportlab and pyHanko (about 55 MB of a web worker's memory) are imported by the functions that draw,
 # sign or check a PDF, not here: most web workers never do, and every worker imports this module.
 from .models import Extract, KeyHolding, ReissueRequest, SignerCertificate
-from .pki.mount import test_pki
-
-
-class SigningRefused(Exception):
-    """The leader cannot sign now (no usable certificate, nothing to re-issue …); says why."""
-
-
-# --- certificates -------------------------------------------------------------------------------
-
-
-def key_state(user) -> tuple[SignerCertificate | None, str]:
-    """The leader's active certificate and why it cannot sign now ("" when it can), in one read."""
-    if not user.is_active or user.role != Role.WARD_LEADER:
-        return None, "Chỉ lãnh đạo UBND cấp xã đang hoạt động mới được ký."
-    certificate = SignerCertificate.objects.filter(user=user, active=True).first()
-    now = timezone.now()
-    if (
-        certificate is None
-        or not certificate.not_before <= now < certificate.not_after
-        or not Path(certificate.pkcs12_path or certificate.certificate_path).exists()
-    ):
-        return certificate, "Tài khoản chưa có chứng thư ký số còn hiệu lực; liên hệ quản trị để được cấp."
-    if certificate.suspended_at is not None:
-        since = timezone.localtime(certificate.suspended_at)
-        return certificate, (
-            f"Quyền ký số của tài khoản đang tạm dừng từ {since:%d/%m/%Y}: {certificate.suspended_reason}"
-        )
-    return certificate, ""
-
-
-def certificate_for(user) -> SignerCertificate:
-    """The leader's usable certificate: an active account, an active, unexpired, not suspended
-    certificate whose file is present."""
-    certificate, problem = key_state(user)
-    if problem:
-        raise SigningRefused(problem)
-    return certificate
-
-
-@transaction.atomic
-def certificate_issue_token(*, user, pin: str, so_pin: str) -> SignerCertificate:
-    """A SoftHSM token for a leader with a key generated on it (demo and tests); replaces any active
-    certificate. The PIN is the leader's to type; it is not kept."""
-    from . import tokens
-
-    ward = user.ward.name if user.ward_id else ""
-    label, issued = tokens.token_provision(
-        pki=test_pki(), username=user.username, full_name=user.full_name or user.username,
-        organisation=f"UBND {ward}".strip(), pin=pin, so_pin=so_pin,
-    )  # fmt: skip
-    SignerCertificate.objects.filter(user=user, active=True).update(active=False)
-    return SignerCertificate.objects.create(
-        user=user,
-        holding=KeyHolding.PKCS11,
-        token_label=label,
-        key_label=tokens.KEY_LABEL,
-        certificate_path=str(issued.path),
-        subject=issued.subject,
-        fingerprint_sha256=issued.fingerprint_sha256,
-        not_before=issued.not_before,
-        not_after=issued.not_after,
-    )
-
-
-@transaction.atomic
-def certificate_issue_dev(*, user) -> SignerCertificate:
-    """A development certificate for a leader (``init_dev_pki``); replaces any active one."""
-    ward = user.ward.name if user.ward_id else ""
-    issued = pki.issue_signer(
-        pki=test_pki(),
-        passphrase=settings.SIGNING["passphrase"],
-        username=user.username,
-        full_name=user.full_name or user.username,
-        organisation=f"UBND {ward}".strip(),
-    )
-    SignerCertificate.objects.filter(user=user, active=True).update(active=False)
-    return SignerCertificate.objects.create(
-        user=user,
-        pkcs12_path=str(issued.path),
-        subject=issued.subject,
-        fingerprint_sha256=issued.fingerprint_sha256,
-        not_before=issued.not_before,
-        not_after=issued.not_after,
-    )
-
-
-def certificates_deactivate(*, user) -> int:
-    return SignerCertificate.objects.filter(user=user, active=True).update(active=False)
-
 
 # --- content: signing/extract.py ------------------------------------------------------------------
 
@@ -148,75 +65,78 @@ def extract_preview(*, bundle: Bundle, leader) -> bytes:
     )
 
 
-# --- signing ------------------------------------------------------------------------------------
+# --- signing ---------------------------------------------------------------------------------------
+# Three stages, so that one approval covers a batch and no row is locked while a remote service is
+# asked: every extract is drawn first, then all are signed together, then each is stored with its
+# bundle's transition in a transaction of its own.
 
 
-def _issue(bundle: Bundle, leader, certificate: SignerCertificate, reason: str, signer=None) -> Extract:
-    """Render, sign and store a new current extract of ``bundle`` (locked by the caller)."""
-    bundle = bundle_selectors.bundle_for_extract(bundle.pk)
+@dataclass(frozen=True)
+class _Draft:
+    bundle: Bundle
+    title: str
+    token: str
+    now: datetime
+    unsigned: bytes
+    name: str
+
+
+def _draft(bundle: Bundle, leader) -> _Draft:
+    current = bundle_selectors.bundle_for_extract(bundle.pk)
     now = timezone.now()
     today = timezone.localdate(now)
     token = secrets.token_urlsafe(24)
-    title = extract_title(bundle, today)
-    from . import pdf, render  # see the note at the imports
+    title = extract_title(current, today)
+    from . import render  # see the note at the imports
 
-    unsigned = render.render(
-        extract_content(
-            bundle=bundle,
-            title=title,
-            signer_name=leader.full_name,
-            signer_title=leader.title,
-            signed_on=today,
-            token=token,
-        )
-    )
-    try:
-        signed = _signed(pdf, unsigned, bundle, certificate, title, signer)
-    except pdf.SignatureRefused as exc:
-        raise SigningRefused(str(exc)) from exc
-    previous = Extract.objects.select_for_update().filter(bundle=bundle, superseded_at__isnull=True).first()
-    return _store(
-        bundle, leader, certificate, previous, signed=signed, title=title, token=token, now=now, reason=reason
-    )
+    content = extract_content(
+        bundle=current, title=title, signer_name=leader.full_name, signer_title=leader.title,
+        signed_on=today, token=token,
+    )  # fmt: skip
+    names = ", ".join(p.full_name for p in current.people.all() if p.role in bundle_selectors.SUBJECT_ROLES)
+    return _Draft(bundle, title, token, now, render.render(content), names)
 
 
-def _signed(
-    pdf, unsigned: bytes, bundle: Bundle, certificate: SignerCertificate, title: str, signer
-) -> bytes:
-    return pdf.sign(
-        pdf=unsigned,
-        signer=signer,
-        pkcs12_path=certificate.pkcs12_path,
-        passphrase=settings.SIGNING["passphrase"],
-        box=SIGNATURE_BOX,
-        reason=f"{title} số {bundle.registration_number}",
-        location=f"UBND {bundle.ward.name}",
-        tsa_url=settings.SIGNING["tsa_url"],
-        trust_roots=settings.SIGNING["trust_roots"],
-    )
-
-
-def _store(bundle, leader, certificate, previous, *, signed: bytes, title: str, token: str, now, reason: str):
+def _signatures(drafts: list[_Draft], certificate: SignerCertificate, leader, *, pin, code) -> list:
     from . import pdf  # see the note at the imports
 
+    jobs = [
+        pdf.SignJob(
+            pdf=draft.unsigned,
+            reason=f"{draft.title} số {draft.bundle.registration_number}",
+            location=f"UBND {draft.bundle.ward.name}",
+        )
+        for draft in drafts
+    ]
+    description = f"Ký {len(drafts)} trích lục: " + "; ".join(draft.name for draft in drafts)
+    return sign_with_key(certificate, jobs, leader=leader, pin=pin, code=code, description=description[:500])
+
+
+def _store(draft: _Draft, leader, certificate, *, signed: bytes, reason: str) -> Extract:
+    """The signed PDF as the bundle's new current extract (the caller holds the transaction)."""
+    from . import pdf  # see the note at the imports
+
+    previous = (
+        Extract.objects.select_for_update().filter(bundle=draft.bundle, superseded_at__isnull=True).first()
+    )
     if previous is not None:
-        previous.superseded_at = now
+        previous.superseded_at = draft.now
         previous.save(update_fields=["superseded_at"])
     extract = Extract(
-        bundle=bundle,
+        bundle=draft.bundle,
         version=(previous.version + 1) if previous else 1,
-        title=title,
-        token=token,
+        title=draft.title,
+        token=draft.token,
         sha256=hashlib.sha256(signed).hexdigest(),
         signer=leader,
         signer_name=leader.full_name,
         signer_title=leader.title,
         certificate=certificate,
-        signed_at=now,
+        signed_at=draft.now,
         reason=reason,
         archived_until=pdf.archive_expiry(signed),
     )
-    extract.pdf.save(f"{token}.pdf", ContentFile(signed), save=False)
+    extract.pdf.save(f"{draft.token}.pdf", ContentFile(signed), save=False)
     extract.save()
     return extract
 
@@ -226,88 +146,122 @@ class SignOutcome:
     bundle: Bundle
     extract: Extract | None
     error: str = ""
+    waiting: bool = False  # beyond what one approval covers: left for the next one
 
 
-@contextmanager
-def _key_of(certificate: SignerCertificate, *, leader, pin: str | None):
-    """The key for one approval: the server's PKCS#12 file (None: pdf.sign opens it), or a session on
-    the leader's token opened with the PIN typed for this batch (never kept, never logged)."""
-    if certificate.holding != KeyHolding.PKCS11:
-        yield None
-        return
-    from . import tokens
+@dataclass(frozen=True)
+class ApprovalPlan:
+    """What one approval covers, said before the leader is asked for it."""
 
-    try:
-        with tokens.token_signer(
-            token_label=certificate.token_label,
-            key_label=certificate.key_label,
-            certificate_path=certificate.certificate_path,
-            pin=pin or "",
-        ) as signer:
-            yield signer
-    except tokens.WrongPin:
-        audit_record(stream=user_stream(leader.pk), action="signing.pin_refused", actor=leader,
-                     object_type="user", object_id=leader.pk)  # fmt: skip
-        raise SigningRefused("Mã PIN của thiết bị ký số không đúng; chưa ký hồ sơ nào.") from None
-    except tokens.TokenUnavailable:
-        raise SigningRefused(
-            "Không mở được thiết bị ký số (chưa cắm, hoặc đã bị khoá); chưa ký hồ sơ nào."
-        ) from None
+    now: list[Bundle]
+    later: list[Bundle]
+    limit: int | None
+
+    @property
+    def chosen(self) -> int:
+        return len(self.now) + len(self.later)
+
+    @property
+    def approvals(self) -> int:
+        return 1 + (-(-len(self.later) // self.limit) if self.limit and self.later else 0)
 
 
-def bundle_sign_extract(*, bundle: Bundle, leader, pin: str | None = None) -> Extract:
+def approval_plan(certificate: SignerCertificate | None, bundles: list[Bundle]) -> ApprovalPlan:
+    limit = batch_limit(certificate)
+    cut = limit or len(bundles)
+    return ApprovalPlan(now=bundles[:cut], later=bundles[cut:], limit=limit)
+
+
+_REFUSALS = (ValidationFailed, NotPermitted, SigningRefused, TransitionRefused, Bundle.DoesNotExist)
+
+
+def _in_words(exc: Exception) -> str:
+    if isinstance(exc, Bundle.DoesNotExist):
+        return "Hồ sơ không thuộc phạm vi của tài khoản này."
+    if isinstance(exc, ValidationFailed):
+        return "; ".join(m for ms in exc.errors.values() for m in ms)
+    return str(exc)
+
+
+def _first_signing(draft: _Draft, leader, certificate, signed: bytes) -> Extract:
+    with transaction.atomic():
+        bundle_services.bundle_sign(bundle=draft.bundle, actor=leader)
+        return _store(draft, leader, certificate, signed=signed, reason="Cấp lần đầu")
+
+
+def bundle_sign_extract(
+    *, bundle: Bundle, leader, pin: str | None = None, code: str | None = None
+) -> Extract:
     """The leader signs a registered bundle's extract: the bundle becomes signed (its next steps
     become due) and the signed PDF is stored, all in one transaction."""
     certificate = certificate_for(leader)
-    with _key_of(certificate, leader=leader, pin=pin) as signer:
-        return _sign_one(bundle, leader, certificate, signer)
+    bundle_services.bundle_check_may(action="sign", actor=leader, bundle=bundle)
+    draft = _draft(bundle, leader)
+    (signed,) = _signatures([draft], certificate, leader, pin=pin, code=code)
+    if isinstance(signed, str):
+        raise SigningRefused(signed)
+    return _first_signing(draft, leader, certificate, signed)
 
 
-def _sign_one(bundle: Bundle, leader, certificate: SignerCertificate, signer) -> Extract:
-    with transaction.atomic():
-        bundle = bundle_services.bundle_sign(bundle=bundle, actor=leader)
-        return _issue(bundle, leader, certificate, reason="Cấp lần đầu", signer=signer)
+def batch_limit(certificate: SignerCertificate | None) -> int | None:
+    """How many extracts one approval covers (a remote-signing provider's limit), None for no limit."""
+    return (
+        certificate.batch_limit if certificate is not None and certificate.holding == KeyHolding.CSC else None
+    )
 
 
-def bundles_sign_batch(*, bundles: list[Bundle], leader, pin: str | None = None) -> list[SignOutcome]:
-    """Sign many with one approval (the PIN opens the token once); each bundle in its own transaction,
-    so one refusal does not stop the others. A refused approval signs none."""
+def bundles_sign_batch(
+    *, bundles: list[Bundle], leader, pin: str | None = None, code: str | None = None
+) -> list[SignOutcome]:
+    """Sign many with one approval (one PIN, one code); each bundle is stored in its own transaction,
+    so one refusal does not stop the others. A refused approval signs none. Beyond a remote
+    provider's limit, the rest wait for the next approval."""
     try:
         certificate = certificate_for(leader)
-        with _key_of(certificate, leader=leader, pin=pin) as signer:
-            return _sign_each(bundles, leader, certificate, signer)
-    except SigningRefused as exc:  # the approval itself was refused: none of them is signed
+    except SigningRefused as exc:
         return [SignOutcome(bundle, None, str(exc)) for bundle in bundles]
-
-
-def _sign_each(bundles: list[Bundle], leader, certificate: SignerCertificate, signer) -> list[SignOutcome]:
-    outcomes = []
-    for bundle in bundles:
+    plan = approval_plan(certificate, bundles)
+    outcomes: dict[int, SignOutcome] = {}
+    drafts = []
+    for bundle in plan.now:
         try:
-            outcomes.append(SignOutcome(bundle, _sign_one(bundle, leader, certificate, signer)))
-        except Bundle.DoesNotExist:
-            outcomes.append(SignOutcome(bundle, None, "Hồ sơ không thuộc phạm vi của tài khoản này."))
-        except (ValidationFailed, NotPermitted, SigningRefused, TransitionRefused) as exc:
-            detail = (
-                "; ".join(m for ms in exc.errors.values() for m in ms)
-                if isinstance(exc, ValidationFailed)
-                else str(exc)
+            bundle_services.bundle_check_may(action="sign", actor=leader, bundle=bundle)
+            drafts.append(_draft(bundle, leader))
+        except _REFUSALS as exc:
+            outcomes[bundle.pk] = SignOutcome(bundle, None, _in_words(exc))
+    try:
+        signatures = _signatures(drafts, certificate, leader, pin=pin, code=code) if drafts else []
+    except SigningRefused as exc:  # the approval itself was refused: none of them is signed
+        signatures = [str(exc)] * len(drafts)
+    for draft, signed in zip(drafts, signatures, strict=True):
+        try:
+            if isinstance(signed, str):
+                raise SigningRefused(signed)
+            outcomes[draft.bundle.pk] = SignOutcome(
+                draft.bundle, _first_signing(draft, leader, certificate, signed)
             )
-            outcomes.append(SignOutcome(bundle, None, detail))
-    return outcomes
+        except _REFUSALS as exc:
+            outcomes[draft.bundle.pk] = SignOutcome(draft.bundle, None, _in_words(exc))
+    later = f"Chưa ký: mỗi lần xác thực ký tối đa {plan.limit} trích lục; nhận mã mới để ký tiếp."
+    return [outcomes.get(bundle.pk) or SignOutcome(bundle, None, later, waiting=True) for bundle in bundles]
 
 
-def extract_reissue(*, bundle: Bundle, leader, pin: str | None = None) -> Extract:
+def extract_reissue(*, bundle: Bundle, leader, pin: str | None = None, code: str | None = None) -> Extract:
     """Sign a new extract that supersedes the current one (after a correction or a late personal ID)."""
     certificate = certificate_for(leader)
-    with _key_of(certificate, leader=leader, pin=pin) as signer, transaction.atomic():
-        bundle_services.bundle_check_may(action="sign", actor=leader, bundle=bundle)
-        request = (
-            ReissueRequest.objects.select_for_update().filter(bundle=bundle, done_at__isnull=True).first()
-        )
-        if request is None:
+    bundle_services.bundle_check_may(action="sign", actor=leader, bundle=bundle)
+    open_requests = ReissueRequest.objects.filter(bundle=bundle, done_at__isnull=True)
+    if not open_requests.exists():
+        raise SigningRefused("Hồ sơ này không có yêu cầu cấp lại trích lục.")
+    draft = _draft(bundle, leader)
+    (signed,) = _signatures([draft], certificate, leader, pin=pin, code=code)
+    if isinstance(signed, str):
+        raise SigningRefused(signed)
+    with transaction.atomic():
+        request = open_requests.select_for_update().first()
+        if request is None:  # done by someone else meanwhile
             raise SigningRefused("Hồ sơ này không có yêu cầu cấp lại trích lục.")
-        extract = _issue(bundle, leader, certificate, reason=request.reason, signer=signer)
+        extract = _store(draft, leader, certificate, signed=signed, reason=request.reason)
         request.done_at = extract.signed_at
         request.save(update_fields=["done_at"])
         audit_record(

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
@@ -36,57 +37,96 @@ def _reauth_fresh(request) -> bool:
     return time.time() - request.session.get(REAUTH_KEY, 0) < settings.SIGNING["reauth_seconds"]
 
 
-@sensitive_post_parameters("password", "pin")
+@sensitive_post_parameters("password", "pin", "code")
 @back_office_required
 @require_http_methods(["GET", "POST"])
 def queue(request):
     _leader_only(request)
     waiting = list(bundle_selectors.bundles_awaiting_signature(request.user))
-    choices = [(str(b.public_id), b.code) for b in waiting]
     certificate, certificate_problem = services.key_state(request.user)
     holding = certificate.holding if certificate else ""
     form = BatchSignForm(
         request.POST or None,
-        choices=choices,
+        choices=[(str(b.public_id), b.code) for b in waiting],
         reauth_required=not _reauth_fresh(request),
-        pin_required=holding == "pkcs11",
+        holding=holding,
     )
+    chosen = {str(b.public_id): b for b in waiting}
+    selected = [chosen[key] for key in request.POST.getlist("bundles") if key in chosen]
+    context = {
+        "form": form,
+        "waiting": waiting,
+        "certificate_problem": certificate_problem,
+        "certificate": certificate,
+        "holding": holding,
+        "selected": {str(b.public_id) for b in selected},
+    }
+    if request.method == "POST" and request.POST.get("action") == "gui-ma":
+        return _code_sent(request, context, certificate, selected)
     if request.method == "POST" and form.is_valid():
         if form.reauth_required and not request.user.check_password(form.cleaned_data["password"]):
             form.add_error("password", gettext("Mật khẩu không đúng."))
         else:
             request.session[REAUTH_KEY] = time.time()
-            chosen = {str(b.public_id): b for b in waiting}
             outcomes = services.bundles_sign_batch(
                 bundles=[chosen[key] for key in form.cleaned_data["bundles"]],
                 leader=request.user,
                 pin=form.cleaned_data.get("pin") or None,
+                code=form.cleaned_data.get("code") or None,
             )
-            signed = [o for o in outcomes if o.extract]
-            if signed:
-                messages.success(request, gettext("Đã ký số %(count)d trích lục.") % {"count": len(signed)})
-            for failed in (o for o in outcomes if not o.extract):
-                messages.error(
-                    request,
-                    gettext("Hồ sơ %(code)s: %(error)s")
-                    % {"code": failed.bundle.code, "error": failed.error},
-                )
+            _report(request, outcomes)
             return redirect("signing:queue")
-    reissues = ReissueRequest.objects.filter(
+    return _queue_page(request, context)
+
+
+def _code_sent(request, context: dict, certificate, selected: list):
+    """The code is asked of the provider for the bundles ticked; the page then says what it covers."""
+    form = context["form"]
+    form.errors.clear()
+    reissue = request.POST.get("cho") == "cap-lai"
+    if not selected and not reissue:
+        form.add_error("bundles", gettext("Chọn ít nhất một hồ sơ để ký."))
+        return _queue_page(request, context)
+    try:
+        services.code_send(leader=request.user)
+    except services.SigningRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        context["plan"] = None if reissue else services.approval_plan(certificate, selected)
+        context["code_sent"] = True
+    return _queue_page(request, context)
+
+
+def _report(request, outcomes) -> None:
+    signed = [o for o in outcomes if o.extract]
+    if signed:
+        messages.success(request, gettext("Đã ký số %(count)d trích lục.") % {"count": len(signed)})
+    for failed in (o for o in outcomes if not o.extract and not o.waiting):
+        messages.error(
+            request,
+            gettext("Hồ sơ %(code)s: %(error)s") % {"code": failed.bundle.code, "error": failed.error},
+        )
+    later = [o.bundle.code for o in outcomes if o.waiting]
+    if later:
+        messages.info(
+            request,
+            gettext(
+                "Còn %(count)d hồ sơ chờ lần xác nhận tiếp theo (%(codes)s): "
+                "chọn lại và bấm “Gửi mã xác thực”."
+            )
+            % {"count": len(later), "codes": ", ".join(later)},
+        )
+
+
+def _queue_page(request, context: dict):
+    context["reissues"] = ReissueRequest.objects.filter(
         done_at__isnull=True, bundle__in=bundle_selectors.bundles_for(request.user)
     ).select_related("bundle")
-    return render(
-        request,
-        "signing/queue.html",
-        {
-            "form": form,
-            "waiting": waiting,
-            "reissues": reissues,
-            "certificate_problem": certificate_problem,
-            "certificate": certificate,
-            "holding": holding,
-        },
-    )
+    try:  # the demo's phone, where the demo provider's codes arrive
+        context["demo_phone"] = reverse("mock-phone")
+    except NoReverseMatch:
+        context["demo_phone"] = ""
+    return render(request, "signing/queue.html", context)
 
 
 @back_office_required
@@ -102,7 +142,7 @@ def preview(request, key: str):
     return response
 
 
-@sensitive_post_parameters("pin")
+@sensitive_post_parameters("pin", "code")
 @back_office_required
 @require_http_methods(["POST"])
 def reissue(request, key: str):
@@ -113,7 +153,10 @@ def reissue(request, key: str):
         return redirect("signing:queue")
     try:
         extract = services.extract_reissue(
-            bundle=bundle, leader=request.user, pin=request.POST.get("pin") or None
+            bundle=bundle,
+            leader=request.user,
+            pin=request.POST.get("pin") or None,
+            code=request.POST.get("code") or None,
         )
     except services.SigningRefused as exc:
         messages.error(request, str(exc))

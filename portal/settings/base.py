@@ -419,6 +419,10 @@ SIGNING = {
     # Demo: SoftHSM's configuration (its token folder under var/); production sets SOFTHSM2_CONF or
     # uses its HSM vendor's module.
     "softhsm_conf": env.str("SIGNING_SOFTHSM_CONF", default=""),
+    # Leaders' keys held by a remote-signing provider: its CSC API (the part before /csc/v1/) and, when
+    # it asks for one, the portal's OAuth token there.
+    "csc_url": env.str("SIGNING_CSC_URL", default=""),
+    "csc_token": env.str("SIGNING_CSC_TOKEN", default=""),
     "font_dir": Path(env.str("SIGNING_FONT_DIR", default="/usr/share/fonts/truetype/dejavu")),
     # A batch signature needs the password re-entered within this many seconds.
     "reauth_seconds": env.int("SIGNING_REAUTH_SECONDS", default=300),

@@ -36,4 +36,5 @@ SIGNING["trust_roots"] = SIGNING["trust_roots"] or [str(SIGNING["pki_dir"] / "ro
 # The test PKI answers under /mock-pki/ of this very server (certomancer's services, see signing.pki).
 SIGNING["pki_url"] = SIGNING["pki_url"] or f"{SITE_URL}/mock-pki"  # noqa: F405
 SIGNING["tsa_url"] = SIGNING["tsa_url"] or f"{SIGNING['pki_url']}/cong-lien-thong/tsa/current"  # noqa: F405
+SIGNING["csc_url"] = SIGNING["csc_url"] or f"{SITE_URL}/mock-ky-so-tu-xa"  # noqa: F405
 SIGNING["softhsm_conf"] = SIGNING["softhsm_conf"] or str(VAR_DIR / "softhsm" / "softhsm2.conf")  # noqa: F405

@@ -1,17 +1,23 @@
 """The test PKI mounted in the demo site under ``/mock-pki/``, so ``make run`` signs B-LTA extracts
-with no server to install. Not mounted under production settings."""
+with no server to install, and the remote-signing provider under ``/mock-ky-so-tu-xa/`` with the
+demo's phone, where its codes arrive. Not mounted under production settings."""
 
 from __future__ import annotations
 
+import asyncio
 import io
+import json
 from functools import cache
 
 from django.conf import settings
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
 from werkzeug.wrappers import Response
 
 from . import ensure
+from .remote import Refused, RemoteSigningProvider
 from .service import PKIService
 
 
@@ -38,3 +44,31 @@ def serve(request, rest: str):
         _service(str(settings.SIGNING["pki_dir"]), settings.SIGNING["pki_url"]), environ
     )
     return HttpResponse(answer.get_data(), status=answer.status_code, content_type=answer.mimetype)
+
+
+@cache
+def _provider(directory: str, url: str) -> RemoteSigningProvider:
+    return RemoteSigningProvider(ensure(directory, url))
+
+
+def remote_provider() -> RemoteSigningProvider:
+    """The demo's remote-signing provider (its state beside the test PKI)."""
+    return _provider(str(settings.SIGNING["pki_dir"]), settings.SIGNING["pki_url"])
+
+
+@csrf_exempt
+@require_POST
+def serve_remote(request, endpoint: str):
+    try:
+        body = json.loads(request.body or b"{}")
+    except ValueError:
+        body = {}
+    try:
+        return JsonResponse(asyncio.run(remote_provider().handle(endpoint, body)))
+    except Refused as exc:
+        return JsonResponse({"error": exc.error, "error_description": exc.description}, status=exc.status)
+
+
+def phone(request):
+    """The demo's phone: the codes the provider sent, newest first."""
+    return render(request, "signing/demo_phone.html", {"messages_sent": remote_provider().messages()[:10]})
