@@ -2,6 +2,7 @@
 and beat, the mock agencies inside the web server. The demo leader signs the two registered demo
 bundles and both reach *completed* in the background."""
 
+import json
 import os
 import signal
 import socket
@@ -20,6 +21,10 @@ leader = User.objects.get(username="leader1")
 for bundle in Bundle.objects.filter(state="registered"):
     bundle_sign_extract(bundle=bundle, leader=leader)
 print(sorted(Bundle.objects.values_list("state", flat=True)))
+"""
+REMOTE_CREDENTIAL = """
+from signing.models import SignerCertificate
+print(SignerCertificate.objects.get(user__username="leader2", active=True, holding="csc").credential_id)
 """
 STATES = (
     "from registrations.models import Bundle; print(sorted(Bundle.objects.values_list('state', flat=True)))"
@@ -86,6 +91,15 @@ def test_a_signed_demo_bundle_completes_in_the_background_on_embedded_defaults(t
             if output.strip().endswith("1"):
                 break
             time.sleep(1)
+        # leader2's key is held by the demo's remote-signing provider, mounted in the site.
+        credential = manage("shell", "-c", REMOTE_CREDENTIAL).strip().splitlines()[-1]
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/mock-ky-so-tu-xa/csc/v1/credentials/info",
+            data=json.dumps({"credentialID": credential, "certificates": "chain"}).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=10) as answer:  # noqa: S310
+            assert len(json.load(answer)["cert"]["certificates"]) == 3
         manage("shell", "-c", SIGN_DEMO)
         deadline = time.monotonic() + 120
         states = ""
