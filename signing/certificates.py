@@ -99,12 +99,52 @@ def certificate_issue_token(*, user, pin: str, so_pin: str) -> SignerCertificate
 
 
 @transaction.atomic
+def certificate_register_pkcs12(*, user, path: str) -> SignerCertificate:
+    """A PKCS#12 file a CA issued for the leader, kept on the server and opened with the portal's
+    passphrase; replaces any active certificate."""
+    from cryptography import x509
+
+    from . import pdf
+    from .pki.leaders import issued
+
+    try:
+        signer = pdf.load_signer(path, settings.SIGNING["passphrase"], Path(path).stat().st_mtime)
+    except (ValueError, OSError) as exc:
+        raise SigningRefused(f"Không mở được tệp PKCS#12 ({exc}).") from None
+    certificate = x509.load_der_x509_certificate(signer.signing_cert.dump())
+    return _replace(user=user, issued=issued(certificate, Path(path)), pkcs12_path=path)
+
+
+@transaction.atomic
+def certificate_register_token(
+    *, user, token_label: str, key_label: str, certificate_path: str
+) -> SignerCertificate:
+    """A key generated on the leader's token (PKCS#11) and the certificate the CA issued for it; the
+    key never leaves the token. Replaces any active certificate."""
+    from cryptography import x509
+
+    from .pki.leaders import issued
+
+    try:
+        certificate = x509.load_pem_x509_certificate(Path(certificate_path).read_bytes())
+    except (ValueError, OSError):
+        raise SigningRefused("Không đọc được tệp chứng thư (PEM) của khoá trên thiết bị.") from None
+    return _replace(
+        user=user, issued=issued(certificate, Path(certificate_path)), holding=KeyHolding.PKCS11,
+        token_label=token_label, key_label=key_label, certificate_path=certificate_path,
+    )  # fmt: skip
+
+
+@transaction.atomic
 def certificate_register_remote(*, user, credential_id: str) -> SignerCertificate:
     """A credential the remote-signing provider holds for the leader: its certificate and batch limit
     are asked of the provider (the key stays there); replaces any active certificate."""
     from . import csc
 
-    credential = csc.credential_fetch(credential_id=credential_id)
+    try:
+        credential = csc.credential_fetch(credential_id=credential_id)
+    except csc.RemoteRefused as exc:
+        raise SigningRefused(str(exc)) from None
     folder = Path(settings.SIGNING["pki_dir"]) / "signers"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"remote-{credential.fingerprint_sha256[:16]}.pem"

@@ -6,14 +6,14 @@ limit requires, and the signing page says so before asking."""
 
 from __future__ import annotations
 
-import asyncio
+import base64
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
 import aiohttp
 import requests
-from asn1crypto import pem
+from cryptography.hazmat.primitives import serialization
 from django.conf import settings
 from pyhanko.sign.general import SigningError
 from pyhanko.sign.signers.csc_signer import (
@@ -87,24 +87,19 @@ def credential_fetch(*, credential_id: str) -> RemoteCredential:
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes
 
-    async def fetch():
-        async with aiohttp.ClientSession() as http:
-            return await fetch_certs_in_csc_credential(
-                http, _session_info(credential_id), timeout=TIMEOUT_SECONDS
-            )
-
+    answer = _post("credentials/info", credential_id, {"certificates": "chain", "certInfo": False})
     try:
-        info = asyncio.run(fetch())
-    except SigningError:
+        certificate = x509.load_der_x509_certificate(base64.b64decode(answer["cert"]["certificates"][0]))
+        limit = int(answer.get("multisign", 1))
+    except (KeyError, IndexError, TypeError, ValueError):
         raise RemoteRefused("Dịch vụ ký số từ xa không trả về chứng thư hợp lệ.") from None
-    certificate = x509.load_der_x509_certificate(info.signing_cert.dump())
     return RemoteCredential(
-        certificate_pem=pem.armor("CERTIFICATE", info.signing_cert.dump()),
+        certificate_pem=certificate.public_bytes(serialization.Encoding.PEM),
         subject=certificate.subject.rfc4514_string(),
         fingerprint_sha256=certificate.fingerprint(hashes.SHA256()).hex(),
         not_before=certificate.not_valid_before_utc,
         not_after=certificate.not_valid_after_utc,
-        batch_limit=max(1, info.max_batch_size),
+        batch_limit=max(1, limit),
     )
 
 

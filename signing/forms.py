@@ -58,3 +58,41 @@ class VerifyUploadForm(forms.Form):
         }
         if refused:
             field.error_messages = {**field.error_messages, "required": refused}
+
+
+class KeyAssignForm(forms.Form):
+    """The administrator chooses how a leader's key is held and names it (the CA hands over the file,
+    the token's labels, or the remote-signing credential)."""
+
+    leader = forms.ModelChoiceField(label=_("Lãnh đạo"), queryset=None)
+    holding = forms.ChoiceField(label=_("Nơi giữ khoá"), choices=(), widget=forms.RadioSelect)
+    pkcs12_path = forms.CharField(
+        label=_("Tệp PKCS#12 trên máy chủ"), required=False, max_length=500,
+        help_text=_("Đường dẫn tệp do tổ chức chứng thực cấp; mở bằng SIGNING_KEY_PASSPHRASE."),
+    )  # fmt: skip
+    token_label = forms.CharField(label=_("Nhãn thiết bị (token)"), required=False, max_length=64)
+    key_label = forms.CharField(label=_("Nhãn khoá trên thiết bị"), required=False, max_length=64)
+    certificate_path = forms.CharField(
+        label=_("Tệp chứng thư (PEM) của khoá trên thiết bị"), required=False, max_length=500
+    )
+    credential_id = forms.CharField(
+        label=_("Mã chứng thư ký từ xa (credentialID)"), required=False, max_length=200,
+        help_text=_("Do nhà cung cấp dịch vụ ký số từ xa cấp; chứng thư được hỏi trực tiếp nhà cung cấp."),
+    )  # fmt: skip
+    NEEDS = {
+        "pkcs12": ("pkcs12_path",),
+        "pkcs11": ("token_label", "key_label", "certificate_path"),
+        "csc": ("credential_id",),
+    }
+
+    def __init__(self, *args, leaders, holdings, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["leader"].queryset = leaders
+        self.fields["holding"].choices = holdings
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in self.NEEDS.get(cleaned.get("holding"), ()):
+            if not (cleaned.get(name) or "").strip():
+                self.add_error(name, _("Cần điền cho cách giữ khoá đã chọn."))
+        return cleaned

@@ -74,6 +74,22 @@ def test_pki(tmp_path_factory):
     served.close()
 
 
+@pytest.fixture(scope="session")
+def remote_provider(test_pki):
+    """The remote-signing provider (certomancer-csc-dummy wrapped with codes and expiring activation)
+    served on loopback for the run; the portal's CSC client points at it."""
+    from django.conf import settings
+
+    from signing.pki.remote import RemoteSigningProvider, ServedProvider
+
+    served = ServedProvider(RemoteSigningProvider(test_pki.pki))
+    original = settings.SIGNING
+    settings.SIGNING = {**original, "csc_url": served.url}
+    yield served.provider
+    settings.SIGNING = original
+    served.close()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def softhsm_tokens(tmp_path_factory):
     """SoftHSM2 keeps this run's tokens in a folder of its own (read once, when the library loads)."""

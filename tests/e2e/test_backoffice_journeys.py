@@ -1,5 +1,7 @@
 """The clerk's and the leader's journeys in a real browser."""
 
+import re
+
 import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -7,7 +9,7 @@ from interconnect.mock_agencies import behaviour
 from registrations import services
 from registrations.models import Bundle, Step
 from signing import services as signing_services
-from tests.e2e.conftest import serious_accessibility_violations
+from tests.e2e.conftest import ARTIFACTS, serious_accessibility_violations
 from tests.factories import WARD_B, UserFactory
 from tests.interconnect.conftest import drain
 from tests.portal.test_two_factor import code_for
@@ -65,6 +67,41 @@ def test_a_leader_signs_three_at_once(site, page):
     page.get_by_role("button", name="Ký số các hồ sơ đã chọn").click()
     page.get_by_text("Đã ký số 3 trích lục.").wait_for()
     assert Bundle.objects.filter(pk__in=[b.pk for b in bundles], state="signed").count() == 3
+
+
+def test_a_leader_with_a_remote_key_signs_three_with_one_code_knowing_whose(site, page, remote_provider):
+    cast = Cast()
+    credential = remote_provider.enrol(username=cast.leader.username, full_name=cast.leader.full_name,
+                                       organisation="UBND thử nghiệm", phone="0912345678")  # fmt: skip
+    signing_services.certificate_register_remote(user=cast.leader, credential_id=credential)
+    bundles = [registered_with_personal_id(cast) for _ in range(3)]
+    children = [bundle.people.get(role="child").full_name for bundle in bundles]
+    sign_in(page, site, cast.leader)
+    page.goto(f"{site.url}/ky-so/")
+    page.get_by_text("Ký số từ xa").first.wait_for()
+    for bundle in bundles:
+        page.get_by_label(bundle.code).check()
+    page.get_by_role("button", name="Gửi mã xác thực").click()
+    covered = page.get_by_role("status").filter(has_text="Mã này dùng để ký 3 trích lục")
+    for name in children:
+        assert name in covered.inner_text()
+    assert serious_accessibility_violations(page) == []
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    page.screenshot(path=str(ARTIFACTS / "signing-remote-390.png"), full_page=True)
+    page.set_viewport_size({"width": 1366, "height": 900})
+    code = re.search(r"\b(\d{6})\b", remote_provider.messages()[0]).group(1)
+    page.get_by_label("Mã xác thực gửi tới điện thoại").fill(code)
+    page.get_by_label("Tôi đã xem và đồng ý ký số các trích lục đã chọn.").check()
+    page.get_by_role("button", name="Ký số các hồ sơ đã chọn").click()
+    page.get_by_text("Đã ký số 3 trích lục.").wait_for()
+    assert Bundle.objects.filter(pk__in=[b.pk for b in bundles], state="signed").count() == 3
+    approvals = [
+        e
+        for e in remote_provider.log()
+        if e["credential"] == credential and e["endpoint"] == "credentials/authorize"
+    ]
+    assert [e["hashes"] for e in approvals] == [3]
 
 
 def test_a_clerk_replays_a_dead_step_and_sees_it_complete(site, page):

@@ -12,19 +12,3 @@ def cast(db):
     cast.leader.save()
     services.certificate_issue_dev(user=cast.leader)
     return cast
-
-
-@pytest.fixture(scope="session")
-def remote_provider(test_pki):
-    """The remote-signing provider (certomancer-csc-dummy wrapped with codes and expiring activation)
-    served on loopback for the run; the portal's CSC client points at it."""
-    from django.conf import settings
-
-    from signing.pki.remote import RemoteSigningProvider, ServedProvider
-
-    served = ServedProvider(RemoteSigningProvider(test_pki.pki))
-    original = settings.SIGNING
-    settings.SIGNING = {**original, "csc_url": served.url}
-    yield served.provider
-    settings.SIGNING = original
-    served.close()

@@ -192,3 +192,58 @@ def test_the_signing_page_sends_a_code_says_what_it_covers_and_keeps_no_code(
     assert "Đã ký số 2 trích lục." in done.content.decode()
     assert code not in str(dict(client.session))
     assert all(code not in str(event.data) for event in AuditEvent.objects.all())
+
+
+# --- the administrator chooses the holding ---------------------------------------------------------
+
+
+@pytest.fixture
+def admin_client(client):
+    from tests.factories import UserFactory
+
+    user = UserFactory(admin=True)
+    user.is_staff = user.is_superuser = True
+    user.save()
+    client.force_login(user)
+    return client
+
+
+def test_the_admin_gives_a_leader_a_remote_key_or_a_file_and_says_what_is_missing(
+    cast, remote_provider, admin_client, settings, test_pki
+):
+    from django.urls import reverse
+
+    from signing import pki
+    from signing.models import SignerCertificate
+
+    url = reverse("admin:signing_signercertificate_assign")
+    assert url in admin_client.get(reverse("admin:signing_signercertificate_changelist")).content.decode()
+    missing = admin_client.post(url, {"leader": cast.leader.pk, "holding": "csc"})
+    assert missing.status_code == 200 and "Cần điền cho cách giữ khoá đã chọn." in missing.content.decode()
+    unknown = admin_client.post(
+        url, {"leader": cast.leader.pk, "holding": "csc", "credential_id": "nha-cung-cap-ky-so/khong-co"}
+    )
+    assert "Dịch vụ ký số từ xa" in unknown.content.decode()
+    assert SignerCertificate.objects.get(user=cast.leader, active=True).holding == "pkcs12"  # unchanged
+    credential = remote_provider.enrol(
+        username="qua-quan-tri", full_name=cast.leader.full_name, organisation="UBND"
+    )
+    done = admin_client.post(url, {"leader": cast.leader.pk, "holding": "csc", "credential_id": credential})
+    assert done.status_code == 302
+    current = SignerCertificate.objects.get(user=cast.leader, active=True)
+    assert current.holding == "csc" and current.credential_id == credential and current.batch_limit == 10
+    issued = pki.issue_signer(pki=test_pki.pki, passphrase=settings.SIGNING["passphrase"], username="tu-ca",
+                              full_name=cast.leader.full_name, organisation="UBND")  # fmt: skip
+    admin_client.post(url, {"leader": cast.leader.pk, "holding": "pkcs12", "pkcs12_path": str(issued.path)})
+    assert SignerCertificate.objects.get(user=cast.leader, active=True).holding == "pkcs12"
+    assert AuditEvent.objects.filter(action="signing.key_assigned").count() == 2
+
+
+def test_only_an_administrator_assigns_keys(cast, client):
+    from django.urls import reverse
+
+    cast.clerk.is_staff = True
+    cast.clerk.save()
+    client.force_login(cast.clerk)
+    answer = client.get(reverse("admin:signing_signercertificate_assign"))
+    assert answer.status_code in (302, 403)

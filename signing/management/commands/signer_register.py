@@ -1,13 +1,10 @@
 from pathlib import Path
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
 from portal.accounts.constants import Role
 from portal.accounts.models import User
-from signing import pdf
-from signing.models import SignerCertificate
+from signing.certificates import SigningRefused, certificate_register_pkcs12
 
 
 class Command(BaseCommand):
@@ -28,22 +25,9 @@ class Command(BaseCommand):
         if not pkcs12.is_file():
             raise CommandError(f"Không có tệp {pkcs12}.")
         try:
-            signer = pdf.load_signer(
-                str(pkcs12.resolve()), settings.SIGNING["passphrase"], pkcs12.stat().st_mtime
-            )
-        except (ValueError, OSError) as exc:
-            raise CommandError(f"Không mở được tệp PKCS#12: {exc}") from exc
-        cert = signer.signing_cert
-        with transaction.atomic():
-            SignerCertificate.objects.filter(user=leader, active=True).update(active=False)
-            record = SignerCertificate.objects.create(
-                user=leader,
-                pkcs12_path=str(pkcs12.resolve()),
-                subject=cert.subject.human_friendly,
-                fingerprint_sha256=cert.sha256.hex(),
-                not_before=cert.not_valid_before,
-                not_after=cert.not_valid_after,
-            )
+            record = certificate_register_pkcs12(user=leader, path=str(pkcs12.resolve()))
+        except SigningRefused as exc:
+            raise CommandError(str(exc)) from exc
         self.stdout.write(
             f"Đã gắn chứng thư {record.subject} (hết hạn {record.not_after:%d/%m/%Y}) cho {username}."
         )
