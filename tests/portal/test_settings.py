@@ -73,6 +73,9 @@ def test_demo_only_pages_are_not_mounted_in_production(tmp_path):
         "print(c.get('/tai-khoan/dang-nhap/vneid/', secure=True).status_code)\n"
         "print(c.get('/healthz', secure=True).status_code)\n"
         "print(c.post('/mock-agencies/police/requests/', secure=True).status_code)\n"
+        "print(c.post('/mock-ky-so-tu-xa/csc/v1/credentials/info', secure=True).status_code)\n"
+        "print(c.get('/mock-ky-so-tu-xa/dien-thoai/', secure=True).status_code)\n"
+        "print(c.get('/mock-pki/cong-lien-thong/tsa/current', secure=True).status_code)\n"
         "from django.apps import apps; print(apps.is_installed('interconnect.mock_agencies'))\n"
     )
     env = production_env(tmp_path)
@@ -80,7 +83,7 @@ def test_demo_only_pages_are_not_mounted_in_production(tmp_path):
     assert collected.returncode == 0, collected.stderr
     result = run(["-c", script], env)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["404", "404", "200", "404", "False"]
+    assert result.stdout.split() == ["404", "404", "200", "404", "404", "404", "404", "False"]
 
 
 def test_the_demo_configuration_does_mount_the_mock_eid(client):
