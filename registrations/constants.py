@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from portal.accounts.constants import Sex  # noqa: F401 - one definition for every person on the portal
 
@@ -226,3 +227,11 @@ ETHNICITIES = {
     "55": "Người nước ngoài",
 }
 ETHNICITY_CHOICES = sorted(ETHNICITIES.items())
+
+# Nationalities the forms offer, by ISO code: the extract prints the Vietnamese, the pages translate it.
+COUNTRIES = {
+    "VN": gettext_noop("Việt Nam"),
+    "LA": gettext_noop("Lào"),
+    "KH": gettext_noop("Campuchia"),
+    "CN": gettext_noop("Trung Quốc"),
+}

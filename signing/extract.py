@@ -11,14 +11,13 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from registrations.constants import ETHNICITIES, Group, PersonRole, Relationship
+from registrations.constants import COUNTRIES, ETHNICITIES, Group, PersonRole, Relationship
 from registrations.models import Bundle
 
 from .content import ExtractContent, vn_date
 from .words import date_in_words
 
 SEX = {"male": "Nam", "female": "Nữ"}
-COUNTRIES = {"VN": "Việt Nam", "LA": "Lào", "KH": "Campuchia", "CN": "Trung Quốc"}
 NO_ID_YET = "(sẽ bổ sung khi cơ quan công an cấp)"
 
 

@@ -31,6 +31,11 @@ class TokenUnavailable(Exception):
     """The token is not there or cannot be opened."""
 
 
+def softhsm_conf_text(tokens: Path) -> str:
+    """SoftHSM2's configuration for a token folder of one's own (no root needed)."""
+    return f"directories.tokendir = {tokens}\nobjectstore.backend = file\nlog.level = ERROR\n"
+
+
 def _softhsm_conf() -> None:
     """Point SoftHSM at the demo's token folder unless the process already says where (tests do)."""
     conf = settings.SIGNING.get("softhsm_conf")
@@ -40,7 +45,7 @@ def _softhsm_conf() -> None:
     if not conf.exists():
         tokens = conf.parent / "tokens"
         tokens.mkdir(parents=True, exist_ok=True)
-        conf.write_text(f"directories.tokendir = {tokens}\nobjectstore.backend = file\nlog.level = ERROR\n")
+        conf.write_text(softhsm_conf_text(tokens))
     os.environ["SOFTHSM2_CONF"] = str(conf)
 
 

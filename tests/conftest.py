@@ -96,9 +96,9 @@ def softhsm_tokens(tmp_path_factory):
     folder = tmp_path_factory.mktemp("softhsm")
     (folder / "tokens").mkdir()
     conf = folder / "softhsm2.conf"
-    conf.write_text(
-        f"directories.tokendir = {folder / 'tokens'}\nobjectstore.backend = file\nlog.level = ERROR\n"
-    )
+    from signing.tokens import softhsm_conf_text
+
+    conf.write_text(softhsm_conf_text(folder / "tokens"))
     previous = os.environ.get("SOFTHSM2_CONF")
     os.environ["SOFTHSM2_CONF"] = str(conf)
     yield conf

@@ -11,6 +11,7 @@ from portal.common.identifiers import mask_personal_id
 from portal.common.text import Vietnamese
 from portal.divisions.selectors import ward_label
 from registrations.constants import (
+    COUNTRIES,
     ETHNICITIES,
     AttachmentKind,
     DeliveryMethod,
@@ -90,12 +91,6 @@ CHOICES = {
 
 
 # The nationalities a Vietnamese civil-status form names most; others show their ISO code.
-COUNTRIES = {
-    "VN": gettext_noop("Việt Nam"),
-    "LA": gettext_noop("Lào"),
-    "KH": gettext_noop("Campuchia"),
-    "CN": gettext_noop("Trung Quốc"),
-}
 WARD_FIELDS = {"ward_code", "registration_ward", "place_of_birth_ward", "place_of_death_ward"}
 
 
