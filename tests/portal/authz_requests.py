@@ -195,6 +195,12 @@ REQUESTS = {
     "mock-agencies/_knobs/": ("GET", lambda o: "/mock-agencies/_knobs/", None),
     "mock-vneid/": ("GET", lambda o: "/mock-vneid/", None),
     "mock-pki/<path:rest>": ("GET", lambda o: "/mock-pki/cong-lien-thong/certs/root/ca.crt", None),
+    "mock-ky-so-tu-xa/csc/v1/<path:endpoint>": (
+        "POST",
+        lambda o: "/mock-ky-so-tu-xa/csc/v1/credentials/info",
+        {"credentialID": "nha-cung-cap-ky-so/khong-co"},
+    ),
+    "mock-ky-so-tu-xa/dien-thoai/": ("GET", lambda o: "/mock-ky-so-tu-xa/dien-thoai/", None),
     "nop-ho-so/<slug:group_slug>/": ("GET", lambda o: "/nop-ho-so/khai-sinh/", None),
     "readyz": ("GET", lambda o: "/readyz", None),
     "so-lieu/": ("GET", lambda o: "/so-lieu/", None),

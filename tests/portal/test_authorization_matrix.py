@@ -181,6 +181,10 @@ EXPECTED = {
     "mock-agencies/_knobs/": cells(200),
     "mock-vneid/": cells(200),
     "mock-pki/<path:rest>": cells(200),  # the test PKI's certificates are public, as a CA's are
+    # The demo's remote-signing provider answers a CSC call for an unknown credential with 400, and
+    # its phone, like the mock VNeID, is the demo's stand-in for a device.
+    "mock-ky-so-tu-xa/csc/v1/<path:endpoint>": cells(400),
+    "mock-ky-so-tu-xa/dien-thoai/": cells(200),
     "nop-ho-so/<slug:group_slug>/": cells(404, anonymous=302, citizen=200, other_citizen=200),
     "readyz": cells(503),
     "so-lieu/": cells(403, anonymous=302, province=200, other_province=200, admin=200),
