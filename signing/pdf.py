@@ -22,6 +22,7 @@ from pyhanko.sign import PdfTimeStamper, fields, signers, timestamps
 from pyhanko.sign.ades.report import AdESStatus
 from pyhanko.sign.diff_analysis import ModificationLevel
 from pyhanko.sign.general import SigningError
+from pyhanko.sign.signers.csc_signer import CSCSigner
 from pyhanko.sign.validation import ades
 from pyhanko.sign.validation.policy_decl import PdfSignatureValidationSpec, SignatureValidationSpec
 from pyhanko.sign.validation.status import SignatureCoverageLevel
@@ -147,7 +148,7 @@ async def async_sign_many(
             *(_prepare(job, signer, box, tsa_url, context, long_term) for job in jobs), return_exceptions=True
         )
         ready = [item for item in prepared if not isinstance(item, BaseException)]
-        if hasattr(signer, "batch_size"):  # a remote signer: the whole batch in one request
+        if isinstance(signer, CSCSigner):  # a remote signer: the whole batch in one request
             signer.batch_size = max(len(ready), 1)
         finished = iter(await asyncio.gather(*(_finish(item) for item in ready), return_exceptions=True))
         results = [item if isinstance(item, BaseException) else next(finished) for item in prepared]

@@ -78,7 +78,6 @@ class _Draft:
     token: str
     now: datetime
     unsigned: bytes
-    name: str
 
 
 def _draft(bundle: Bundle, leader) -> _Draft:
@@ -93,8 +92,7 @@ def _draft(bundle: Bundle, leader) -> _Draft:
         bundle=current, title=title, signer_name=leader.full_name, signer_title=leader.title,
         signed_on=today, token=token,
     )  # fmt: skip
-    names = ", ".join(p.full_name for p in current.people.all() if p.role in bundle_selectors.SUBJECT_ROLES)
-    return _Draft(bundle, title, token, now, render.render(content), names)
+    return _Draft(bundle, title, token, now, render.render(content))
 
 
 def _signatures(drafts: list[_Draft], certificate: SignerCertificate, leader, *, pin, code) -> list:
@@ -108,8 +106,9 @@ def _signatures(drafts: list[_Draft], certificate: SignerCertificate, leader, *,
         )
         for draft in drafts
     ]
-    description = f"Ký {len(drafts)} trích lục: " + "; ".join(draft.name for draft in drafts)
-    return sign_with_key(certificate, jobs, leader=leader, pin=pin, code=code, description=description[:500])
+    # What the provider shows on the leader's phone: how many, and where; no names leave the portal.
+    description = f"UBND {drafts[0].bundle.ward.name}: ký {len(drafts)} trích lục"
+    return sign_with_key(certificate, jobs, leader=leader, pin=pin, code=code, description=description)
 
 
 def _store(draft: _Draft, leader, certificate, *, signed: bytes, reason: str) -> Extract:

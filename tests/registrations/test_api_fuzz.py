@@ -29,7 +29,7 @@ def token(db, divisions):
 
 
 @schema.parametrize()
-@settings(max_examples=6, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=4, deadline=None, suppress_health_check=list(HealthCheck))
 def test_the_api_keeps_its_schema_and_never_fails_with_5xx(case, token):
     case.call_and_validate(
         headers={"Authorization": f"Token {token}"}, excluded_checks=[positive_data_acceptance]
