@@ -290,8 +290,10 @@ class RemoteSigningProvider:
             state.setdefault("log", [])
             now = time.time()
             state["activations"] = {k: v for k, v in state["activations"].items() if v["until"] > now - 3600}
-            yield state
-            path.write_text(json.dumps(state))
+            try:
+                yield state
+            finally:  # a refusal keeps what it changed (a wrong code's count, a spent code)
+                path.write_text(json.dumps(state))
 
     def messages(self) -> list[str]:
         """What was sent to phones, newest first (the demo's phone page, the tests)."""

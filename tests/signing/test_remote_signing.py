@@ -169,6 +169,19 @@ def test_a_code_works_once_is_stored_hashed_and_an_approval_is_capped(remote_lea
                                             "hash": too_many, "OTP": last_code(remote_provider)})  # fmt: skip
     assert capped.status_code == 400
     assert post("credentials/authorize", {"credentialID": "nha-cung-cap-ky-so/khong-co"}).status_code == 400
+    post("credentials/sendOTP", {"credentialID": credential})
+    right = last_code(remote_provider)
+    for _ in range(remote.CODE_ATTEMPTS):  # guessing: the code is void after three wrong tries
+        wrong = f"{(int(right) + 1) % 10**6:06d}"
+        post(
+            "credentials/authorize",
+            {"credentialID": credential, "numSignatures": 1, "hash": [DIGEST], "OTP": wrong},
+        )
+    late = post(
+        "credentials/authorize",
+        {"credentialID": credential, "numSignatures": 1, "hash": [DIGEST], "OTP": right},
+    )
+    assert late.json()["error"] == "invalid_otp"
     assert post("credentials/authorize", {}).status_code == 400
 
 
