@@ -275,8 +275,11 @@ SPECTACULAR_SETTINGS = {
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://localhost//")
 BROKER_DIR = VAR_DIR / "broker"
 if CELERY_BROKER_URL.startswith("filesystem://"):
-    # Messages renamed into place once written (portal/common/broker.py), never read half-written.
-    CELERY_BROKER_TRANSPORT = "portal.common.broker:Transport"
+    # Messages renamed into place once written (portal/common/broker.py), never read half-written. The
+    # alias, not broker_transport: that would also take over a connection made to another URL.
+    from kombu.transport import TRANSPORT_ALIASES
+
+    TRANSPORT_ALIASES["filesystem"] = "portal.common.broker:Transport"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(BROKER_DIR / "queue"),
         "data_folder_out": str(BROKER_DIR / "queue"),

@@ -40,3 +40,12 @@ def test_a_message_that_cannot_be_written_is_refused_not_left_behind(channel, tm
     with pytest.raises(ChannelError):
         channel._put("celery", {"body": "y"})
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".msg")]
+
+
+def test_the_embedded_default_uses_it(settings):
+    from kombu import Connection
+
+    with Connection(settings.CELERY_BROKER_URL) as connection:
+        assert isinstance(connection.transport, broker.Transport) == settings.CELERY_BROKER_URL.startswith(
+            "filesystem://"
+        )
