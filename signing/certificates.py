@@ -104,11 +104,10 @@ def certificate_register_pkcs12(*, user, path: str) -> SignerCertificate:
     passphrase; replaces any active certificate."""
     from cryptography import x509
 
-    from . import pdf
     from .pki.leaders import issued
 
     try:
-        signer = pdf.load_signer(path, settings.SIGNING["passphrase"], Path(path).stat().st_mtime)
+        signer = _pkcs12_signer(path)
     except (ValueError, OSError) as exc:
         raise SigningRefused(f"Không mở được tệp PKCS#12 ({exc}).") from None
     certificate = x509.load_der_x509_certificate(signer.signing_cert.dump())
@@ -145,12 +144,17 @@ def certificate_register_remote(*, user, credential_id: str) -> SignerCertificat
         credential = csc.credential_fetch(credential_id=credential_id)
     except csc.RemoteRefused as exc:
         raise SigningRefused(str(exc)) from None
+    from cryptography.hazmat.primitives import hashes, serialization
+
+    from .pki.leaders import issued
+
+    certificate = credential.certificate
     folder = Path(settings.SIGNING["pki_dir"]) / "signers"
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"remote-{credential.fingerprint_sha256[:16]}.pem"
-    path.write_bytes(credential.certificate_pem)
+    path = folder / f"remote-{certificate.fingerprint(hashes.SHA256()).hex()[:16]}.pem"
+    path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
     return _replace(
-        user=user, issued=credential, holding=KeyHolding.CSC, credential_id=credential_id,
+        user=user, issued=issued(certificate, path), holding=KeyHolding.CSC, credential_id=credential_id,
         certificate_path=str(path), batch_limit=credential.batch_limit,
     )  # fmt: skip
 
@@ -160,6 +164,13 @@ def certificates_deactivate(*, user) -> int:
 
 
 # --- the signer for one approval --------------------------------------------------------------------
+
+
+def _pkcs12_signer(path: str):
+    """The key of a PKCS#12 file on the server, opened with the portal's passphrase (cached per file)."""
+    from . import pdf
+
+    return pdf.load_signer(path, settings.SIGNING["passphrase"], Path(path).stat().st_mtime)
 
 
 def _refused(leader, action: str, message: str) -> SigningRefused:
@@ -172,11 +183,10 @@ def _refused(leader, action: str, message: str) -> SigningRefused:
 def _local_signer(certificate: SignerCertificate, *, leader, pin: str | None):
     """The server's PKCS#12 file, or a session on the leader's token opened with the PIN typed for this
     batch (never kept, never logged)."""
-    from . import pdf, tokens
+    from . import tokens
 
     if certificate.holding == KeyHolding.PKCS12:
-        path = certificate.pkcs12_path
-        yield pdf.load_signer(path, settings.SIGNING["passphrase"], Path(path).stat().st_mtime)
+        yield _pkcs12_signer(certificate.pkcs12_path)
         return
     try:
         with tokens.token_signer(
@@ -206,10 +216,6 @@ def sign_with_key(
         "tsa_url": settings.SIGNING["tsa_url"],
         "trust_roots": settings.SIGNING["trust_roots"],
     }
-    if certificate.holding != KeyHolding.CSC:
-        with _local_signer(certificate, leader=leader, pin=pin) as signer:
-            results = asyncio.run(pdf.async_sign_many(jobs, signer=signer, **common))
-        return [r if isinstance(r, bytes) else str(r) for r in results]
 
     async def remotely():
         async with csc.remote_signer(
@@ -218,12 +224,16 @@ def sign_with_key(
         ) as (signer, approval):  # fmt: skip
             return await pdf.async_sign_many(jobs, signer=signer, **common), approval.refusal
 
-    try:
-        results, refusal = asyncio.run(remotely())
-    except csc.RemoteRefused as exc:
-        raise SigningRefused(str(exc)) from None
-    if refusal:
-        raise _refused(leader, "signing.code_refused", refusal)
+    if certificate.holding != KeyHolding.CSC:
+        with _local_signer(certificate, leader=leader, pin=pin) as signer:
+            results = asyncio.run(pdf.async_sign_many(jobs, signer=signer, **common))
+    else:
+        try:
+            results, refusal = asyncio.run(remotely())
+        except csc.RemoteRefused as exc:
+            raise SigningRefused(str(exc)) from None
+        if refusal:
+            raise _refused(leader, "signing.code_refused", refusal)
     return [r if isinstance(r, bytes) else str(r) for r in results]
 
 

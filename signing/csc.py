@@ -9,11 +9,10 @@ from __future__ import annotations
 import base64
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import datetime
 
 import aiohttp
 import requests
-from cryptography.hazmat.primitives import serialization
+from cryptography import x509
 from django.conf import settings
 from pyhanko.sign.general import SigningError
 from pyhanko.sign.signers.csc_signer import (
@@ -74,33 +73,19 @@ def code_send(*, credential_id: str) -> None:
 
 @dataclass(frozen=True)
 class RemoteCredential:
-    certificate_pem: bytes
-    subject: str
-    fingerprint_sha256: str
-    not_before: datetime
-    not_after: datetime
+    certificate: x509.Certificate
     batch_limit: int
 
 
 def credential_fetch(*, credential_id: str) -> RemoteCredential:
     """The credential's certificate and batch limit, as the provider describes it."""
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes
-
     answer = _post("credentials/info", credential_id, {"certificates": "chain", "certInfo": False})
     try:
         certificate = x509.load_der_x509_certificate(base64.b64decode(answer["cert"]["certificates"][0]))
         limit = int(answer.get("multisign", 1))
     except (KeyError, IndexError, TypeError, ValueError):
         raise RemoteRefused("Dịch vụ ký số từ xa không trả về chứng thư hợp lệ.") from None
-    return RemoteCredential(
-        certificate_pem=certificate.public_bytes(serialization.Encoding.PEM),
-        subject=certificate.subject.rfc4514_string(),
-        fingerprint_sha256=certificate.fingerprint(hashes.SHA256()).hex(),
-        not_before=certificate.not_valid_before_utc,
-        not_after=certificate.not_valid_after_utc,
-        batch_limit=max(1, limit),
-    )
+    return RemoteCredential(certificate=certificate, batch_limit=max(1, limit))
 
 
 class CodeApproval(CSCAuthorizationManager):
