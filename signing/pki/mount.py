@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import io
-import json
 from functools import cache
 
 from django.conf import settings
@@ -16,8 +15,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from werkzeug.wrappers import Response
 
-from . import ensure
-from .remote import Refused, RemoteSigningProvider
+from . import ensure, remote
+from .remote import RemoteSigningProvider
 from .service import PKIService
 
 
@@ -59,14 +58,8 @@ def remote_provider() -> RemoteSigningProvider:
 @csrf_exempt
 @require_POST
 def serve_remote(request, endpoint: str):
-    try:
-        body = json.loads(request.body or b"{}")
-    except ValueError:
-        body = {}
-    try:
-        return JsonResponse(asyncio.run(remote_provider().handle(endpoint, body)))
-    except Refused as exc:
-        return JsonResponse({"error": exc.error, "error_description": exc.description}, status=exc.status)
+    body, status = asyncio.run(remote.answer(remote_provider(), endpoint, request.body))
+    return JsonResponse(body, status=status)
 
 
 def phone(request):

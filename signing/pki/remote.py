@@ -335,8 +335,17 @@ def _description(keys_dir: Path, labels: list[str]) -> dict:
 # --- over HTTP ----------------------------------------------------------------------------------------
 
 
-def _answer(error: Refused) -> tuple[dict, int]:
-    return {"error": error.error, "error_description": error.description}, error.status
+async def answer(provider: RemoteSigningProvider, endpoint: str, raw: bytes) -> tuple[dict, int]:
+    """One CSC call over HTTP, whoever serves it (aiohttp here, the demo's Django view): the JSON body
+    in, the answer or the CSC error and its status out."""
+    try:
+        body = json.loads(raw or b"{}")
+    except ValueError:
+        body = {}
+    try:
+        return await provider.handle(endpoint, body if isinstance(body, dict) else {}), 200
+    except Refused as exc:
+        return {"error": exc.error, "error_description": exc.description}, exc.status
 
 
 def aiohttp_app(provider: RemoteSigningProvider):
@@ -344,15 +353,8 @@ def aiohttp_app(provider: RemoteSigningProvider):
     from aiohttp import web
 
     async def endpoint(request):
-        try:
-            body = await request.json()
-        except ValueError:
-            body = None
-        try:
-            return web.json_response(await provider.handle(request.match_info["endpoint"], body or {}))
-        except Refused as exc:
-            answer, status = _answer(exc)
-            return web.json_response(answer, status=status)
+        body, status = await answer(provider, request.match_info["endpoint"], await request.read())
+        return web.json_response(body, status=status)
 
     app = web.Application()
     app.router.add_post("/csc/v1/{endpoint:.+}", endpoint)
