@@ -133,17 +133,19 @@ class PortalProcesses(Processes):
         self,
         *,
         name: str = "worker",
-        queue: str = "",
+        queues: tuple[str, ...] = (),
         concurrency: int = 2,
         node: str = "",
         pool: str = "prefork",
         **env: str,
     ) -> None:
+        """A Celery worker; without ``queues`` it serves every queue of the settings (the jobs and the
+        deliveries), as a small deployment's single worker does."""
         args = [sys.executable, "-m", "celery", "-A", "portal", "worker", f"--pool={pool}",
                 f"--concurrency={concurrency}", "--loglevel=WARNING",
                 "--without-mingle", "--without-gossip"]  # fmt: skip
-        if queue:
-            args += ["-Q", queue]
+        if queues:
+            args += ["-Q", ",".join(queues)]
         if node:
             args += ["-n", node]
         self.start(name, args, **env)
@@ -165,6 +167,16 @@ class PortalProcesses(Processes):
             **env,
         )
 
-    def start_mock(self, *, port: int, name: str = "mock", **env: str) -> None:
-        self.start(name, [sys.executable, "manage.py", "run_mock_agencies", "--port", str(port)], **env)
+    def start_mock(
+        self, *, port: int, name: str = "mock", workers: int = 2, threads: int = 8, **env: str
+    ) -> None:
+        """The mock agencies as a real service is served: gunicorn, several workers, TCP_NODELAY
+        (gunicorn sets it on the listening socket; accepted connections inherit it)."""
+        self.start(
+            name,
+            [sys.executable, "-m", "gunicorn", "interconnect.mock_agencies.wsgi:application",
+             "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--worker-class", "gthread",
+             "--threads", str(threads), "--keep-alive", "30", "--log-level", "warning"],
+            **env,
+        )  # fmt: skip
         wait_for_port(port)

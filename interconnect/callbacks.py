@@ -18,7 +18,7 @@ from registrations.constants import IN_FLIGHT_STEP_STATES
 from registrations.exceptions import ValidationFailed
 
 from .models import CallbackReceipt, Direction
-from .services import log_message, setting
+from .services import attempt_result_arrived, log_message, setting
 
 logger = logging.getLogger("interconnect")
 
@@ -104,6 +104,7 @@ def _callback_take(*, agency: str, body: bytes, headers, signature: str, correla
                 bundle_services.step_record_result(
                     step_id=step.pk, result=result, reference=str(message.get("reference", ""))
                 )
+                attempt_result_arrived(step_id=step.pk)
             else:
                 bundle_services.step_record_rejection(step_id=step.pk, reason=str(message.get("reason", "")))
             log_message(

@@ -23,7 +23,18 @@ class Attempt(models.Model):
     step = models.ForeignKey("registrations.Step", on_delete=models.CASCADE, related_name="delivery_attempts")
     number = models.PositiveIntegerField(_("lần thử"))
     agency = models.CharField(_("cơ quan"), max_length=20)
+    # The try's trace, hop by hop (empty on rows older than it): why a bundle was slow, in production.
+    due_at = models.DateTimeField(_("đến hạn gửi"), null=True, blank=True)
+    claimed_at = models.DateTimeField(_("bộ chuyển tiếp nhận"), null=True, blank=True)
     started_at = models.DateTimeField(_("bắt đầu"))
+    answered_at = models.DateTimeField(_("cơ quan trả lời"), null=True, blank=True)
+    recorded_at = models.DateTimeField(_("đã ghi nhận"), null=True, blank=True)
+    result_at = models.DateTimeField(
+        _("có kết quả"),
+        null=True,
+        blank=True,
+        help_text=_("Với yêu cầu cơ quan tiếp nhận (202): khi kết quả về."),
+    )
     latency_ms = models.PositiveIntegerField(_("thời gian phản hồi (ms)"), null=True, blank=True)
     status_code = models.PositiveSmallIntegerField(_("mã HTTP"), null=True, blank=True)
     outcome = models.CharField(_("kết quả"), max_length=10, choices=Outcome.choices)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import logging
 import random
+import threading
 import time
 import uuid
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from django.utils import timezone
 
 from portal.common import signatures
 from portal.common.jsonbody import parse_json
+from portal.common.tally import tally
 from registrations import selectors as bundle_selectors
 from registrations import services as bundle_services
 from registrations.constants import StepState
@@ -28,13 +30,20 @@ from .adapters import adapter_for
 from .models import Attempt, Direction, MessageLog, Outcome
 
 logger = logging.getLogger("interconnect")
-_session = requests.Session()
+_local = threading.local()
 REDACTED_HEADERS = {"x-signature", "authorization", "cookie"}
 
 
 def setting(name: str):
     """One of the relay's settings (INTERCONNECT in settings, from the environment)."""
     return settings.INTERCONNECT[name]
+
+
+def _http() -> requests.Session:
+    """This thread's HTTP client: each delivery thread keeps its own kept-alive connections."""
+    if not hasattr(_local, "session"):
+        _local.session = requests.Session()
+    return _local.session
 
 
 def backoff_delay(attempt: int) -> float:
@@ -81,6 +90,7 @@ class Answer:
     body: dict
     error: str
     latency_ms: int
+    answered_at: datetime | None = None
 
 
 def _post(*, agency, url: str, body: bytes, headers: dict, step_id: int, correlation_id: str) -> Answer:
@@ -97,7 +107,7 @@ def _post(*, agency, url: str, body: bytes, headers: dict, step_id: int, correla
     )
     started = time.monotonic()
     try:
-        response = _session.post(
+        response = _http().post(
             url, data=body, headers=headers, timeout=(setting("connect_timeout"), setting("read_timeout"))
         )
     except requests.Timeout:
@@ -106,7 +116,7 @@ def _post(*, agency, url: str, body: bytes, headers: dict, step_id: int, correla
         return Answer(
             None, {}, f"connection error: {exc.__class__.__name__}", int((time.monotonic() - started) * 1000)
         )
-    latency = int((time.monotonic() - started) * 1000)
+    latency, answered_at = int((time.monotonic() - started) * 1000), timezone.now()
     log_message(
         direction=Direction.IN,
         kind="response",
@@ -121,11 +131,13 @@ def _post(*, agency, url: str, body: bytes, headers: dict, step_id: int, correla
         parsed = response.json()
     except ValueError:
         parsed = {}
-    return Answer(response.status_code, parsed if isinstance(parsed, dict) else {}, "", latency)
+    return Answer(response.status_code, parsed if isinstance(parsed, dict) else {}, "", latency, answered_at)
 
 
-def step_deliver(*, step_id: int, attempt: int) -> str:
-    """Send one claimed step to its agency and record what happened. Returns the outcome."""
+def step_deliver(*, step_id: int, attempt: int, claimed_at: datetime | None = None) -> str:
+    """Send one claimed step to its agency and record what happened. Returns the outcome. The attempt
+    row keeps the try's trace: due, claimed by the relay, sent, answered, recorded (and, for a 202,
+    the result's arrival by callback or reconciliation)."""
     delivery = step_delivery(step_id=step_id)
     if delivery.state != StepState.SENDING or delivery.attempts != attempt:
         return "stale"  # another worker owns this step now
@@ -147,6 +159,8 @@ def step_deliver(*, step_id: int, attempt: int) -> str:
         step_id=step_id,
         number=attempt,
         agency=delivery.agency,
+        due_at=delivery.due_at,
+        claimed_at=claimed_at,
         started_at=timezone.now(),
         outcome=Outcome.SENDING,
         request_sha256=signatures.body_hash(body),
@@ -162,7 +176,12 @@ def step_deliver(*, step_id: int, attempt: int) -> str:
     )
     outcome, error = _settle(step_id=step_id, attempt=attempt, answer=answer)
     Attempt.objects.filter(pk=record.pk).update(
-        latency_ms=answer.latency_ms, status_code=answer.status_code, outcome=outcome, error=error[:2000]
+        latency_ms=answer.latency_ms,
+        status_code=answer.status_code,
+        outcome=outcome,
+        error=error[:2000],
+        answered_at=answer.answered_at,
+        recorded_at=timezone.now(),
     )
     logger.info(
         "interconnect.step.sent",
@@ -230,10 +249,33 @@ def _settle(*, step_id: int, attempt: int, answer: Answer) -> tuple[str, str]:
     return Outcome.RETRY, error
 
 
-def relay_claim() -> list[tuple[int, int]]:
+def relay_claim(*, now: datetime | None = None) -> list[tuple[int, int]]:
     return bundle_services.steps_claim_due(
-        limit=setting("relay_batch"), lease_seconds=setting("lease_seconds")
+        limit=setting("relay_batch"), lease_seconds=setting("lease_seconds"), now=now
     )
+
+
+def attempt_result_arrived(*, step_id: int) -> None:
+    """A 202'd step's result came (callback or reconciliation): the end of its attempt's trace."""
+    Attempt.objects.filter(step_id=step_id, outcome=Outcome.ACCEPTED, result_at__isnull=True).update(
+        result_at=timezone.now()
+    )
+
+
+def delivery_probe(*, url: str, body_bytes: int, agency: str, counter: str) -> int:
+    """What a delivery costs on the wire alone: a body of the same size, signed with the same headers,
+    through the same HTTP client and kept-alive connection, to an endpoint that answers without a
+    database. `make bench` compares the pipeline with it."""
+    body = json.dumps({"padding": "x" * max(body_bytes - 16, 0)}).encode()
+    headers = {
+        "Content-Type": "application/json",
+        "Idempotency-Key": str(uuid.uuid4()),
+        "X-Correlation-ID": uuid.uuid4().hex,
+        **signatures.signed_headers(secret=adapter_for(agency).secrets[0], body=body),
+    }
+    status = _http().post(url, data=body, headers=headers, timeout=setting("read_timeout")).status_code
+    tally(counter)
+    return status
 
 
 # --- reconciliation -----------------------------------------------------------------------------
@@ -264,7 +306,7 @@ def reconcile(*, now: datetime | None = None) -> dict[str, int]:
             headers=headers,
         )
         try:
-            response = _session.get(
+            response = _http().get(
                 path, headers=headers, timeout=(setting("connect_timeout"), setting("read_timeout"))
             )
         except requests.RequestException:
@@ -294,6 +336,7 @@ def reconcile(*, now: datetime | None = None) -> dict[str, int]:
             except ValidationFailed:  # a malformed result is not taken; the step waits to be asked again
                 counts["error"] += 1
                 continue
+            attempt_result_arrived(step_id=step.pk)
             counts["done"] += 1
         elif response.status_code == 200 and body.get("status") == "rejected":
             bundle_services.step_record_rejection(step_id=step.pk, reason=str(body.get("reason", "")))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 
 from .declaration import declaration_of
 from .payload_schemas import SCHEMA_VERSION, payload_errors
@@ -27,6 +28,7 @@ class Delivery:
     schema_version: str
     payload: dict
     problem: str = ""
+    due_at: datetime | None = None  # when this try became due: where the step's trace starts
 
 
 def step_delivery(*, step_id: int) -> Delivery:
@@ -51,4 +53,5 @@ def step_delivery(*, step_id: int) -> Delivery:
         schema_version=SCHEMA_VERSION,
         payload=payload,
         problem=problem,
+        due_at=step.next_attempt_at,
     )

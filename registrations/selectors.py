@@ -6,9 +6,9 @@ from __future__ import annotations
 import difflib
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
-from django.db.models import Prefetch, Q, QuerySet, Value
+from django.db.models import Count, Max, Prefetch, Q, QuerySet, Value
 from django.utils.translation import gettext_lazy as _
 
 from portal.audit.models import AuditEvent
@@ -74,6 +74,23 @@ def with_declaration(queryset: QuerySet[Bundle]) -> QuerySet[Bundle]:
         Prefetch("people", queryset=Person.objects.order_by("pk")),
         Prefetch("attachments", queryset=Attachment.objects.order_by("uploaded_at", "pk")),
     )
+
+
+def bundle_version(*, user, key: str, now: datetime) -> str | None:
+    """Changes whenever what the bundle's status page shows does (its state, any step, a deadline
+    passing), in one query: the page's poll asks with it and is answered 304 while nothing moved.
+    None when the user may not see the bundle."""
+    row = (
+        bundles_for(user)
+        .filter(**BundleKey(key).lookup())
+        .annotate(
+            steps_changed=Max("steps__updated_at"),
+            overdue=Count("steps", filter=Q(steps__deadline__lt=now) & ~Q(steps__state=StepState.DONE)),
+        )
+        .values_list("pk", "updated_at", "steps_changed", "overdue")
+        .first()
+    )
+    return None if row is None else ":".join(str(value) for value in row)
 
 
 def bundle_get(*, user, key: str, queryset: QuerySet[Bundle] | None = None) -> Bundle:

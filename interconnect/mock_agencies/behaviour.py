@@ -7,7 +7,6 @@ import json
 import logging
 import random
 import threading
-import time
 from datetime import date, timedelta
 
 import requests
@@ -150,6 +149,9 @@ def produce(request: MockRequest) -> dict:
 
 _pump_lock = threading.Lock()
 _pump_started = False
+# Set when this process schedules a callback, so the pump sends it when due instead of at its next poll.
+_pump_wake = threading.Event()
+IDLE_POLL_SECONDS = 0.2  # callbacks another process scheduled are found within this
 
 
 def schedule_callback(request: MockRequest, k: dict) -> None:
@@ -159,6 +161,7 @@ def schedule_callback(request: MockRequest, k: dict) -> None:
         request=request, due_at=timezone.now() + timedelta(milliseconds=k["callback_delay_ms"])
     )
     ensure_pump()
+    transaction.on_commit(_pump_wake.set)
 
 
 def ensure_pump() -> None:
@@ -175,14 +178,38 @@ def ensure_pump() -> None:
 
 def _pump_forever() -> None:
     while True:
+        _pump_wake.clear()
         try:
             close_old_connections()
             sent = pump_once()
+            pause = 0 if sent else _until_next_due()
         except Exception:  # noqa: BLE001 - the pump must outlive a database or network hiccup
             logger.exception("mock.callbacks.pump_failed")
-            sent = 0
-        if not sent:
-            time.sleep(0.2)
+            pause = IDLE_POLL_SECONDS
+        if pause:
+            _pump_wake.wait(pause)
+
+
+def _until_next_due() -> float:
+    """Seconds to sleep: until the next unsent callback is due, at most the idle poll."""
+    due = (
+        MockCallback.objects.filter(sent_at__isnull=True).order_by("due_at").values_list("due_at", flat=True)
+    )
+    first = due.first()
+    if first is None:
+        return IDLE_POLL_SECONDS
+    return min(IDLE_POLL_SECONDS, max(0.005, (first - timezone.now()).total_seconds()))
+
+
+def _callback_session() -> requests.Session:
+    """The pump's kept-alive connection to the portal, as an agency's sender would keep one."""
+    global _session
+    if _session is None:
+        _session = requests.Session()
+    return _session
+
+
+_session: requests.Session | None = None
 
 
 def pump_once() -> int:
@@ -212,7 +239,11 @@ def pump_once() -> int:
         secret = settings.AGENCIES[request.agency]["secrets"][0]
         headers = {"Content-Type": "application/json", **signatures.signed_headers(secret=secret, body=body)}
         try:
-            status = requests.post(request.callback_url, data=body, headers=headers, timeout=10).status_code
+            status = (
+                _callback_session()
+                .post(request.callback_url, data=body, headers=headers, timeout=10)
+                .status_code
+            )
         except requests.RequestException:
             status = None
         callback.tries += 1

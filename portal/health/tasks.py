@@ -1,6 +1,8 @@
 from celery import shared_task
 from django.utils import timezone
 
+from portal.common.tally import tally
+
 from .models import Heartbeat
 
 BEAT = "beat"
@@ -13,9 +15,6 @@ def heartbeat() -> None:
 
 @shared_task(name="portal.health.tasks.count", ignore_result=True)
 def count(key: str) -> None:
-    """Does nothing but count itself in Redis: the broker-and-worker ceiling `make bench` compares
-    the interconnect pipeline against."""
-    import redis
-    from django.conf import settings
-
-    redis.Redis.from_url(settings.REDIS_URL).incr(key)
+    """Does nothing but count itself: the broker-and-worker ceiling `make bench` compares the
+    interconnect pipeline against."""
+    tally(key)

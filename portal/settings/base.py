@@ -7,6 +7,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
@@ -340,6 +341,15 @@ TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)
 REST_FRAMEWORK["NUM_PROXIES"] = TRUSTED_PROXIES or None
 # Deployments (and the test suite) sharing one broker keep apart by queue name.
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="celery")
+# Agency calls wait on the network, not on the CPU: they have a queue of their own, served in production
+# by a worker with many threads (docker-compose's `delivery`), so a slow agency or a burst of them never
+# takes the slots of the relay and the other jobs. A worker started without -Q serves both queues.
+CELERY_DELIVERY_QUEUE = env.str("CELERY_DELIVERY_QUEUE", default=f"{CELERY_TASK_DEFAULT_QUEUE}.delivery")
+CELERY_TASK_QUEUES = (Queue(CELERY_TASK_DEFAULT_QUEUE), Queue(CELERY_DELIVERY_QUEUE))
+CELERY_TASK_ROUTES = {
+    "interconnect.tasks.deliver_step": {"queue": CELERY_DELIVERY_QUEUE},
+    "interconnect.tasks.probe_delivery": {"queue": CELERY_DELIVERY_QUEUE},
+}
 CELERY_TASK_IGNORE_RESULT = True
 # A task is acknowledged only after it ran, and given back if its worker dies, so a crash loses nothing.
 CELERY_TASK_ACKS_LATE = True

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
-from interconnect.selectors import sync_rows
+from interconnect.selectors import signature_to_completion, sync_rows
 from portal.accounts.constants import Role
 from portal.accounts.decorators import back_office_required
 from registrations import selectors, services
@@ -85,6 +85,7 @@ def case(request, key: str):
             "sections": declaration_sections(declaration),
             "timeline": timeline,
             "sync": sync,
+            "pipeline_seconds": signature_to_completion(bundle),
             "allowed": set(services.allowed_actions(bundle)),
             "is_clerk": request.user.role == Role.WARD_CLERK,
             "personal_id_overdue": bool(

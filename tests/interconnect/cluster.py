@@ -69,7 +69,7 @@ class Cluster(PortalProcesses):
     def start_worker(self, name: str = "worker") -> None:
         super().start_worker(
             name=name,
-            queue=self.queue,
+            queues=(self.queue, f"{self.queue}.delivery"),
             concurrency=4,
             node=f"{name}-{self.queue}@%h",
             DJANGO_SETTINGS_MODULE="portal.settings.test",

@@ -2,6 +2,7 @@ import time
 
 import pytest
 from django.conf import settings as django_settings
+from django.utils import timezone
 
 from interconnect import services
 from interconnect.mock_agencies import behaviour
@@ -33,8 +34,9 @@ def drain(*, until=None, seconds: float = 30.0) -> None:
     """Run the relay in this process until nothing is due or in flight (or ``until()`` holds)."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        for step_id, attempt in services.relay_claim():
-            services.step_deliver(step_id=step_id, attempt=attempt)
+        claimed_at = timezone.now()  # as the relay's task does
+        for step_id, attempt in services.relay_claim(now=claimed_at):
+            services.step_deliver(step_id=step_id, attempt=attempt, claimed_at=claimed_at)
         behaviour.pump_once()
         if until is not None and until():
             return

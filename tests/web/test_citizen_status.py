@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
 
@@ -117,3 +119,70 @@ def test_a_waiting_step_says_who_the_bundle_waits_for(cast, client, state, waiti
     assert waiting_for in page
     assert "Chờ bước trước hoàn thành." not in page
     assert 'class="card step-waiting' in page
+
+
+def test_the_open_status_page_is_answered_304_until_something_changes(
+    cast, client, django_assert_max_num_queries
+):
+    from registrations import services
+    from registrations.models import Step
+    from tests.factories import valid_personal_id
+
+    bundle = build("registered", cast)
+    client.force_login(cast.citizen)
+    page = client.get(reverse("web:status", args=[bundle.public_id])).content.decode()
+    version = page.split('data-version="', 1)[1].split('"', 1)[0]
+    fragment = reverse("web:status-fragment", args=[bundle.public_id])
+    first = client.get(fragment)
+    assert first.status_code == 200 and first["ETag"] == f'"{version}"'
+    assert "private" in first["Cache-Control"]
+    # Idle: the version alone answers (the session, the user, the version, the extract), no page.
+    with django_assert_max_num_queries(4):
+        idle = client.get(fragment, headers={"if-none-match": first["ETag"]})
+    assert idle.status_code == 304 and idle.content == b""
+    # The relay claims the step: the page shows "sending" at the next poll.
+    step = Step.objects.get(bundle=bundle, procedure="personal_id")
+    _send(step)
+    moved = client.get(fragment, headers={"if-none-match": first["ETag"]})
+    assert moved.status_code == 200 and moved["ETag"] != first["ETag"]
+    assert "Đang gửi sang cơ quan." in moved.content.decode()
+    child = bundle.people.get(role="child")
+    services.step_record_result(
+        step=step, result={"personal_id": valid_personal_id(date_of_birth=child.date_of_birth, sex=child.sex)}
+    )
+    done = client.get(fragment, headers={"if-none-match": moved["ETag"]})
+    assert done.status_code == 200 and "Đã có kết quả." in done.content.decode()
+    assert client.get(fragment, headers={"if-none-match": done["ETag"]}).status_code == 304
+
+
+def test_a_deadline_passing_changes_the_status_pages_version(cast, client):
+    import time_machine
+
+    bundle = build("registered", cast)
+    client.force_login(cast.citizen)
+    fragment = reverse("web:status-fragment", args=[bundle.public_id])
+    etag = client.get(fragment)["ETag"]
+    deadline = bundle.steps.get(procedure="personal_id").deadline
+    with time_machine.travel(deadline + timedelta(minutes=1)):
+        late = client.get(fragment, headers={"if-none-match": etag})
+    assert late.status_code == 200 and "Quá hạn" in late.content.decode()
+
+
+def test_nobody_else_learns_anything_from_the_version(cast, client):
+    bundle = build("registered", cast)
+    client.force_login(cast.citizen)
+    fragment = reverse("web:status-fragment", args=[bundle.public_id])
+    etag = client.get(fragment)["ETag"]
+    for outsider in (UserFactory(citizen=True), cast.clerk):
+        client.force_login(outsider)
+        assert client.get(fragment, headers={"if-none-match": etag}).status_code == 404
+        assert client.get(fragment).status_code == 404
+
+
+def test_the_status_page_asks_at_least_every_two_seconds_with_its_version():
+    from pathlib import Path
+
+    script = (Path(__file__).resolve().parents[2] / "static" / "js" / "status.js").read_text()
+    interval = int(script.split("setInterval(refresh,", 1)[1].split(")", 1)[0])
+    assert interval <= 2000
+    assert '"If-None-Match": version' in script and 'cache: "no-store"' in script

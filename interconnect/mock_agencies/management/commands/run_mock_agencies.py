@@ -1,10 +1,19 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
-from django.core.servers.basehttp import WSGIServer, run
+from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
+
+
+class _Handler(WSGIRequestHandler):
+    # A response is written in several small sends; without TCP_NODELAY, Nagle's algorithm holds the
+    # last one until the client's delayed ACK (about 40 ms) on every kept-alive call.
+    disable_nagle_algorithm = True
 
 
 class Command(BaseCommand):
-    help = "Chạy các cơ quan giả lập (công an, BHXH, LĐTBXH) trên một cổng riêng, dưới /mock-agencies/."
+    help = (
+        "Chạy các cơ quan giả lập (công an, BHXH, cơ quan phúc lợi) trên một cổng riêng, dưới "
+        "/mock-agencies/. Triển khai thử dùng gunicorn (docker-compose); lệnh này để phát triển."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1")
@@ -17,5 +26,10 @@ class Command(BaseCommand):
         from interconnect.mock_agencies.behaviour import ensure_pump
 
         ensure_pump()
+        server = ThreadedWSGIServer((host, port), _Handler)
+        server.set_app(get_wsgi_application())
         self.stdout.write(f"Cơ quan giả lập: http://{host}:{port}/mock-agencies/ (Ctrl-C để dừng)")
-        run(host, port, get_wsgi_application(), threading=True, server_cls=WSGIServer)
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            server.server_close()
