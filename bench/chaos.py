@@ -1,7 +1,9 @@
-"""`make chaos`: 200 birth bundles submitted over HTTP to a real portal (gunicorn, a Celery worker and
-beat, the mock agencies) on PostgreSQL, while the run breaks things on purpose:
+"""`make chaos`: 200 birth bundles submitted over HTTP to a real portal (gunicorn, a Celery worker for
+the relay and the jobs, two delivery workers with threads, beat, the mock agencies) on PostgreSQL,
+while the run breaks things on purpose:
 
-- the Celery worker is killed with SIGKILL mid-work and a new one started;
+- the jobs worker and one of the two delivery workers are killed with SIGKILL mid-work, and new ones
+  started;
 - the portal's own Redis (broker and rate-limit counters, on a spare port) is stopped and started
   again, losing every queued message;
 - a TCP proxy in front of PostgreSQL, which the web and worker processes go through, drops every
@@ -113,6 +115,12 @@ def submit_one(port: int, index: int, token: str, serial: int) -> dict:
             if name == "submit":
                 outcome.update(result="acknowledged", code=answer.get("code"))
             continue
+        if name == "submit" and in_doubt(status, answer):
+            # As the answer advises: look at the bundle once the database is back.
+            found = look_up(port, outcome["id"], token)
+            if found.get("state") not in (None, "draft"):
+                outcome.update(result="acknowledged", code=found.get("code"), in_doubt=True)
+                break
         outcome.update(
             result="refused" if clear_refusal(status, kind, answer) else "unclear",
             at=name,
@@ -121,6 +129,21 @@ def submit_one(port: int, index: int, token: str, serial: int) -> dict:
         )
         break
     return outcome
+
+
+def in_doubt(status, answer) -> bool:
+    """The portal's 503 for a COMMIT broken off: the change may have been kept."""
+    return status == 503 and isinstance(answer, dict) and answer.get("title") == "Chưa rõ kết quả"
+
+
+def look_up(port: int, key: str, token: str, seconds: float = 60) -> dict:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        status, _kind, answer = call(port, "GET", f"/api/v1/bundles/{key}/", token)
+        if status == 200:
+            return answer
+        time.sleep(2)
+    return {}
 
 
 # --- the clerk and the leader ---------------------------------------------------------------------
@@ -153,6 +176,17 @@ def back_office(clerk, leader, stop: threading.Event) -> None:
         stop.wait(1.0)
 
 
+def supervise(processes: PortalProcesses, events: list, stop: threading.Event) -> None:
+    """Restart what exits on its own, as the deployment's restart policy does: a Celery worker that
+    holds unacknowledged messages when Redis goes away stops with "Unrecoverable error" (kombu cannot
+    give them back to a broker that is gone); the outbox keeps its steps, and the new worker's relay
+    claims them again when their leases expire."""
+    while not stop.wait(1.0):
+        for name in processes.restart_exited():
+            log(f"supervisor: {name} had exited; started again")
+            events.append({"event": f"{name} exited and was restarted by the supervisor"})
+
+
 # --- the run --------------------------------------------------------------------------------------
 
 
@@ -170,12 +204,17 @@ def chaos_timeline(processes: PortalProcesses, redis: RedisServer, proxy: FlakyP
         time.sleep(3)
         redis.start()
 
-    def replace_worker() -> None:
+    def replace_workers() -> None:
         processes.kill("worker")
-        processes.start_worker(name="worker-2")
+        processes.kill("delivery-1")
+        start_workers(processes, jobs="worker-2", delivery=("delivery-3",))
 
     begun = time.monotonic()
-    at(6, "worker killed with SIGKILL; a new worker started", replace_worker)
+    at(
+        6,
+        "the jobs worker and one of the two delivery workers killed with SIGKILL; new ones started",
+        replace_workers,
+    )
     at(12, "Redis stopped for 3 s (every queued message lost), then started", restart_redis)
     at(20, "PostgreSQL proxy cut every connection and refused new ones for 5 s", lambda: proxy.refuse(5))
     at(
@@ -185,6 +224,13 @@ def chaos_timeline(processes: PortalProcesses, redis: RedisServer, proxy: FlakyP
             {"fail_first": 2, "fail_first_mode": "mixed", "timeout_seconds": 1.5, "accept_rate": 0.3}
         ),
     )
+
+
+def start_workers(processes, *, jobs: str, delivery: tuple[str, ...]) -> None:
+    """The deployment's shape: a worker for the relay and the jobs, delivery workers with threads."""
+    processes.start_worker(name=jobs, queues=("chaos",))
+    for name in delivery:
+        processes.start_worker(name=name, queues=("chaos.delivery",), pool="threads", concurrency=8)
 
 
 def report(outcomes: list[dict], events: list, seconds: float) -> dict:
@@ -235,6 +281,8 @@ def report(outcomes: list[dict], events: list, seconds: float) -> dict:
         "duplicates_at_agencies": repeated_keys + repeated_steps,
         "done_steps_not_acted_on_exactly_once": not_exactly_once,
         "refused_but_written": written_anyway,
+        # Answered "in doubt" (the COMMIT was broken off), then found submitted when looked up.
+        "in_doubt_then_found": sum(1 for o in acknowledged if o.get("in_doubt")),
         "half_written": half_written,
         "events": events,
         "seconds": round(seconds, 1),
@@ -295,7 +343,7 @@ def main() -> int:
         # The mock agencies keep their record straight in the database: it is the witness of duplicates.
         processes.start_mock(port=mock_port, DATABASE_URL=direct)
         processes.start_web(port=web_port)
-        processes.start_worker()
+        start_workers(processes, jobs="worker", delivery=("delivery-1", "delivery-2"))
         processes.start_beat(schedule=VAR / "beat-schedule")
         bench.wait_http(web_port, "/healthz")
         bench.wait_http(mock_port, "/mock-agencies/_knobs/")
@@ -304,6 +352,7 @@ def main() -> int:
         office = threading.Thread(target=back_office, args=(clerk, leader, stop_back_office), daemon=True)
         office.start()
         events: list = []
+        threading.Thread(target=supervise, args=(processes, events, stop_back_office), daemon=True).start()
         timeline = threading.Thread(
             target=chaos_timeline, args=(processes, redis, proxy, events), daemon=True
         )
@@ -344,7 +393,7 @@ def main() -> int:
     print("| figure | value |\n|---|---:|")
     for key in ("submissions", "acknowledged", "completed", "refused_with_clear_error", "unclear_answers",
                 "lost", "duplicates_at_agencies", "done_steps_not_acted_on_exactly_once",
-                "refused_but_written", "half_written"):  # fmt: skip
+                "refused_but_written", "in_doubt_then_found", "half_written"):  # fmt: skip
         print(f"| {key.replace('_', ' ')} | {result[key]} |")
     print(f"| not completed | {len(result['not_completed'])} |")
     print(f"\nrefusals: {result['refused_by_step_and_status']}; {result['seconds']} s in all")

@@ -284,8 +284,9 @@ def vacuum() -> None:
 CLERK: dict = {}
 
 
-def ready_bundles(n: int):
-    """Birth bundles in review, made through the services as the portal makes them."""
+def ready_bundles(n: int, *, submit: bool = True):
+    """Birth bundles in review (or, without ``submit``, drafts ready to submit), made through the
+    services as the portal makes them."""
     from django.core.files.base import ContentFile
 
     from portal.accounts.models import User
@@ -317,18 +318,19 @@ def ready_bundles(n: int):
             kind="medical_birth_certificate",
             upload=ContentFile(SCAN, name="gcs.pdf"),
         )
-        bundle_services.bundle_submit(bundle=bundle, actor=owner)
-        bundle_services.bundle_accept(bundle=bundle, actor=CLERK["user"])
+        if submit:
+            bundle_services.bundle_submit(bundle=bundle, actor=owner)
+            bundle_services.bundle_accept(bundle=bundle, actor=CLERK["user"])
         out.append(bundle)
     return out
 
 
-def wait_for(predicate, seconds: float = 180) -> None:
+def wait_for(predicate, seconds: float = 180, poll: float = 0.1) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if predicate():
             return
-        time.sleep(0.1)
+        time.sleep(poll)
     raise RuntimeError("the pipeline did not finish in time")
 
 

@@ -65,10 +65,12 @@ class Processes:
         self.cwd, self.env, self.log_dir = cwd, env, log_dir
         self.running: dict[str, subprocess.Popen] = {}
         self.logs: dict[str, Path] = {}
+        self.commands: dict[str, tuple[list[str], dict[str, str]]] = {}
 
     def start(self, name: str, args: list[str], **env: str) -> None:
         log = self.log_dir / f"{name}.log"
         self.logs[name] = log
+        self.commands[name] = (args, env)
         self.running[name] = subprocess.Popen(
             args,
             cwd=self.cwd,
@@ -83,6 +85,15 @@ class Processes:
         process = self.running.pop(name)
         os.killpg(process.pid, signal.SIGKILL)
         process.wait(timeout=10)
+
+    def restart_exited(self) -> list[str]:
+        """What a supervisor does (docker-compose's ``restart: unless-stopped``): start again every
+        process that exited on its own. Returns their names."""
+        exited = [name for name, process in list(self.running.items()) if process.poll() is not None]
+        for name in exited:
+            args, env = self.commands[name]
+            self.start(name, args, **env)
+        return exited
 
     def stop(self) -> None:
         for process in self.running.values():

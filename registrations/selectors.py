@@ -93,6 +93,14 @@ def bundle_version(*, user, key: str, now: datetime) -> str | None:
     return None if row is None else ":".join(str(value) for value in row)
 
 
+def bundle_version_of(bundle: Bundle, steps: list[Step], *, now: datetime) -> str:
+    """The same version as ``bundle_version``, from a bundle and steps already loaded (the full page
+    renders with it, so its first poll is answered 304)."""
+    overdue = sum(1 for s in steps if s.deadline and s.deadline < now and s.state != StepState.DONE)
+    changed = max((s.updated_at for s in steps), default=None)
+    return ":".join(str(value) for value in (bundle.pk, bundle.updated_at, changed, overdue))
+
+
 def bundle_get(*, user, key: str, queryset: QuerySet[Bundle] | None = None) -> Bundle:
     """By bundle code or internal id, within the user's jurisdiction (404 otherwise)."""
     queryset = bundle_detail_queryset(user) if queryset is None else queryset

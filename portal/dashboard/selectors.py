@@ -51,6 +51,12 @@ class Filters:
     group: str | None = None
 
 
+def _read(model) -> QuerySet:
+    """The dashboard reads from the read replica where the deployment has one (DATABASE_REPLICA_URL):
+    a province's staff refreshing their figures never load the database that takes the filings."""
+    return model._default_manager.using(settings.DASHBOARD_DATABASE)
+
+
 def province_scope(user) -> int | None:
     """The province a user may see: their own for provincial staff, any (None) for an administrator."""
     if user.role == Role.ADMIN or user.is_superuser:
@@ -63,7 +69,7 @@ def province_scope(user) -> int | None:
 def _rows(filters: Filters, *, by_ward: bool = False) -> QuerySet:
     """Province totals unless a ward is chosen or wards are compared (the ward ranking)."""
     model = WardDay if (by_ward or filters.ward is not None) else ProvinceDay
-    rows = model.objects.filter(day__gte=filters.start, day__lte=filters.end)
+    rows = _read(model).filter(day__gte=filters.start, day__lte=filters.end)
     return _scoped(rows, filters, province_field="province_id")
 
 
@@ -180,7 +186,7 @@ def _fill_days(trend: list[dict], start: date, end: date) -> list[dict]:
 
 def _live_bundles(filters: Filters) -> QuerySet[Bundle]:
     return _scoped(
-        Bundle.objects.filter(state__in=BACKLOG_STATES), filters, province_field="ward__province_id"
+        _read(Bundle).filter(state__in=BACKLOG_STATES), filters, province_field="ward__province_id"
     )
 
 
@@ -190,8 +196,10 @@ def waiting(filters: Filters, *, now: datetime) -> dict:
     bundles = _live_bundles(filters)
     # COUNT(*), not COUNT(id): the partial indexes of work in progress then answer without the table.
     backlog = dict(bundles.values_list("state").annotate(n=Count("*")).order_by())
-    steps = Step.objects.filter(bundle__in=bundles, state__in=OPEN_STEP_STATES).exclude(
-        agency=rules.INTERNAL_AGENCY
+    steps = (
+        _read(Step)
+        .filter(bundle__in=bundles, state__in=OPEN_STEP_STATES)
+        .exclude(agency=rules.INTERNAL_AGENCY)
     )
     by_agency: dict[tuple[str, str], dict[str, int]] = {}
     for agency, procedure, state, n in (
@@ -246,12 +254,12 @@ def ward_ranking(filters: Filters, *, now: datetime, order: str = "on_time_rate"
     overdue = dict(
         _live_bundles(filters).filter(due_at__lt=now).values_list("ward_id").annotate(n=Count("*")).order_by()
     )
-    wards = Ward.objects.all()
+    wards = _read(Ward).all()
     if filters.province is not None:
         wards = wards.filter(province_id=filters.province)
     if filters.ward is not None:
         wards = wards.filter(code=filters.ward)
-    names = dict(Province.objects.values_list("code", "name"))
+    names = dict(_read(Province).values_list("code", "name"))
     table = []
     for code, name, province in wards.values_list("code", "name", "province_id"):
         row = figures.get(code) or NO_FIGURES
@@ -280,19 +288,19 @@ def facilities(filters: Filters, *, now: datetime) -> dict:
     """The medical facilities of the scope: certificates and notices each sent in the range (first
     versions), how many back a registration, when each last sent anything, and which have been
     silent for ``DASHBOARD_SILENT_FACILITY_DAYS`` or longer. A few thousand facilities nationwide."""
-    scope = MedicalFacility.objects.filter(is_active=True)
+    scope = _read(MedicalFacility).filter(is_active=True)
     if filters.province is not None:
         scope = scope.filter(ward__province_id=filters.province)
     if filters.ward is not None:
         scope = scope.filter(ward_id=filters.ward)
     start = datetime.combine(filters.start, time.min, tzinfo=VIETNAM)
     end = datetime.combine(filters.end + timedelta(days=1), time.min, tzinfo=VIETNAM)
-    sent = MedicalCertificate.objects.filter(
+    sent = _read(MedicalCertificate).filter(
         facility__in=scope, version=1, received_at__gte=start, received_at__lt=end
     )
     if filters.group:
         sent = sent.filter(kind=filters.group)
-    used = CertificateUse.objects.filter(kind=OuterRef("kind"), number=OuterRef("number"))
+    used = _read(CertificateUse).filter(kind=OuterRef("kind"), number=OuterRef("number"))
     counts: dict[int, dict[str, int]] = {}
     for facility, kind, is_used, n in (
         sent.annotate(used=Exists(used))

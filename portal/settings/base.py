@@ -121,6 +121,15 @@ else:
         # Short transactional queries only: PostgreSQL's JIT would spend longer compiling the queue's
         # counts than running them. A deployer turns it back on with ?options=-c%20jit%3Don.
         DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+# A streaming replica of PostgreSQL for the provincial dashboard's reads (README, "Deployment shape"):
+# its figures may lag the primary by the replication delay, its load never reaches the filings.
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = {
+        **DATABASES["default"],
+        **env.db("DATABASE_REPLICA_URL"),
+        "TEST": {"MIRROR": "default"},
+    }
+DASHBOARD_DATABASE = "replica" if "replica" in DATABASES else "default"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- authentication -----------------------------------------------------------------------------

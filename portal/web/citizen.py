@@ -144,6 +144,7 @@ def _context(bundle: Bundle) -> dict:
             for item in (supplement.items if supplement else [])
         ],
         "now": now,
+        "all_steps": all_steps,
         "extract": Extract.objects.filter(bundle=bundle, superseded_at__isnull=True).first(),
     }
 
@@ -165,6 +166,10 @@ def my_bundles(request):
     return render(request, "web/my_bundles.html", {"bundles": bundles, "counter_codes": codes})
 
 
+def _etag(version: str, extract_pk: int | None) -> str:
+    return hashlib.sha256(f"{version}:{extract_pk}:{get_language()}".encode()).hexdigest()[:32]
+
+
 def status_etag(request, key) -> str:
     """The status page's version for its conditional poll: two small queries, no rendering."""
     if request.user.role != Role.CITIZEN:
@@ -177,13 +182,14 @@ def status_etag(request, key) -> str:
         .values_list("pk", flat=True)
         .first()
     )
-    return hashlib.sha256(f"{version}:{extract}:{get_language()}".encode()).hexdigest()[:32]
+    return _etag(version, extract)
 
 
 @login_required(login_url="accounts:citizen-login")
 def status(request, key):
     context = _context(own_bundle(request, key))
-    context["etag"] = status_etag(request, key)
+    version = selectors.bundle_version_of(context["bundle"], context["all_steps"], now=context["now"])
+    context["etag"] = _etag(version, context["extract"].pk if context["extract"] else None)
     return render(request, "web/status.html", context)
 
 

@@ -12,7 +12,7 @@ from portal.divisions.selectors import province_of
 from portal.workcalendar import services as calendar
 
 from .. import rules, selectors, signals
-from ..constants import BundleState, Group
+from ..constants import LIVE_STATES, BundleState, Group
 from ..declaration import declaration_of
 from ..exceptions import ValidationFailed
 from ..facilities.checks import KINDS, CertificateCheck, certificate_check
@@ -99,11 +99,18 @@ def bundle_submission_errors(*, bundle: Bundle) -> dict[str, list[str]]:
     return {}
 
 
+LIVE_AFTER_SUBMISSION = tuple(state for state in LIVE_STATES if state != BundleState.DRAFT)
+
+
 @transaction.atomic
 def bundle_submit(*, bundle: Bundle, actor) -> Bundle:
+    """Idempotent: a bundle this actor already submitted (a double click, or a retry after an answer
+    lost with its connection) is answered as it stands, with its code; nothing changes."""
     bundle = locked(bundle, actor=actor)
     loaded = columns_of(bundle)
     ensure_may("submit", actor=actor, bundle=bundle)
+    if bundle.submitted_at is not None and bundle.state in LIVE_AFTER_SUBMISSION:
+        return bundle
     require_state(bundle, "submit", (BundleState.DRAFT,))
     now = timezone.now()
     today = timezone.localdate(now)

@@ -193,6 +193,7 @@ REQUESTS = {
         None,
     ),
     "mock-agencies/_knobs/": ("GET", lambda o: "/mock-agencies/_knobs/", None),
+    "mock-agencies/<str:agency>/_bare/": ("POST", lambda o: "/mock-agencies/police/_bare/", {}),
     "mock-vneid/": ("GET", lambda o: "/mock-vneid/", None),
     "mock-pki/<path:rest>": ("GET", lambda o: "/mock-pki/cong-lien-thong/certs/root/ca.crt", None),
     "mock-ky-so-tu-xa/csc/v1/<path:endpoint>": (

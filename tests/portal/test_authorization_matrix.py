@@ -179,6 +179,7 @@ EXPECTED = {
     "mock-agencies/<str:agency>/requests/": cells(401),
     "mock-agencies/<str:agency>/requests/<uuid:key>": cells(401),
     "mock-agencies/_knobs/": cells(200),
+    "mock-agencies/<str:agency>/_bare/": cells(401),
     "mock-vneid/": cells(200),
     "mock-pki/<path:rest>": cells(200),  # the test PKI's certificates are public, as a CA's are
     # The demo's remote-signing provider answers a CSC call for an unknown credential with 400, and

@@ -82,3 +82,39 @@ def test_a_fault_that_is_not_the_database_stays_a_500(db):
     assert response.status_code == 500
     assert response["Content-Type"] == "application/problem+json"
     unchanged_draft(bundle)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_commit_broken_off_is_answered_in_doubt_and_the_retry_is_harmless(monkeypatch):
+    """The server committed, then the connection broke before it could say so: the answer must not
+    claim that nothing was saved. Submitting again answers with the bundle as it was submitted."""
+    bundle, client = draft_and_its_owner()
+    real_commit = connection._commit
+
+    def committed_then_lost():
+        real_commit()
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(connection, "_commit", committed_then_lost)
+    response = client.post(reverse("api:bundle-submit", args=[bundle.public_id]))
+    monkeypatch.undo()
+    assert response.status_code == 503 and response["Retry-After"] == "30"
+    problem = response.json()
+    assert problem["title"] == "Chưa rõ kết quả"
+    assert "có thể đã được ghi nhận" in problem["detail"] and "lưu dở" not in problem["detail"]
+    bundle.refresh_from_db()
+    assert bundle.state == "submitted" and bundle.code
+    again = client.post(reverse("api:bundle-submit", args=[bundle.public_id]))
+    assert again.status_code == 200 and again.json()["code"] == bundle.code
+    assert Step.objects.filter(bundle=bundle, procedure="personal_id").count() == 1
+    submits = AuditEvent.objects.filter(stream=f"bundle:{bundle.public_id}", action="bundle.submit")
+    assert submits.count() == 1  # the repeated submit recorded nothing
+
+
+def test_an_error_before_the_commit_is_not_in_doubt():
+    from portal.common.indoubt import failed_while_committing
+
+    try:
+        raise OperationalError("connection refused")
+    except OperationalError as error:
+        assert not failed_while_committing(error)

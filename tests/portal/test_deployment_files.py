@@ -48,3 +48,24 @@ def test_the_health_checks_send_a_host_name_that_production_accepts(tmp_path):
 def test_the_readme_says_where_the_body_limit_is():
     readme = (ROOT / "README.md").read_text()
     assert "deploy/nginx.conf" in readme and "client_max_body_size" in readme
+
+
+def test_every_queue_of_the_settings_has_a_worker_in_the_deployment():
+    from django.conf import settings
+
+    services = compose()["services"]
+    served = set()
+    for service in services.values():
+        command = service.get("command") or []
+        if command[:3] == ["celery", "-A", "portal"] and "worker" in command:
+            served |= set(command[command.index("-Q") + 1].split(","))
+    # docker-compose sets no CELERY_QUEUE: its workers must serve the default names of both queues.
+    assert served == {"celery", "celery.delivery"}
+    assert {q.name for q in settings.CELERY_TASK_QUEUES} == {
+        settings.CELERY_TASK_DEFAULT_QUEUE,
+        settings.CELERY_DELIVERY_QUEUE,
+    }
+    assert f"{settings.CELERY_TASK_DEFAULT_QUEUE}.delivery" == settings.CELERY_DELIVERY_QUEUE
+    delivery = services["delivery"]["command"]
+    assert "--pool=threads" in delivery  # the agency calls wait on the network, not the CPU
+    assert "gunicorn" in " ".join(services["mock-agencies"]["command"])

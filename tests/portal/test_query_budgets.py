@@ -159,7 +159,8 @@ REQUESTS = {
         lambda w, b: w.citizen_api.post(f"/api/v1/bundles/{b.code}/withdraw/"),
         200,
     ),
-    "api: agency callback": (19, "registered", _callback, 200),
+    # The result recorded as a delivery records it, and the end of the 202'd attempt's trace.
+    "api: agency callback": (20, "registered", _callback, 200),
     # Pages
     # One read of the bundles, one of their steps (whose move it is, said on each line).
     "page: my bundles": (5, "signed", lambda w, b: w.citizen.get("/ho-so-cua-toi/"), 200),
