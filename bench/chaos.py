@@ -176,17 +176,6 @@ def back_office(clerk, leader, stop: threading.Event) -> None:
         stop.wait(1.0)
 
 
-def supervise(processes: PortalProcesses, events: list, stop: threading.Event) -> None:
-    """Restart what exits on its own, as the deployment's restart policy does: a Celery worker that
-    holds unacknowledged messages when Redis goes away stops with "Unrecoverable error" (kombu cannot
-    give them back to a broker that is gone); the outbox keeps its steps, and the new worker's relay
-    claims them again when their leases expire."""
-    while not stop.wait(1.0):
-        for name in processes.restart_exited():
-            log(f"supervisor: {name} had exited; started again")
-            events.append({"event": f"{name} exited and was restarted by the supervisor"})
-
-
 # --- the run --------------------------------------------------------------------------------------
 
 
@@ -207,7 +196,7 @@ def chaos_timeline(processes: PortalProcesses, redis: RedisServer, proxy: FlakyP
     def replace_workers() -> None:
         processes.kill("worker")
         processes.kill("delivery-1")
-        start_workers(processes, jobs="worker-2", delivery=("delivery-3",))
+        processes.start_deployment_workers(jobs="worker-2", delivery=("delivery-3",))
 
     begun = time.monotonic()
     at(
@@ -224,13 +213,6 @@ def chaos_timeline(processes: PortalProcesses, redis: RedisServer, proxy: FlakyP
             {"fail_first": 2, "fail_first_mode": "mixed", "timeout_seconds": 1.5, "accept_rate": 0.3}
         ),
     )
-
-
-def start_workers(processes, *, jobs: str, delivery: tuple[str, ...]) -> None:
-    """The deployment's shape: a worker for the relay and the jobs, delivery workers with threads."""
-    processes.start_worker(name=jobs, queues=("chaos",))
-    for name in delivery:
-        processes.start_worker(name=name, queues=("chaos.delivery",), pool="threads", concurrency=8)
 
 
 def report(outcomes: list[dict], events: list, seconds: float) -> dict:
@@ -343,7 +325,7 @@ def main() -> int:
         # The mock agencies keep their record straight in the database: it is the witness of duplicates.
         processes.start_mock(port=mock_port, DATABASE_URL=direct)
         processes.start_web(port=web_port)
-        start_workers(processes, jobs="worker", delivery=("delivery-1", "delivery-2"))
+        processes.start_deployment_workers(jobs="worker", delivery=("delivery-1", "delivery-2"))
         processes.start_beat(schedule=VAR / "beat-schedule")
         bench.wait_http(web_port, "/healthz")
         bench.wait_http(mock_port, "/mock-agencies/_knobs/")
@@ -352,7 +334,9 @@ def main() -> int:
         office = threading.Thread(target=back_office, args=(clerk, leader, stop_back_office), daemon=True)
         office.start()
         events: list = []
-        threading.Thread(target=supervise, args=(processes, events, stop_back_office), daemon=True).start()
+        threading.Thread(
+            target=processes.supervise, args=(events, stop_back_office, log), daemon=True
+        ).start()
         timeline = threading.Thread(
             target=chaos_timeline, args=(processes, redis, proxy, events), daemon=True
         )

@@ -191,3 +191,19 @@ class PortalProcesses(Processes):
             **env,
         )  # fmt: skip
         wait_for_port(port)
+
+    def start_deployment_workers(self, *, jobs: str, delivery: tuple[str, ...], queue: str = "chaos") -> None:
+        """The deployment's shape: a worker for the relay and the jobs, delivery workers with threads."""
+        self.start_worker(name=jobs, queues=(queue,))
+        for name in delivery:
+            self.start_worker(name=name, queues=(f"{queue}.delivery",), pool="threads", concurrency=8)
+
+    def supervise(self, events: list, stop, log) -> None:
+        """Restart what exits on its own, as the deployment's restart policy does: a Celery worker that
+        holds unacknowledged messages when Redis goes away stops with "Unrecoverable error" (kombu
+        cannot give them back to a broker that is gone); the outbox keeps its steps, and the new
+        worker's relay claims them again when their leases expire."""
+        while not stop.wait(1.0):
+            for name in self.restart_exited():
+                log(f"supervisor: {name} had exited; started again")
+                events.append({"event": f"{name} exited and was restarted by the supervisor"})

@@ -16,6 +16,7 @@ class Origin(models.TextChoices):
     CITIZEN = "citizen", _("Công dân tự nộp")
     PROACTIVE = "proactive", _("Khởi tạo từ giấy chứng sinh điện tử")
     COUNTER = "counter", _("Nộp tại bộ phận một cửa")
+    NATIONAL_PORTAL = "national_portal", _("Nộp trên Cổng Dịch vụ công quốc gia")
 
 
 class CertificateStatus(models.TextChoices):

@@ -19,7 +19,8 @@ from .serializers import DeclarationSerializer
 _SCAN = b"%PDF-1.4\n% ban chup minh hoa\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-def _declaration(group: str, ward: int, citizen: User) -> dict:
+def demo_declaration(group: str, ward: int, citizen: User) -> dict:
+    """A complete declaration of ``group`` filed by ``citizen`` (the mother, or a child of the deceased)."""
     today = timezone.localdate()
     if group == "birth":
         born = today - timedelta(days=12)
@@ -119,7 +120,7 @@ def _declaration(group: str, ward: int, citizen: User) -> dict:
 
 
 def _bundle(citizen: User, group: str, ward: int) -> Bundle:
-    serializer = DeclarationSerializer(data=_declaration(group, ward, citizen))
+    serializer = DeclarationSerializer(data=demo_declaration(group, ward, citizen))
     serializer.is_valid(raise_exception=True)
     bundle = services.bundle_create_draft(owner=citizen, data=serializer.validated_data)
     kind = "medical_birth_certificate" if group == "birth" else "death_notice"

@@ -101,6 +101,32 @@ def bundle_version_of(bundle: Bundle, steps: list[Step], *, now: datetime) -> st
     return ":".join(str(value) for value in (bundle.pk, bundle.updated_at, changed, overdue))
 
 
+def group_for_national_code(code: str) -> str | None:
+    """The procedure group a national procedure code (MaTTHC) names, in any catalogue version: a
+    dossier filed under an older code is still ours."""
+    from .models import GroupRule
+
+    if not code:
+        return None
+    return (
+        GroupRule.objects.filter(national_code=code)
+        .order_by("-version__effective_from")
+        .values_list("group", flat=True)
+        .first()
+    )
+
+
+def result_documents(bundle: Bundle) -> list[dict]:
+    """The bundle's result documents as their holders describe them (signing: the signed extract),
+    asked through the core's question so that no floor beside it imports another."""
+    from .signals import result_documents as question
+
+    documents = []
+    for _receiver, answer in question.send(sender=Bundle, bundle=bundle):
+        documents.extend(answer or [])
+    return documents
+
+
 def bundle_get(*, user, key: str, queryset: QuerySet[Bundle] | None = None) -> Bundle:
     """By bundle code or internal id, within the user's jurisdiction (404 otherwise)."""
     queryset = bundle_detail_queryset(user) if queryset is None else queryset

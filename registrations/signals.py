@@ -18,3 +18,6 @@ certificate_received = Signal()  # certificate_id: a facility's first version, s
 # they were loaded (attribute names, such as ``ward_id``) before the change.
 bundle_transitioned = Signal()  # bundle, source, target, previous
 step_transitioned = Signal()  # step, bundle (None when not loaded), source, target, previous
+# A question, not an announcement: whoever holds a bundle's result documents (signing, for the signed
+# extract) answers with [{"code", "url", "title"}]; ``selectors.result_documents`` asks it.
+result_documents = Signal()  # bundle

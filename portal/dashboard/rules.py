@@ -91,7 +91,11 @@ def bundle_contribution(row: Mapping, overrides: Mapping[date, str]) -> Contribu
         finished = row["completed_at"]
         day = local_day(finished)
         add(day, "", "completed")
-        if row["due_at"] is not None and finished <= row["due_at"]:
+        # The service-quality index's rule: on time when NgayKetThucXuLy ≤ NgayHenTra, both written to
+        # the second (yyyyMMddHHmmss), so the national portal's count and ours agree.
+        if row["due_at"] is not None and finished.replace(microsecond=0) <= row["due_at"].replace(
+            microsecond=0
+        ):
             add(day, "", "completed_on_time")
         started = row["clock_started_at"] or row["submitted_at"]
         add(day, "", f"processing_d{processing_bucket(started, finished, overrides)}")

@@ -61,4 +61,20 @@ def check_relay() -> str | None:
     return None
 
 
-CHECKS = {"database": check_database, "broker": check_broker, "beat": check_beat, "relay": check_relay}
+def check_national_portal() -> str | None:
+    """Status messages the national portal has not received for too long, or pulls that fail."""
+    from interconnect.national_portal.selectors import stalled
+
+    try:
+        return stalled(now=timezone.now())
+    except DatabaseError:
+        return "national portal connector unknown: database unreachable"
+
+
+CHECKS = {
+    "database": check_database,
+    "broker": check_broker,
+    "beat": check_beat,
+    "relay": check_relay,
+    "national_portal": check_national_portal,
+}

@@ -2,7 +2,7 @@
 environment (django-environ); with nothing set, the portal runs on embedded defaults: SQLite in WAL mode
 and Celery on kombu's filesystem transport, both under ``var/``."""
 
-from datetime import time
+from datetime import date, time
 from pathlib import Path
 
 import environ
@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "registrations",
     "signing",
     "interconnect",
+    "interconnect.national_portal",
     # top floor
     "portal.health",
     "portal.dashboard",
@@ -358,6 +359,7 @@ CELERY_TASK_QUEUES = (Queue(CELERY_TASK_DEFAULT_QUEUE), Queue(CELERY_DELIVERY_QU
 CELERY_TASK_ROUTES = {
     "interconnect.tasks.deliver_step": {"queue": CELERY_DELIVERY_QUEUE},
     "interconnect.tasks.probe_delivery": {"queue": CELERY_DELIVERY_QUEUE},
+    "national_portal.tasks.deliver_status": {"queue": CELERY_DELIVERY_QUEUE},
 }
 CELERY_TASK_IGNORE_RESULT = True
 # A task is acknowledged only after it ran, and given back if its worker dies, so a crash loses nothing.
@@ -379,6 +381,14 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env.float("RELAY_SECONDS", default=2.0),
     },
     "interconnect-reconcile": {"task": "interconnect.tasks.reconcile", "schedule": 60.0},
+    "national-portal-pull": {
+        "task": "national_portal.tasks.pull_dossiers",
+        "schedule": env.float("NATIONAL_PORTAL_PULL_SECONDS", default=60.0),
+    },
+    "national-portal-push": {
+        "task": "national_portal.tasks.push_statuses",
+        "schedule": env.float("NATIONAL_PORTAL_PUSH_SECONDS", default=2.0),
+    },
     "supplement-deadlines": {"task": "registrations.tasks.process_supplement_deadlines", "schedule": 15 * 60},
     "retention-purge": {"task": "portal.web.tasks.purge_expired", "schedule": crontab(hour=1, minute=30)},
     "dashboard-provinces": {
@@ -396,6 +406,38 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+
+# --- the National Public Service Portal (interconnect.national_portal) ----------------------------
+# Decree 301/2026/NĐ-CP, Art. 18.3: from 1 January 2027 the two groups are coordinated through the
+# national portal. Its endpoints and login are not published: everything here is configuration.
+NATIONAL_PORTAL = {
+    # "coordination": the interconnection software's style (token, list / detail / acknowledge /
+    # status); "sync": the portal's dossier-sync services (session, one endpoint, a service field).
+    "style": env.str("NATIONAL_PORTAL_STYLE", default="coordination"),
+    "base_url": env.str("NATIONAL_PORTAL_URL", default="").rstrip("/"),
+    "username": env.str("NATIONAL_PORTAL_USERNAME", default=""),
+    "password": env.str("NATIONAL_PORTAL_PASSWORD", default=""),
+    "from": date.fromisoformat(env.str("NATIONAL_PORTAL_FROM", default="2027-01-01")),
+    # Province codes where the connector runs ("*": everywhere), as proactive registration is switched on.
+    "provinces": env.list("NATIONAL_PORTAL_PROVINCES", default=["*"]),
+    "status_map": env.str("NATIONAL_PORTAL_STATUS_MAP", default=""),
+    "connect_timeout": env.float("NATIONAL_PORTAL_CONNECT_TIMEOUT", default=3.0),
+    "read_timeout": env.float("NATIONAL_PORTAL_READ_TIMEOUT", default=10.0),
+    "max_attempts": env.int("NATIONAL_PORTAL_MAX_ATTEMPTS", default=12),
+    "backoff_base": env.float("NATIONAL_PORTAL_BACKOFF_BASE", default=2.0),
+    "backoff_cap": env.float("NATIONAL_PORTAL_BACKOFF_CAP", default=600.0),
+    "lease_seconds": env.float("NATIONAL_PORTAL_LEASE_SECONDS", default=60.0),
+    "batch": env.int("NATIONAL_PORTAL_BATCH", default=100),
+    # /readyz calls the connector stalled when a message has waited this long.
+    "stall_seconds": env.float("NATIONAL_PORTAL_STALL_SECONDS", default=600.0),
+    # Service names and paths of each style, should the published contract name them otherwise.
+    "paths": {
+        "token": env.str("NATIONAL_PORTAL_PATH_TOKEN", default="/auth/token"),
+        "dossiers": env.str("NATIONAL_PORTAL_PATH_DOSSIERS", default="/dossiers"),
+        "login": env.str("NATIONAL_PORTAL_PATH_LOGIN", default="/login"),
+        "service": env.str("NATIONAL_PORTAL_PATH_SERVICE", default="/service"),
+    },
+}
 
 # --- agencies (interconnect) --------------------------------------------------------------------
 AGENCY_CODES = ("police", "social_insurance", "labour")

@@ -2,6 +2,7 @@
 mounted, secrets generated once under ``var/`` (never in the repository)."""
 
 import secrets
+from datetime import date
 
 from .base import *  # noqa: F403
 from .base import VAR_DIR, env
@@ -27,7 +28,7 @@ DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="lienthong-demo-2026")
 
 # The mock agencies answer under /mock-agencies/ of this very server, with secrets made for this
 # checkout; `python manage.py run_mock_agencies --port 8100` serves them on their own port instead.
-INSTALLED_APPS = [*INSTALLED_APPS, "interconnect.mock_agencies"]  # noqa: F405
+INSTALLED_APPS = [*INSTALLED_APPS, "interconnect.mock_agencies", "interconnect.national_portal.mock"]  # noqa: F405
 for _code, _agency in AGENCIES.items():  # noqa: F405
     _agency["base_url"] = _agency["base_url"] or f"{SITE_URL}/mock-agencies/{_code}"  # noqa: F405
     _agency["secrets"] = _agency["secrets"] or [_local_secret(f"agency_{_code}")]
@@ -38,3 +39,13 @@ SIGNING["pki_url"] = SIGNING["pki_url"] or f"{SITE_URL}/mock-pki"  # noqa: F405
 SIGNING["tsa_url"] = SIGNING["tsa_url"] or f"{SIGNING['pki_url']}/cong-lien-thong/tsa/current"  # noqa: F405
 SIGNING["csc_url"] = SIGNING["csc_url"] or f"{SITE_URL}/mock-ky-so-tu-xa"  # noqa: F405
 SIGNING["softhsm_conf"] = SIGNING["softhsm_conf"] or str(VAR_DIR / "softhsm" / "softhsm2.conf")  # noqa: F405
+# The mock National Public Service Portal answers under /mock-dich-vu-cong/ of this very server. The demo
+# shows the connector ahead of 1 January 2027, when Decree 301/2026/NĐ-CP makes it the way dossiers come.
+NATIONAL_PORTAL["base_url"] = NATIONAL_PORTAL["base_url"] or f"{SITE_URL}/mock-dich-vu-cong"  # noqa: F405
+NATIONAL_PORTAL["username"] = NATIONAL_PORTAL["username"] or "ubnd-xa-phuong"  # noqa: F405
+NATIONAL_PORTAL["password"] = NATIONAL_PORTAL["password"] or _local_secret("national_portal")  # noqa: F405
+NATIONAL_PORTAL["from"] = date.fromisoformat(env.str("NATIONAL_PORTAL_FROM", default="2026-09-01"))  # noqa: F405
+# The demo pulls every ten seconds, so a dossier filed on the mock portal reaches the queue while one waits.
+CELERY_BEAT_SCHEDULE["national-portal-pull"]["schedule"] = env.float(  # noqa: F405
+    "NATIONAL_PORTAL_PULL_SECONDS", default=10.0
+)

@@ -1,5 +1,7 @@
 """Settings for the test suite: the development settings with fast hashing and in-memory mail."""
 
+from datetime import date
+
 from .dev import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -15,3 +17,5 @@ MOCK_AGENCY_CALLBACK_THREAD = False
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 # The suite acts as a few accounts making many requests in seconds; the limits' own tests set theirs.
 RATE_LIMITS = dict.fromkeys(RATE_LIMITS, "100000/min")  # noqa: F405
+# The connector runs from the date the law sets; its own tests switch it on.
+NATIONAL_PORTAL["from"] = date(2027, 1, 1)  # noqa: F405

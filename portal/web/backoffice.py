@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
+from interconnect.national_portal.outbound import dossier_messages_replay
+from interconnect.national_portal.selectors import dossier_sync
 from interconnect.selectors import signature_to_completion, sync_rows
 from portal.accounts.constants import Role
 from portal.accounts.decorators import back_office_required
@@ -86,6 +88,7 @@ def case(request, key: str):
             "timeline": timeline,
             "sync": sync,
             "pipeline_seconds": signature_to_completion(bundle),
+            "national": dossier_sync(bundle),
             "allowed": set(services.allowed_actions(bundle)),
             "is_clerk": request.user.role == Role.WARD_CLERK,
             "personal_id_overdue": bool(
@@ -128,6 +131,25 @@ def case_action(request, key: str, action: str):
         messages.error(request, " ".join(m for found in exc.errors.values() for m in found))
     else:
         messages.success(request, done)
+    return redirect("web:case", key=bundle.public_id)
+
+
+@back_office_required
+@require_http_methods(["POST"])
+def national_portal_replay(request, key: str):
+    """The clerk sends the bundle's failed messages to the national portal again, once the cause is
+    fixed (a login, a mapping the portal refused)."""
+    bundle = _case(request, key)
+    if request.user.role != Role.WARD_CLERK:
+        raise Http404
+    if not request.POST.get("confirm"):
+        messages.error(request, gettext("Vui lòng đánh dấu xác nhận trước khi thực hiện."))
+    elif dossier_messages_replay(bundle=bundle, actor=request.user):
+        messages.success(
+            request, gettext("Đã đưa các thông điệp trạng thái vào hàng gửi lại Cổng Dịch vụ công.")
+        )
+    else:
+        messages.error(request, gettext("Không có thông điệp nào gửi thất bại."))
     return redirect("web:case", key=bundle.public_id)
 
 

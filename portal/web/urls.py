@@ -31,6 +31,11 @@ urlpatterns = [
     path("can-bo/tai-khoan/", accounts_admin.staff_accounts, name="staff-accounts"),
     path("can-bo/tai-khoan/<int:pk>/vo-hieu-hoa/", accounts_admin.staff_deactivate, name="staff-deactivate"),
     path("can-bo/ho-so/<uuid:key>/", backoffice.case, name="case"),
+    path(
+        "can-bo/ho-so/<uuid:key>/cong-dvc/gui-lai/",
+        backoffice.national_portal_replay,
+        name="national-portal-replay",
+    ),
     path("can-bo/ho-so/<uuid:key>/<str:action>/", backoffice.case_action, name="case-action"),
     path("thanh-phan-giao-dien/", components.components, name="components"),  # only under DEBUG
 ]

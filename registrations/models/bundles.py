@@ -84,7 +84,7 @@ class Bundle(ConcurrentTransitionMixin, models.Model):
     late_registration = models.BooleanField(_("đăng ký quá hạn luật định"), default=False)
     verification_needed = models.BooleanField(_("cần xác minh"), default=False)
     origin = models.CharField(
-        _("khởi tạo bởi"), max_length=12, choices=Origin.choices, default=Origin.CITIZEN, editable=False
+        _("khởi tạo bởi"), max_length=20, choices=Origin.choices, default=Origin.CITIZEN, editable=False
     )
     assisted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

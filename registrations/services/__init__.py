@@ -20,6 +20,7 @@ from .drafts import (
     bundle_update_draft,
 )
 from .guards import allowed_actions, bundle_check_may
+from .intake import bundle_receive
 from .outbox import (
     step_mark_accepted,
     step_mark_dead,
@@ -47,6 +48,7 @@ __all__ = [
     "CASE_ACTIONS",
     "bundle_act",
     "bundle_fill_from_certificate",
+    "bundle_receive",
     "bundle_start",
     "allowed_actions",
     "attachment_add",

@@ -99,7 +99,11 @@ def bundle_submission_errors(*, bundle: Bundle) -> dict[str, list[str]]:
     return {}
 
 
-LIVE_AFTER_SUBMISSION = tuple(state for state in LIVE_STATES if state != BundleState.DRAFT)
+# A repeated submit is answered as it stands in these; awaiting the citizen's supplement it is refused,
+# since what the citizen must do there is answer the supplement request (resubmit).
+LIVE_AFTER_SUBMISSION = tuple(
+    state for state in LIVE_STATES if state not in (BundleState.DRAFT, BundleState.AWAITING_CITIZEN)
+)
 
 
 @transaction.atomic

@@ -122,6 +122,11 @@ REQUESTS = {
         lambda o: f"/can-bo/ho-so/{o['bundle'].public_id}/accept/",
         {"confirm": "1"},
     ),
+    "can-bo/ho-so/<uuid:key>/cong-dvc/gui-lai/": (
+        "POST",
+        lambda o: f"/can-bo/ho-so/{o['bundle'].public_id}/cong-dvc/gui-lai/",
+        {"confirm": "1"},
+    ),
     "can-bo/tai-khoan/": ("GET", lambda o: "/can-bo/tai-khoan/", None),
     "can-bo/tai-khoan/<int:pk>/vo-hieu-hoa/": (
         "POST",
@@ -194,6 +199,24 @@ REQUESTS = {
     ),
     "mock-agencies/_knobs/": ("GET", lambda o: "/mock-agencies/_knobs/", None),
     "mock-agencies/<str:agency>/_bare/": ("POST", lambda o: "/mock-agencies/police/_bare/", {}),
+    "mock-dich-vu-cong/": ("GET", lambda o: "/mock-dich-vu-cong/", None),
+    "mock-dich-vu-cong/ho-so/": ("GET", lambda o: "/mock-dich-vu-cong/ho-so/", None),
+    "mock-dich-vu-cong/_knobs/": ("GET", lambda o: "/mock-dich-vu-cong/_knobs/", None),
+    "mock-dich-vu-cong/auth/token": ("POST", lambda o: "/mock-dich-vu-cong/auth/token", {}),
+    "mock-dich-vu-cong/dossiers": ("GET", lambda o: "/mock-dich-vu-cong/dossiers?maDonVi=16690", None),
+    "mock-dich-vu-cong/dossiers/<str:code>": ("GET", lambda o: "/mock-dich-vu-cong/dossiers/H40.1-1", None),
+    "mock-dich-vu-cong/dossiers/<str:code>/ack": (
+        "POST",
+        lambda o: "/mock-dich-vu-cong/dossiers/H40.1-1/ack",
+        {},
+    ),
+    "mock-dich-vu-cong/dossiers/<str:code>/status": (
+        "POST",
+        lambda o: "/mock-dich-vu-cong/dossiers/H40.1-1/status",
+        {},
+    ),
+    "mock-dich-vu-cong/login": ("POST", lambda o: "/mock-dich-vu-cong/login", {}),
+    "mock-dich-vu-cong/service": ("POST", lambda o: "/mock-dich-vu-cong/service", {}),
     "mock-vneid/": ("GET", lambda o: "/mock-vneid/", None),
     "mock-pki/<path:rest>": ("GET", lambda o: "/mock-pki/cong-lien-thong/certs/root/ca.crt", None),
     "mock-ky-so-tu-xa/csc/v1/<path:endpoint>": (

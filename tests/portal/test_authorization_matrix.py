@@ -106,6 +106,18 @@ EXPECTED = {
         other_province=404,
         admin=302,
     ),
+    # Only the bundle's own ward clerk replays its messages to the national portal.
+    "can-bo/ho-so/<uuid:key>/cong-dvc/gui-lai/": cells(
+        403,
+        anonymous=302,
+        clerk=(302, 404),
+        other_clerk=(404, 302),
+        leader=404,
+        other_leader=404,
+        province=404,
+        other_province=404,
+        admin=404,
+    ),
     "can-bo/tai-khoan/": cells(403, anonymous=302, province=200, other_province=200, admin=200),
     "can-bo/tai-khoan/<int:pk>/vo-hieu-hoa/": cells(
         403, anonymous=302, province=302, other_province=404, admin=302
@@ -180,6 +192,18 @@ EXPECTED = {
     "mock-agencies/<str:agency>/requests/<uuid:key>": cells(401),
     "mock-agencies/_knobs/": cells(200),
     "mock-agencies/<str:agency>/_bare/": cells(401),
+    # The mock national portal: its demo pages are open, its API wants its own login; the dossier-sync
+    # style answers every call 200 with the error in the body, as that style does.
+    "mock-dich-vu-cong/": cells(200),
+    "mock-dich-vu-cong/ho-so/": cells(200),
+    "mock-dich-vu-cong/_knobs/": cells(200),
+    "mock-dich-vu-cong/auth/token": cells(401),
+    "mock-dich-vu-cong/dossiers": cells(401),
+    "mock-dich-vu-cong/dossiers/<str:code>": cells(401),
+    "mock-dich-vu-cong/dossiers/<str:code>/ack": cells(401),
+    "mock-dich-vu-cong/dossiers/<str:code>/status": cells(401),
+    "mock-dich-vu-cong/login": cells(200),
+    "mock-dich-vu-cong/service": cells(200),
     "mock-vneid/": cells(200),
     "mock-pki/<path:rest>": cells(200),  # the test PKI's certificates are public, as a CA's are
     # The demo's remote-signing provider answers a CSC call for an unknown credential with 400, and

@@ -24,7 +24,7 @@ def test_readyz_is_ready_when_database_broker_and_beat_are(client, fresh_heartbe
     assert response.status_code == 200, response.json()
     assert response.json() == {
         "status": "ready",
-        "checks": {"database": "ok", "broker": "ok", "beat": "ok", "relay": "ok"},
+        "checks": {"database": "ok", "broker": "ok", "beat": "ok", "relay": "ok", "national_portal": "ok"},
         "failed": [],
     }
 
@@ -68,3 +68,31 @@ def test_check_ready_command_fails_on_a_stale_beat_and_passes_when_fresh(db):
         call_command("check_ready", "--only", "beat")
     heartbeat()
     call_command("check_ready", "--only", "beat", "--only", "database")
+
+
+def test_readyz_names_a_stalled_national_portal_connector(client, fresh_heartbeat, settings):
+    from datetime import date, timedelta
+
+    from django.utils import timezone
+
+    from interconnect.national_portal.models import StatusMessage
+
+    settings.NATIONAL_PORTAL = {
+        **settings.NATIONAL_PORTAL,
+        "base_url": "http://127.0.0.1:9/cong",
+        "from": date(2026, 1, 1),
+    }
+    long_ago = timezone.now() - timedelta(seconds=settings.NATIONAL_PORTAL["stall_seconds"] + 60)
+    StatusMessage.objects.create(
+        dossier_code="H40.16690-261201-0001",
+        seq=1,
+        status=2,
+        occurred_at=long_ago,
+        payload={},
+        idempotency_key="H40.16690-261201-0001:2:x",
+        next_attempt_at=long_ago,
+    )
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["failed"] == ["national_portal"]
+    assert "stalled" in response.json()["checks"]["national_portal"]

@@ -89,12 +89,30 @@ def cast(db):
     return Cast()
 
 
-DISALLOWED = [(s, a) for s in ALL_STATES for a in sorted(ACTIONS) if a not in ALLOWED[s]]
+# Submitting again a bundle already submitted answers 200 with the bundle unchanged (a double click,
+# a retry after a lost answer): tested below, not refused.
+RESUBMITTED = [s for s in ALL_STATES if s not in ("draft", "awaiting_citizen", "rejected", "withdrawn")]
+DISALLOWED = [
+    (s, a)
+    for s in ALL_STATES
+    for a in sorted(ACTIONS)
+    if a not in ALLOWED[s] and not (a == "submit" and s in RESUBMITTED)
+]
 
 
 def test_the_table_covers_every_state_and_action():
     assert set(ALLOWED) == set(ALL_STATES)
-    assert len(DISALLOWED) + sum(len(a) for a in ALLOWED.values()) == len(ALL_STATES) * len(ACTIONS)
+    total = len(DISALLOWED) + len(RESUBMITTED) + sum(len(a) for a in ALLOWED.values())
+    assert total == len(ALL_STATES) * len(ACTIONS)
+
+
+@pytest.mark.parametrize("state", RESUBMITTED)
+def test_submitting_again_answers_with_the_bundle_and_changes_nothing(cast, state):
+    bundle = build(state, cast)
+    before = snapshot(bundle.pk)
+    response = Api(cast.citizen).act(bundle.public_id, "submit", None)
+    assert response.status_code == 200 and response.json()["code"] == bundle.code
+    assert snapshot(bundle.pk) == before
 
 
 @pytest.mark.parametrize(("state", "action"), DISALLOWED)

@@ -31,6 +31,25 @@ STATES = (
 )
 
 
+FILE_ON_PORTAL = """
+from portal.accounts.models import User
+from interconnect.national_portal.mock.filing import file_dossier
+print(file_dossier(citizen=User.objects.get(username="citizen3"), group="death", ward=16690).code)
+"""
+TAKEN = """
+from interconnect.national_portal.models import InboundDossier
+row = InboundDossier.objects.filter(code="{code}", bundle__isnull=False).first()
+print(row.bundle.public_id if row else "")
+"""
+ACCEPT = """
+from portal.accounts.models import User
+from registrations import services
+from registrations.models import Bundle
+clerk = User.objects.get(username="clerk1")
+services.bundle_accept(bundle=Bundle.objects.get(public_id="{key}"), actor=clerk)
+"""
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -45,6 +64,7 @@ def test_a_signed_demo_bundle_completes_in_the_background_on_embedded_defaults(t
         PORTAL_VAR_DIR=str(tmp_path),
         SITE_URL=f"http://127.0.0.1:{port}",
         RELAY_SECONDS="0.5",
+        NATIONAL_PORTAL_PULL_SECONDS="2",
         DEBUG="true",
     )
 
@@ -109,6 +129,26 @@ def test_a_signed_demo_bundle_completes_in_the_background_on_embedded_defaults(t
                 break
             time.sleep(1)
         assert states == "['completed', 'completed', 'submitted']", (tmp_path / "run.log").read_text()[-3000:]
+        # A dossier filed on the mock national portal reaches the clerk's queue at the next pull, and
+        # what the clerk does shows on the portal's page, as do the demo bundles' results.
+        code = manage("shell", "-c", FILE_ON_PORTAL).strip().splitlines()[-1]
+        key, deadline = "", time.monotonic() + 60
+        while not key and time.monotonic() < deadline:
+            key = manage("shell", "-c", TAKEN.format(code=code)).strip()
+            time.sleep(1)
+        assert key, (tmp_path / "run.log").read_text()[-3000:]
+        manage("shell", "-c", ACCEPT.format(key=key))
+        deadline, page = time.monotonic() + 30, ""
+        while time.monotonic() < deadline:
+            with urllib.request.urlopen(
+                f"http://127.0.0.1:{port}/mock-dich-vu-cong/ho-so/", timeout=5
+            ) as answer:  # noqa: S310
+                page = answer.read().decode()
+            section = page.split(code, 1)[-1].split("</section>", 1)[0]
+            if "2 · Được tiếp nhận" in section and page.count("10 · Đã trả kết quả") == 2:
+                break
+            time.sleep(1)
+        assert "2 · Được tiếp nhận" in section and page.count("10 · Đã trả kết quả") == 2, page[-3000:]
     finally:
         os.killpg(portal.pid, signal.SIGTERM)
         portal.wait(timeout=30)

@@ -1,0 +1,140 @@
+"""One interface to the national portal whatever its payload style: list the new dossiers of a ward,
+read one, acknowledge it, push a status message. Each style is an adapter in ``styles``, chosen by
+configuration (NATIONAL_PORTAL["style"]); what they share is here."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import threading
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import requests
+from django.conf import settings
+
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+PORTAL_TIME = "%Y%m%d%H%M%S"  # yyyyMMddHHmmss, Vietnamese time
+
+
+class PortalUnavailable(Exception):
+    """No answer, a timeout or a 5xx: try again later."""
+
+
+class PortalRefused(Exception):
+    """The portal answered that it will not take this (a 4xx other than a login to renew)."""
+
+
+@dataclass(frozen=True)
+class DossierRef:
+    code: str
+    procedure_code: str
+    received_at: str = ""
+
+
+@dataclass(frozen=True)
+class Applicant:
+    id_number: str
+    full_name: str
+    date_of_birth: str
+    sex: str
+    eid_level: int | None
+
+
+@dataclass
+class Dossier:
+    """A dossier as read from the portal, in our words; ``problems`` lists what could not be read."""
+
+    code: str
+    procedure_code: str
+    ward_id: int | None
+    submitted_at: datetime | None
+    applicant: Applicant
+    declaration: object  # a dict (JSON) or XML text, as the portal sent it
+    attachments: list[tuple[str, str, bytes]] = field(default_factory=list)  # (kind, file name, bytes)
+    problems: dict[str, list[str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PushAnswer:
+    delivered: bool
+    detail: str = ""
+
+
+def portal_time(iso: str | None) -> str:
+    """An ISO time as the portal writes it: yyyyMMddHHmmss in Vietnamese time ("" for none)."""
+    if not iso:
+        return ""
+    return datetime.fromisoformat(iso).astimezone(VIETNAM).strftime(PORTAL_TIME)
+
+
+def parse_portal_time(text: str) -> datetime | None:
+    try:
+        return datetime.strptime(str(text), PORTAL_TIME).replace(tzinfo=VIETNAM)
+    except ValueError:
+        return None
+
+
+def decode_file(content: str) -> bytes | None:
+    try:
+        return base64.b64decode(content, validate=True)
+    except (binascii.Error, ValueError, TypeError):
+        return None
+
+
+class PortalClient(ABC):
+    """The coordination system as one style speaks it. Every call raises PortalUnavailable when
+    worth retrying and PortalRefused when not."""
+
+    style = ""
+
+    def __init__(self, config: dict | None = None):
+        self.config = config or settings.NATIONAL_PORTAL
+        self.base_url = self.config["base_url"]
+        self._local = threading.local()
+
+    @property
+    def http(self) -> requests.Session:
+        if not hasattr(self._local, "session"):
+            self._local.session = requests.Session()
+        return self._local.session
+
+    def _send(self, method: str, path: str, **kwargs) -> requests.Response:
+        timeout = (self.config["connect_timeout"], self.config["read_timeout"])
+        try:
+            response = self.http.request(method, f"{self.base_url}{path}", timeout=timeout, **kwargs)
+        except requests.RequestException as exc:
+            raise PortalUnavailable(f"{exc.__class__.__name__}") from None
+        if response.status_code >= 500:
+            raise PortalUnavailable(f"HTTP {response.status_code}")
+        return response
+
+    @staticmethod
+    def _json(response: requests.Response):
+        try:
+            return response.json()
+        except ValueError:
+            raise PortalUnavailable(f"HTTP {response.status_code}: câu trả lời không phải JSON") from None
+
+    @abstractmethod
+    def new_dossiers(self, *, ward_id: int) -> list[DossierRef]: ...
+
+    @abstractmethod
+    def dossier(self, *, code: str) -> Dossier: ...
+
+    @abstractmethod
+    def acknowledge(self, *, code: str) -> None: ...
+
+    @abstractmethod
+    def push(self, *, message: dict) -> PushAnswer:
+        """Send one status message (the neutral payload of a StatusMessage)."""
+
+
+STYLES: dict[str, type[PortalClient]] = {}
+
+
+def register(cls: type[PortalClient]) -> type[PortalClient]:
+    STYLES[cls.style] = cls
+    return cls

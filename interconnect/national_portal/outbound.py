@@ -1,0 +1,125 @@
+"""The status messages go out in order per dossier: only a dossier's oldest undelivered message may be
+claimed (SKIP LOCKED, with a lease, as the steps are), retried with backoff, and the next one follows
+once it is delivered. The portal may be told the same message twice (a lease that expired mid-send):
+its key (dossier code + status + time) makes the second one harmless."""
+
+from __future__ import annotations
+
+import logging
+import random
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from portal.audit.services import audit_record
+from portal.audit.streams import bundle_stream
+
+from .clients import PortalClient, PortalRefused, PortalUnavailable
+from .models import MessageState, StatusMessage
+from .styles import portal_client
+
+logger = logging.getLogger("interconnect.national_portal")
+
+
+def _setting(name: str):
+    return settings.NATIONAL_PORTAL[name]
+
+
+def _backoff(attempt: int) -> float:
+    ceiling = min(_setting("backoff_cap"), _setting("backoff_base") * (2 ** max(attempt - 1, 0)))
+    return random.uniform(ceiling / 2, ceiling)  # noqa: S311 - jitter, not security
+
+
+def messages_claim(*, now: datetime | None = None, limit: int | None = None) -> list[tuple[int, int]]:
+    """The head of each dossier's queue that is due (or whose lease expired), claimed for sending.
+    Returns (message id, attempt) pairs; the attempt fences a stale sender's late report."""
+    now = now or timezone.now()
+    earlier_undelivered = StatusMessage.objects.filter(
+        dossier_code=OuterRef("dossier_code"), seq__lt=OuterRef("seq")
+    ).exclude(state=MessageState.DELIVERED)
+    with transaction.atomic():
+        due = (
+            StatusMessage.objects.select_for_update(skip_locked=True)
+            .filter(
+                Q(state=MessageState.PENDING, next_attempt_at__lte=now)
+                | Q(state=MessageState.SENDING, lease_until__lt=now)
+            )
+            .filter(~Exists(earlier_undelivered))
+            .order_by("next_attempt_at", "pk")[: limit or _setting("batch")]
+        )
+        claimed = []
+        for message in due:
+            message.state, message.attempts = MessageState.SENDING, message.attempts + 1
+            message.lease_until = now + timedelta(seconds=_setting("lease_seconds"))
+            message.save(update_fields=["state", "attempts", "lease_until"])
+            claimed.append((message.pk, message.attempts))
+    return claimed
+
+
+def _settle(message_id: int, attempt: int, **fields) -> bool:
+    """Record the outcome unless another claim has taken the message since (fenced by attempt)."""
+    return bool(
+        StatusMessage.objects.filter(pk=message_id, state=MessageState.SENDING, attempts=attempt).update(
+            lease_until=None, **fields
+        )
+    )
+
+
+def message_deliver(*, message_id: int, attempt: int, client: PortalClient | None = None) -> str:
+    message = StatusMessage.objects.get(pk=message_id)
+    if message.state != MessageState.SENDING or message.attempts != attempt:
+        return "stale"
+    try:
+        answer = (client or portal_client()).push(message={**message.payload, "key": message.idempotency_key})
+    except PortalUnavailable as exc:
+        if attempt >= _setting("max_attempts"):
+            _settle(message_id, attempt, state=MessageState.DEAD, last_error=str(exc)[:1000])
+            return "dead"
+        later = timezone.now() + timedelta(seconds=_backoff(attempt))
+        _settle(
+            message_id, attempt, state=MessageState.PENDING, next_attempt_at=later, last_error=str(exc)[:1000]
+        )
+        return "retry"
+    except PortalRefused as exc:
+        # A person must look (a mapping the portal does not take, a login refused): replayed by hand.
+        _settle(message_id, attempt, state=MessageState.DEAD, last_error=str(exc)[:1000])
+        logger.warning(
+            "national_portal.message.refused", extra={"status_message": message_id, "error": str(exc)[:200]}
+        )
+        return "dead"
+    _settle(
+        message_id,
+        attempt,
+        state=MessageState.DELIVERED,
+        delivered_at=timezone.now(),
+        last_error=answer.detail[:1000],
+    )
+    return "delivered"
+
+
+def messages_replay(*, bundle_id: int | None = None) -> int:
+    """Send the dead messages again (of one bundle, or all), once their cause is fixed; the ones after
+    them in each dossier follow in order."""
+    dead = StatusMessage.objects.filter(state=MessageState.DEAD)
+    if bundle_id is not None:
+        dead = dead.filter(bundle_id=bundle_id)
+    return dead.update(state=MessageState.PENDING, attempts=0, next_attempt_at=timezone.now(), last_error="")
+
+
+@transaction.atomic
+def dossier_messages_replay(*, bundle, actor) -> int:
+    """A clerk sends the bundle's failed status messages again; recorded on the bundle's trail."""
+    replayed = messages_replay(bundle_id=bundle.pk)
+    if replayed:
+        audit_record(
+            stream=bundle_stream(bundle),
+            action="national_portal.replayed",
+            actor=actor,
+            object_type="bundle",
+            object_id=bundle.code or bundle.public_id,
+            data={"messages": replayed},
+        )
+    return replayed
