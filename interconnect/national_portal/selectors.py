@@ -28,8 +28,9 @@ class ConnectorHealth:
         return (now - self.oldest_waiting).total_seconds() if self.oldest_waiting else None
 
 
-def connector_health(*, wards: list[int] | None = None) -> ConnectorHealth:
-    """Two aggregate reads and one row, whatever the number of messages."""
+def connector_health(*, wards=None) -> ConnectorHealth:
+    """Two aggregate reads and one row, whatever the number of messages; ``wards`` is a list of ward
+    codes or a subquery of them (None: everywhere)."""
     messages = (
         StatusMessage.objects.all() if wards is None else StatusMessage.objects.filter(ward_id__in=wards)
     )

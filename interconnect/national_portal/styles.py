@@ -146,6 +146,7 @@ class CoordinationClient(PortalClient):
             "ngayHenTraTruoc": portal_time(message.get("promised_before")),
             "ngayHenTraMoi": portal_time(message.get("due_at")),
             "hanBoSungHoSo": portal_time(message.get("supplement_due")),
+            "ngayKetThucXuLy": portal_time(message.get("finished_at")),
             "ketQuaXuLy": [
                 {"maKetQua": r["code"], "duongDanTepTinKetQua": r["url"]} for r in message["results"]
             ],

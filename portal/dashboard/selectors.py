@@ -57,6 +57,13 @@ def _read(model) -> QuerySet:
     return model._default_manager.using(settings.DASHBOARD_DATABASE)
 
 
+def wards_of(province: int | None) -> QuerySet | None:
+    """The ward codes of a province, as a subquery (None for the whole country: no filter)."""
+    if province is None:
+        return None
+    return Ward.objects.filter(province_id=province).values("code")
+
+
 def province_scope(user) -> int | None:
     """The province a user may see: their own for provincial staff, any (None) for an administrator."""
     if user.role == Role.ADMIN or user.is_superuser:

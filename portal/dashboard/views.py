@@ -99,8 +99,23 @@ def dashboard(request):
             "query": query.urlencode(),
             "chart": trend_svg(flows["trend"]),
             "refreshed_to": services.provinces_refreshed_to(),
+            "national": _national_portal(filters, now),
         },
     )
+
+
+def _national_portal(filters, now) -> dict:
+    """The national portal sync of the chosen province (or ward): what waits, since when, what failed."""
+    from interconnect.national_portal.selectors import connector_health
+
+    wards = [filters.ward] if filters.ward else selectors.wards_of(filters.province)
+    health = connector_health(wards=wards)
+    lag = health.lag_seconds(now)
+    return {
+        "health": health,
+        "lag_label": duration(int(lag)) if lag is not None else "—",
+        "pull_at": health.last_pull.succeeded_at if health.last_pull else None,
+    }
 
 
 def _ranking_header() -> list[str]:

@@ -1,3 +1,4 @@
+import secrets
 import time
 
 import pytest
@@ -48,3 +49,13 @@ def drain(*, until=None, seconds: float = 30.0) -> None:
         "the relay did not settle in time: "
         + str(list(Step.objects.values_list("procedure", "state", "reason")))
     )
+
+
+@pytest.fixture
+def wired(live_server, settings, divisions, tmp_path):
+    """Secrets shared by the portal (callback checks on the live server), the worker and the mock."""
+    agency_secrets = {code: secrets.token_hex(16) for code in django_settings.AGENCY_CODES}
+    settings.SITE_URL = live_server.url
+    settings.AGENCIES = {code: {"base_url": "", "secrets": [agency_secrets[code]]} for code in agency_secrets}
+    behaviour.set_knobs({})
+    return agency_secrets

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-import secrets
 import time
 
 import pytest
@@ -47,16 +46,6 @@ def declarations(count: int):
             survivor = regime == "social_insurance" and "funeral_allowance" in procedures and n % 4 == 1
             out.append(death_declaration(procedures=procedures, regime=regime, survivor=survivor))
     return out
-
-
-@pytest.fixture
-def wired(live_server, settings, divisions, tmp_path):
-    """Secrets shared by the portal (callback checks on the live server), the worker and the mock."""
-    agency_secrets = {code: secrets.token_hex(16) for code in django_settings.AGENCY_CODES}
-    settings.SITE_URL = live_server.url
-    settings.AGENCIES = {code: {"base_url": "", "secrets": [agency_secrets[code]]} for code in agency_secrets}
-    behaviour.set_knobs({})
-    return agency_secrets
 
 
 @contextlib.contextmanager

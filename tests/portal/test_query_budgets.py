@@ -166,7 +166,8 @@ REQUESTS = {
     "page: my bundles": (5, "signed", lambda w, b: w.citizen.get("/ho-so-cua-toi/"), 200),
     "page: status": (10, "signed", lambda w, b: w.citizen.get(f"/ho-so-cua-toi/{b.public_id}/"), 200),
     "page: clerk's queue": (5, "submitted", lambda w, b: w.clerk.get("/can-bo/ho-so/"), 200),
-    "page: case": (15, "signed", lambda w, b: w.clerk.get(f"/can-bo/ho-so/{b.public_id}/"), 200),
+    # … and its national portal sync: the dossier taken in, if any, and the status messages (2).
+    "page: case": (17, "signed", lambda w, b: w.clerk.get(f"/can-bo/ho-so/{b.public_id}/"), 200),
     "page: case action accept": (
         8,
         "submitted",
@@ -187,7 +188,8 @@ REQUESTS = {
         lambda w, b: w.clerk.post("/can-bo/tim-kiem/", {"q": "nguyen minh"}),
         200,
     ),
-    "page: dashboard": (18, "completed", lambda w, b: w.province.get("/so-lieu/"), 200),
+    # … and the national portal sync: the messages' figures, the last pull, the dossiers refused (3).
+    "page: dashboard": (21, "completed", lambda w, b: w.province.get("/so-lieu/"), 200),
     "page: dashboard CSV": (10, "completed", lambda w, b: w.province.get("/so-lieu/xuat.csv"), 200),
     "api: dashboard": (17, "completed", lambda w, b: w.province.get("/api/v1/dashboard/"), 200),
 }

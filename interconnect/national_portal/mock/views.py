@@ -215,7 +215,12 @@ def status(request, code: str):
             {"status": "invalid", "message": "thiếu Idempotency-Key hoặc trangThai"}, status=400
         )
     outcome = record_status(
-        code=code, key=key, status=body["trangThai"], body=body, due_at=body.get("ngayHenTraMoi", "")
+        code=code,
+        key=key,
+        status=body["trangThai"],
+        body=body,
+        due_at=body.get("ngayHenTraMoi", ""),
+        finished_at=body.get("ngayKetThucXuLy", ""),
     )
     if outcome == "unknown":
         raise Http404
