@@ -48,6 +48,7 @@ class RoundFigures:
     submit_to_completed: list[float] = field(default_factory=list)
     register_to_personal_id: list[float] = field(default_factory=list)
     hops: dict[str, list[float]] = field(default_factory=dict)
+    status_sync_lag: list[float] = field(default_factory=list)  # our transition → the portal's receipt
 
 
 def _collect(ids: list[int], figures: RoundFigures) -> None:
@@ -164,7 +165,20 @@ def trickle(n: int = 20, every: float = 0.5) -> RoundFigures:
         wait_for(lambda: Bundle.objects.filter(pk__in=drafts, state="completed").count() == n, poll=0.02)
     figures.cpu_pct = cpu.busy_pct
     _collect(drafts, figures)
+    figures.status_sync_lag = _status_sync_lag(drafts)
     return figures
+
+
+def _status_sync_lag(ids: list[int]) -> list[float]:
+    """From each transition to the mock national portal's receipt of its status message."""
+    from interconnect.national_portal.mock.models import MockStatus
+    from interconnect.national_portal.models import StatusMessage
+
+    messages = StatusMessage.objects.filter(bundle_id__in=ids)
+    wait_for(lambda: not messages.exclude(state="delivered").exists(), seconds=60, poll=0.05)
+    sent = dict(messages.values_list("idempotency_key", "occurred_at"))
+    received = MockStatus.objects.filter(key__in=sent).values_list("key", "received_at")
+    return [ms(at, sent[key]) for key, at in received]
 
 
 def bare(*, url: str, body_bytes: int, queue: str, n: int = 2000) -> tuple[float, float]:

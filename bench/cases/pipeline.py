@@ -110,6 +110,10 @@ def case_pipeline(results: dict) -> None:
         "trickle_submit_to_completed_p95_ms": _p95s(trickles, "submit_to_completed"),
         "trickle_submit_to_completed_p50_ms": _p50s(trickles, "submit_to_completed"),
         "trickle_register_to_personal_id_p95_ms": _p95s(trickles, "register_to_personal_id"),
+        # The national portal connector (on in the bench, as from 1 January 2027 everywhere): from our
+        # transition to the mock portal's receipt of its status message.
+        "trickle_status_sync_lag_p50_ms": _p50s(trickles, "status_sync_lag"),
+        "trickle_status_sync_lag_p95_ms": _p95s(trickles, "status_sync_lag"),
         **dict(sorted(hops.items())),
         "burst_steps_per_s": spread(step_rates),
         "bare_deliveries_per_s": spread(bare_rates),
