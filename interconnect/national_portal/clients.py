@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 import threading
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
@@ -17,6 +18,8 @@ from django.conf import settings
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 PORTAL_TIME = "%Y%m%d%H%M%S"  # yyyyMMddHHmmss, Vietnamese time
+# A dossier with its attachments (at most 15 scans of 10 MB each, in base64) and some room.
+MAX_ANSWER_BYTES = 220_000_000
 
 
 class PortalUnavailable(Exception):
@@ -55,6 +58,14 @@ class Dossier:
     declaration: object  # a dict (JSON) or XML text, as the portal sent it
     attachments: list[tuple[str, str, bytes]] = field(default_factory=list)  # (kind, file name, bytes)
     problems: dict[str, list[str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What the portal answered: its status and the body, read within MAX_ANSWER_BYTES."""
+
+    status_code: int
+    content: bytes
 
 
 @dataclass(frozen=True)
@@ -101,22 +112,31 @@ class PortalClient(ABC):
             self._local.session = requests.Session()
         return self._local.session
 
-    def _send(self, method: str, path: str, **kwargs) -> requests.Response:
+    def _send(self, method: str, path: str, **kwargs) -> Reply:
         timeout = (self.config["connect_timeout"], self.config["read_timeout"])
+        body = b""
         try:
-            response = self.http.request(method, f"{self.base_url}{path}", timeout=timeout, **kwargs)
+            with self.http.request(
+                method, f"{self.base_url}{path}", timeout=timeout, stream=True, **kwargs
+            ) as response:
+                # A dossier's answer carries its scans: read it up to a bound, never whatever arrives.
+                for chunk in response.iter_content(chunk_size=65536):
+                    body += chunk
+                    if len(body) > MAX_ANSWER_BYTES:
+                        raise PortalRefused(f"Câu trả lời vượt quá {MAX_ANSWER_BYTES // 1_000_000} MB.")
+                status = response.status_code
         except requests.RequestException as exc:
             raise PortalUnavailable(f"{exc.__class__.__name__}") from None
-        if response.status_code >= 500:
-            raise PortalUnavailable(f"HTTP {response.status_code}")
-        return response
+        if status >= 500:
+            raise PortalUnavailable(f"HTTP {status}")
+        return Reply(status, body)
 
     @staticmethod
-    def _json(response: requests.Response):
+    def _json(reply: Reply):
         try:
-            return response.json()
+            return json.loads(reply.content)
         except ValueError:
-            raise PortalUnavailable(f"HTTP {response.status_code}: câu trả lời không phải JSON") from None
+            raise PortalUnavailable(f"HTTP {reply.status_code}: câu trả lời không phải JSON") from None
 
     @abstractmethod
     def new_dossiers(self, *, ward_id: int) -> list[DossierRef]: ...

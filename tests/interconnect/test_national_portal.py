@@ -222,3 +222,15 @@ def test_the_case_page_shows_the_portal_sync_and_the_clerk_replays_what_failed(p
     assert stalled(now=timezone.now()) is None
     page = client.get(f"/can-bo/ho-so/{bundle.public_id}/").content.decode()
     assert "Đã gửi" in page
+
+
+def test_an_answer_past_its_bound_is_not_read_and_the_dossier_waits(portal, agencies, monkeypatch):
+    from interconnect.national_portal import clients
+
+    cast = cast_with_a_named_citizen()
+    dossier = file_dossier(citizen=cast.citizen, group="birth", ward=WARD)
+    monkeypatch.setattr(clients, "MAX_ANSWER_BYTES", 600)  # the list fits, the dossier does not
+    counts = inbound.dossiers_pull(client=portal_client(), wards=[WARD])
+    assert counts["unavailable"] == 1 and counts["accepted"] == 0
+    assert not InboundDossier.objects.exists()
+    assert MockDossier.objects.get(code=dossier.code).acknowledged_at is None  # listed again next time
