@@ -5,6 +5,7 @@ the bundle's lock), so a change never commits without its message nor a message 
 from __future__ import annotations
 
 import contextlib
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -22,7 +23,8 @@ from registrations.delivery import DossierView, bundle_dossier
 from . import mapping
 from .models import InboundDossier, StatusMessage
 
-REPORTED_STEP_STATES = ("accepted", "done", "rejected", "dead")
+# The results of steps (an agency's answer, or a delivery given up); an agency's 202 is not a result.
+REPORTED_STEP_STATES = ("done", "rejected", "dead")
 
 
 def connector_on(*, ward_id: int | None, day) -> bool:
@@ -93,8 +95,11 @@ def _write(
 def _append(code: str, view, reported: list[mapping.Reported], *, handler: dict, now: datetime) -> None:
     last = StatusMessage.objects.filter(dossier_code=code).order_by("-seq").first()
     seq = (last.seq if last else 0) + 1
-    promised_before = last.payload.get("due_at") if last else None
+    # The last promised date reported, carried through a supplement (when the clock stops and there is
+    # none): a supplement and the resubmission after it report the date before and the one after.
+    carried = last.payload.get("last_promised") if last else None
     due = _iso(view.due_at)
+    promised_before = carried if carried != due else None
     for offset, report in enumerate(reported):
         # One microsecond apart: two messages of one change keep their order and their own keys.
         at = now + timedelta(microseconds=offset)
@@ -108,7 +113,8 @@ def _append(code: str, view, reported: list[mapping.Reported], *, handler: dict,
             "handler": handler,
             "started_at": _iso(view.clock_started_at or view.submitted_at),
             "due_at": due,
-            "promised_before": promised_before if promised_before != due else None,
+            "promised_before": promised_before,
+            "last_promised": due or carried,
             "supplement_due": _iso(view.supplement_due),
             "finished_at": _iso(view.completed_at) if report.status in (9, 10) else None,
             "results": list(view.results) if report.status == 10 else [],
@@ -129,13 +135,22 @@ def _append(code: str, view, reported: list[mapping.Reported], *, handler: dict,
     transaction.on_commit(_kick, robust=True)
 
 
+_last_kick = [0.0]
+KICK_EVERY_SECONDS = 0.2
+
+
 def _kick() -> None:
-    """Run the status relay now rather than at beat's next tick (best effort; beat catches up)."""
+    """Run the status relay now rather than at beat's next tick (best effort; beat catches up). At most
+    one kick per process every 0.2 s: a burst of changes needs one claim, not one per change; a message
+    committed just after it goes with its dossier's previous one (its sender sends the next) or at the
+    next kick or tick."""
     from celery import current_app
     from kombu.exceptions import OperationalError
 
-    if not settings.NATIONAL_PORTAL["base_url"]:
+    now = time.monotonic()
+    if not settings.NATIONAL_PORTAL["base_url"] or now - _last_kick[0] < KICK_EVERY_SECONDS:
         return
+    _last_kick[0] = now
     with contextlib.suppress(OperationalError):
         current_app.send_task("national_portal.tasks.push_statuses", retry=False)
 

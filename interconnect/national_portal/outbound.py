@@ -33,9 +33,12 @@ def _backoff(attempt: int) -> float:
     return random.uniform(ceiling / 2, ceiling)  # noqa: S311 - jitter, not security
 
 
-def messages_claim(*, now: datetime | None = None, limit: int | None = None) -> list[tuple[int, int]]:
-    """The head of each dossier's queue that is due (or whose lease expired), claimed for sending.
-    Returns (message id, attempt) pairs; the attempt fences a stale sender's late report."""
+def messages_claim(
+    *, now: datetime | None = None, limit: int | None = None, dossier_code: str | None = None
+) -> list[tuple[int, int]]:
+    """The head of each dossier's queue that is due (or whose lease expired), claimed for sending; of
+    one dossier only when named. Returns (message id, attempt) pairs; the attempt fences a stale
+    sender's late report."""
     now = now or timezone.now()
     earlier_undelivered = StatusMessage.objects.filter(
         dossier_code=OuterRef("dossier_code"), seq__lt=OuterRef("seq")
@@ -47,7 +50,7 @@ def messages_claim(*, now: datetime | None = None, limit: int | None = None) -> 
                 Q(state=MessageState.PENDING, next_attempt_at__lte=now)
                 | Q(state=MessageState.SENDING, lease_until__lt=now)
             )
-            .filter(~Exists(earlier_undelivered))
+            .filter(~Exists(earlier_undelivered), **({"dossier_code": dossier_code} if dossier_code else {}))
             .order_by("next_attempt_at", "pk")[: limit or _setting("batch")]
         )
         claimed = []
@@ -98,6 +101,21 @@ def message_deliver(*, message_id: int, attempt: int, client: PortalClient | Non
         last_error=answer.detail[:1000],
     )
     return "delivered"
+
+
+def dossier_deliver(*, message_id: int, attempt: int, client: PortalClient | None = None) -> list[str]:
+    """Send a claimed message and then, while they are delivered, the ones that follow it in its
+    dossier (claimed one by one, as the relay would): a dossier's changes go out back to back without
+    waiting for the relay's next round. Returns each send's outcome."""
+    dossier = StatusMessage.objects.filter(pk=message_id).values_list("dossier_code", flat=True).first()
+    outcomes = [message_deliver(message_id=message_id, attempt=attempt, client=client)]
+    while outcomes[-1] == "delivered" and len(outcomes) < _setting("batch"):
+        following = messages_claim(dossier_code=dossier, limit=1)
+        if not following:
+            break
+        ((next_id, next_attempt),) = following
+        outcomes.append(message_deliver(message_id=next_id, attempt=next_attempt, client=client))
+    return outcomes
 
 
 def messages_replay(*, bundle_id: int | None = None) -> int:

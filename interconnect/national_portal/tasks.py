@@ -38,15 +38,5 @@ def push_statuses() -> int:
 
 
 @shared_task(name="national_portal.tasks.deliver_status", ignore_result=True)
-def deliver_status(message_id: int, attempt: int) -> str:
-    outcome = outbound.message_deliver(message_id=message_id, attempt=attempt)
-    if outcome == "delivered":
-        kick_push()  # the dossier's next message may go at once
-    return outcome
-
-
-def kick_push(**_) -> None:
-    try:
-        push_statuses.apply_async(retry=False)
-    except OperationalError:
-        logger.warning("national_portal.push.kick_failed")
+def deliver_status(message_id: int, attempt: int) -> list[str]:
+    return outbound.dossier_deliver(message_id=message_id, attempt=attempt)

@@ -45,6 +45,15 @@ def bundle_request_supplement(*, bundle: Bundle, actor, items: list[dict]) -> Su
     )
     end_of = lambda day: timezone.make_aware(datetime.combine(day, datetime.max.time()))  # noqa: E731
     bundle.due_at = None  # the clock stops while the citizen answers
+    # The request is written before the change is announced: who reports the change (the national
+    # portal's status message) names its deadline.
+    supplement = SupplementRequest.objects.create(
+        bundle=bundle,
+        requested_by=actor,
+        items=items,
+        due_at=end_of(due_day),
+        remind_at=end_of(remind_day).replace(hour=8, minute=0, second=0, microsecond=0),
+    )
     save_bundle(bundle, loaded)
     notify_requester(
         bundle=bundle,
@@ -53,13 +62,7 @@ def bundle_request_supplement(*, bundle: Bundle, actor, items: list[dict]) -> Su
         + "\n".join(f"- {item.get('field') or item.get('attachment')}: {item['reason']}" for item in items)
         + f"\nHạn bổ sung: {due_day:%d/%m/%Y}. Quá hạn, hồ sơ sẽ bị từ chối.",
     )
-    return SupplementRequest.objects.create(
-        bundle=bundle,
-        requested_by=actor,
-        items=items,
-        due_at=end_of(due_day),
-        remind_at=end_of(remind_day).replace(hour=8, minute=0, second=0, microsecond=0),
-    )
+    return supplement
 
 
 @transaction.atomic

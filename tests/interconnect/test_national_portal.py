@@ -2,7 +2,7 @@
 payload styles: dossiers come in as bundles once, refused ones go back as status 3, and every change
 goes back out in order, each status once."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.conf import settings as django_settings
@@ -89,9 +89,10 @@ def test_every_change_maps_to_a_portal_status_and_words_for_both_groups(db):
         "birth": ["personal_id", "permanent_residence", "health_insurance", "child_id_card"],
         "death": ["residence_removal", "funeral_allowance"],
     }
+    assert mapping.for_step(state="accepted", details={}) == []  # a 202 is not a result
     for group, codes in procedures.items():
         for code in codes:
-            for state in ("accepted", "done", "rejected", "dead"):
+            for state in ("done", "rejected", "dead"):
                 details = {"agency": "Công an", "procedure": code, "reason": ""}
                 [report] = mapping.for_step(state=state, details=details)
                 assert report.status == 4 and code in report.text and "{" not in report.text, (group, state)
@@ -234,3 +235,26 @@ def test_an_answer_past_its_bound_is_not_read_and_the_dossier_waits(portal, agen
     assert counts["unavailable"] == 1 and counts["accepted"] == 0
     assert not InboundDossier.objects.exists()
     assert MockDossier.objects.get(code=dossier.code).acknowledged_at is None  # listed again next time
+
+
+def test_a_supplement_reports_the_promised_date_before_it_and_the_new_one_after(portal, agencies):
+    cast = cast_with_a_named_citizen()
+    bundle = build("in_review", cast)
+    promised = StatusMessage.objects.filter(bundle_id=bundle.pk).order_by("-seq").first().payload["due_at"]
+    items = [{"field": "mother.residence_address", "reason": "Ghi rõ số nhà"}]
+    bundle_services.bundle_request_supplement(bundle=bundle, actor=cast.clerk, items=items)
+    asked = StatusMessage.objects.filter(bundle_id=bundle.pk).order_by("-seq").first()
+    assert asked.status == 5 and "Ghi rõ số nhà" in asked.payload["text"]
+    assert asked.payload["due_at"] is None and asked.payload["promised_before"] == promised
+    assert asked.payload["supplement_due"]
+    answer = {"mother": {"residence_address": "Số 12 đường Lê Hồng Phong"}}
+    import time_machine
+    from django.utils import timezone
+
+    with time_machine.travel(timezone.now() + timedelta(days=4)):  # the family answers days later
+        bundle_services.bundle_resubmit(bundle=bundle, actor=cast.citizen, data=answer)
+        answered = StatusMessage.objects.filter(bundle_id=bundle.pk).order_by("-seq").first()
+        assert answered.status == 4 and answered.payload["promised_before"] == promised
+        assert answered.payload["due_at"] and answered.payload["due_at"] != promised
+        push_all()
+    assert statuses_at_the_portal(bundle.code)[-2:] == [5, 4]
