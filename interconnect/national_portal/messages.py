@@ -23,6 +23,9 @@ from registrations.delivery import DossierView, bundle_dossier
 from . import mapping
 from .models import InboundDossier, StatusMessage
 
+REGISTERED_LATE = (
+    "Hồ sơ nộp trực tuyến tại UBND xã, phường trước ngày kết nối Cổng Dịch vụ công; đồng bộ từ thay đổi này."
+)
 # The results of steps (an agency's answer, or a delivery given up); an agency's 202 is not a result.
 REPORTED_STEP_STATES = ("done", "rejected", "dead")
 
@@ -100,6 +103,9 @@ def _append(code: str, view, reported: list[mapping.Reported], *, handler: dict,
     carried = last.payload.get("last_promised") if last else None
     due = _iso(view.due_at)
     promised_before = carried if carried != due else None
+    if last is None and reported[0].status != 1 and view.origin != "national_portal":
+        # A bundle of ours filed before the connector was switched on: the portal learns of it first.
+        reported = [mapping.Reported(1, REGISTERED_LATE), *reported]
     for offset, report in enumerate(reported):
         # One microsecond apart: two messages of one change keep their order and their own keys.
         at = now + timedelta(microseconds=offset)
@@ -161,6 +167,7 @@ class _Refused:
 
     ward_id: int
     national_code: str
+    origin: str = "national_portal"
     bundle_id: None = None
     procedure_title: str = ""
     clock_started_at: None = None

@@ -258,3 +258,16 @@ def test_a_supplement_reports_the_promised_date_before_it_and_the_new_one_after(
         assert answered.payload["due_at"] and answered.payload["due_at"] != promised
         push_all()
     assert statuses_at_the_portal(bundle.code)[-2:] == [5, 4]
+
+
+def test_a_bundle_filed_before_the_switch_is_made_known_to_the_portal_at_its_next_change(
+    portal, agencies, settings
+):
+    cast = cast_with_a_named_citizen()
+    settings.NATIONAL_PORTAL = {**settings.NATIONAL_PORTAL, "from": date(2099, 1, 1)}
+    bundle = build("submitted", cast)  # before the connector runs: nothing reported
+    assert not StatusMessage.objects.filter(bundle_id=bundle.pk).exists()
+    settings.NATIONAL_PORTAL = {**settings.NATIONAL_PORTAL, "from": date(2026, 1, 1)}
+    bundle_services.bundle_accept(bundle=bundle, actor=cast.clerk)
+    push_all()
+    assert statuses_at_the_portal(bundle.code) == [1, 2]
