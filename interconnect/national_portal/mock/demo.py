@@ -32,6 +32,7 @@ class FileForm(forms.Form):
         super().__init__(*args, **kwargs)
         from portal.divisions.selectors import ward_label
 
+        self.fields["citizen"].label_from_instance = lambda user: f"{user.full_name} ({user.username})"
         self.fields["ward"].choices = [(w, ward_label(w)) for w in DEMO_WARDS]
 
 

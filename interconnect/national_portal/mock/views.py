@@ -324,6 +324,9 @@ def history(request):
     statuses: dict[str, list[MockStatus]] = {}
     for s in MockStatus.objects.filter(dossier_code__in=[d.code for d in rows]):
         s.name = STATUS_NAMES.get(s.status, "")
+        # The two styles name the progress record's fields differently.
+        s.text = s.body.get("noiDungXuLy") or s.body.get("NoiDungXuLy") or ""
+        s.handler = s.body.get("nguoiXuLy") or s.body.get("NguoiXuLy") or ""
         statuses.setdefault(s.dossier_code, []).append(s)
     dossiers_shown = [{"dossier": d, "statuses": statuses.get(d.code, [])} for d in rows]
     return render(request, "national_portal_mock/history.html", {"dossiers": dossiers_shown})
