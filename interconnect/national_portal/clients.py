@@ -7,6 +7,8 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import logging
+import re
 import threading
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
@@ -30,11 +32,24 @@ class PortalRefused(Exception):
     """The portal answered that it will not take this (a 4xx other than a login to renew)."""
 
 
+DOSSIER_CODE = re.compile(r"[A-Za-z0-9._-]{1,60}")
+
+
 @dataclass(frozen=True)
 class DossierRef:
     code: str
     procedure_code: str
     received_at: str = ""
+
+
+def listed(refs: list[DossierRef]) -> list[DossierRef]:
+    """The listed dossiers whose code can be a dossier code (a peer's mistake is logged, not kept)."""
+    good = [r for r in refs if DOSSIER_CODE.fullmatch(r.code) and len(r.procedure_code) <= 20]
+    if len(good) != len(refs):
+        logging.getLogger("interconnect.national_portal").warning(
+            "national_portal.pull.bad_codes", extra={"count": len(refs) - len(good)}
+        )
+    return good
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from datetime import date
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import DataError, IntegrityError, transaction
 from django.utils import timezone
 
 from portal.accounts.constants import Role
@@ -22,12 +22,13 @@ from registrations.constants import Origin
 from registrations.exceptions import ValidationFailed
 
 from . import declarations
-from .clients import Dossier, DossierRef, PortalClient, PortalRefused, PortalUnavailable
+from .clients import Dossier, DossierRef, PortalClient, PortalRefused, PortalUnavailable, listed
 from .messages import connector_on, write_refusal
 from .models import ConnectorRun, DossierOutcome, InboundDossier
 from .styles import portal_client
 
 logger = logging.getLogger("interconnect.national_portal")
+TOO_LARGE = "Dữ liệu của hồ sơ vượt quá độ dài cho phép."
 MIN_EID_LEVEL = 2  # Decree 63/2024/NĐ-CP: filed online with a level-2 electronic identification account
 
 
@@ -50,7 +51,7 @@ def dossiers_pull(*, client: PortalClient | None = None, wards: list[int] | None
     counts = {"accepted": 0, "refused": 0, "again": 0, "unavailable": 0}
     for ward in wards if wards is not None else wards_to_pull(timezone.localdate()):
         try:
-            refs = client.new_dossiers(ward_id=ward)
+            refs = listed(client.new_dossiers(ward_id=ward))
         except (PortalUnavailable, PortalRefused) as exc:
             logger.warning("national_portal.pull.failed", extra={"ward": ward, "error": str(exc)[:200]})
             counts["unavailable"] += 1
@@ -62,6 +63,9 @@ def dossiers_pull(*, client: PortalClient | None = None, wards: list[int] | None
                 logger.warning(
                     "national_portal.dossier.failed", extra={"dossier": ref.code, "error": str(exc)[:200]}
                 )
+                counts["unavailable"] += 1
+            except Exception:  # noqa: BLE001 - one dossier that breaks must not stop the others
+                logger.exception("national_portal.dossier.broken", extra={"dossier": ref.code})
                 counts["unavailable"] += 1
     now = timezone.now()
     run, _ = ConnectorRun.objects.get_or_create(name="pull", defaults={"at": now})
@@ -123,14 +127,16 @@ def _keep(dossier: Dossier, *, ward_id: int) -> InboundDossier:
     try:
         with transaction.atomic():
             bundle = _receive(dossier, ward_id=ward_id)
-    except ValidationFailed as exc:
-        row.outcome, row.reasons = DossierOutcome.REFUSED, exc.errors
+    except (ValidationFailed, DataError) as exc:
+        # A value past what a column holds is the dossier's fault too: refused, not retried forever.
+        reasons = exc.errors if isinstance(exc, ValidationFailed) else {"declaration": [TOO_LARGE]}
+        row.outcome, row.reasons = DossierOutcome.REFUSED, reasons
         row.save(update_fields=["outcome", "reasons"])
         write_refusal(
             dossier_code=dossier.code,
             procedure_code=dossier.procedure_code,
             ward_id=ward_id,
-            reasons=exc.errors,
+            reasons=reasons,
         )
         return row
     row.bundle_id = bundle.pk

@@ -114,7 +114,7 @@ class CoordinationClient(PortalClient):
             raw.get("dinhKem"), kind_key="loaiGiayTo", name_key="tenTep", content_key="noiDung"
         )
         return Dossier(
-            code=str(raw.get("maHoSo") or code),
+            code=code,  # the code it was asked by: the one it is kept and acknowledged under
             procedure_code=str(raw.get("maTTHC", "")),
             ward_id=_ward(raw.get("maDonVi")),
             submitted_at=parse_portal_time(raw.get("ngayTiepNhan", "")),
@@ -220,7 +220,7 @@ class SyncClient(PortalClient):
             raw.get("TaiLieuNop"), kind_key="MaLoaiGiayTo", name_key="TenTepDinhKem", content_key="NoiDung"
         )
         return Dossier(
-            code=str(raw.get("MaHoSo") or code),
+            code=code,
             procedure_code=str(raw.get("MaTTHC", "")),
             ward_id=_ward(raw.get("DonViXuLy")),
             submitted_at=parse_portal_time(raw.get("NgayTiepNhan", "")),

@@ -271,3 +271,27 @@ def test_a_bundle_filed_before_the_switch_is_made_known_to_the_portal_at_its_nex
     bundle_services.bundle_accept(bundle=bundle, actor=cast.clerk)
     push_all()
     assert statuses_at_the_portal(bundle.code) == [1, 2]
+
+
+def test_what_a_peer_gets_wrong_is_refused_or_skipped_and_never_stops_the_others(portal, agencies):
+    cast = cast_with_a_named_citizen()
+    good = file_dossier(citizen=cast.citizen, group="death", ward=WARD)
+    MockDossier.objects.create(code="mã có dấu cách và quá dài " * 5, procedure_code="2.002913", ward_id=WARD)
+    huge = birth_declaration()
+    huge["child"]["full_name"] = "Nguyễn " * 2000
+    too_long = file_dossier(citizen=cast.citizen, group="birth", ward=WARD, declaration=huge)
+    not_a_form = file_dossier(citizen=cast.citizen, group="birth", ward=WARD, declaration={})
+    MockDossier.objects.filter(pk=not_a_form.pk).update(
+        declaration={"xml": "<ToKhai><!ENTITY x 'y'></ToKhai>"}
+    )
+    broken_scan = file_dossier(citizen=cast.citizen, group="death", ward=WARD)
+    MockDossier.objects.filter(pk=broken_scan.pk).update(
+        attachments=[{"loaiGiayTo": "death_notice", "tenTep": "x.pdf", "noiDung": "không phải base64"}]
+    )
+    counts = inbound.dossiers_pull(client=portal_client(), wards=[WARD])
+    assert counts["accepted"] == 1 and counts["refused"] == 3
+    assert InboundDossier.objects.get(code=good.code).outcome == "accepted"
+    for refused in (too_long, not_a_form, broken_scan):
+        row = InboundDossier.objects.get(code=refused.code)
+        assert row.outcome == "refused" and row.reasons and row.bundle is None, refused.code
+    assert InboundDossier.objects.count() == 4  # the listed code that cannot be a code was not kept
