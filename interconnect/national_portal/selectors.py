@@ -85,8 +85,11 @@ def dossier_sync(bundle) -> DossierSync | None:
 def stalled(*, now: datetime) -> str | None:
     """Why /readyz calls the connector stalled, or None."""
     config = settings.NATIONAL_PORTAL
-    if not config["base_url"] or timezone.localdate(now) < config["from"]:
+    if timezone.localdate(now) < config["from"] or not config["provinces"]:
         return None
+    if not config["base_url"]:
+        since = f"{config['from']:%d/%m/%Y}"
+        return f"national portal connector due since {since} but NATIONAL_PORTAL_URL is not set"
     health = connector_health()
     lag = health.lag_seconds(now)
     if lag is not None and lag > config["stall_seconds"]:

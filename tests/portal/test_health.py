@@ -96,3 +96,12 @@ def test_readyz_names_a_stalled_national_portal_connector(client, fresh_heartbea
     assert response.status_code == 503
     assert response.json()["failed"] == ["national_portal"]
     assert "stalled" in response.json()["checks"]["national_portal"]
+
+
+def test_readyz_says_when_the_connector_is_due_but_not_configured(client, fresh_heartbeat, settings):
+    from datetime import date
+
+    settings.NATIONAL_PORTAL = {**settings.NATIONAL_PORTAL, "base_url": "", "from": date(2026, 1, 1)}
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert "NATIONAL_PORTAL_URL is not set" in response.json()["checks"]["national_portal"]
