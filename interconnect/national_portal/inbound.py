@@ -85,7 +85,8 @@ def dossier_take(*, client: PortalClient, ref: DossierRef, ward_id: int) -> str:
     if known is None:
         dossier = client.dossier(code=ref.code)
         try:
-            known = _keep(dossier, ward_id=dossier.ward_id or ward_id)
+            # Kept under the ward it was listed for (one of ours), whatever the detail says.
+            known = _keep(dossier, ward_id=ward_id)
         except IntegrityError:  # another worker kept it a moment ago
             known = InboundDossier.objects.get(code=ref.code)
             outcome = "again"

@@ -16,11 +16,13 @@ class InboundDossier(models.Model):
     """A dossier filed on the national portal. Its code is unique: pulled twice, or sent again after a
     lost acknowledgement, it is the same row and the same bundle."""
 
-    jurisdiction = JurisdictionPaths(ward="ward_id")
+    jurisdiction = JurisdictionPaths(ward="ward")
 
     code = models.CharField(_("mã hồ sơ (MaHoSo)"), max_length=60, unique=True)
     procedure_code = models.CharField(_("mã thủ tục (MaTTHC)"), max_length=20)
-    ward_id = models.PositiveIntegerField(_("xã, phường"), db_index=True)
+    ward = models.ForeignKey(
+        "divisions.Ward", on_delete=models.PROTECT, related_name="+", verbose_name=_("xã, phường")
+    )
     received_at = models.DateTimeField(_("nhận lúc"), auto_now_add=True)
     submitted_at = models.DateTimeField(_("nộp trên cổng lúc"), null=True, blank=True)
     outcome = models.CharField(_("kết quả kiểm tra"), max_length=10, choices=DossierOutcome.choices)
@@ -55,13 +57,20 @@ class StatusMessage(models.Model):
     """One change of a dossier's state, as the national portal must learn it. Written in the
     transaction of the change; sent after every earlier message of the same dossier."""
 
-    jurisdiction = JurisdictionPaths(ward="ward_id")
+    jurisdiction = JurisdictionPaths(ward="ward")
 
     dossier_code = models.CharField(_("mã hồ sơ"), max_length=60)
     seq = models.PositiveIntegerField(_("thứ tự trong hồ sơ"))
     # None for a dossier refused at intake: it never became a bundle.
     bundle_id = models.BigIntegerField(_("hồ sơ"), null=True, blank=True, db_index=True)
-    ward_id = models.PositiveIntegerField(_("xã, phường"), null=True, blank=True)
+    ward = models.ForeignKey(
+        "divisions.Ward",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("xã, phường"),
+    )
     status = models.PositiveSmallIntegerField(_("trạng thái (TrangThaiHoSo)"))
     occurred_at = models.DateTimeField(_("thời điểm xử lý"))
     payload = models.JSONField(_("nội dung"))

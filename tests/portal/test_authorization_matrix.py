@@ -235,6 +235,7 @@ STAFF = ("clerk", "other_clerk", "leader", "other_leader", "province", "other_pr
 # here. Sign-in lockout records may be deleted by an administrator (that is how an account is unlocked).
 READ_ONLY = re.compile(
     r"^quan-tri/(audit/\w+|divisions/\w+|interconnect/(attempt|messagelog)|registrations/(bundle|step|attachment)"
+    r"|national_portal/(inbounddossier|statusmessage)"
     r"|signing/(extract|signercertificate))/(add|<path:object_id>/delete)/$"
     r"|^quan-tri/axes/\w+/add/$"
 )

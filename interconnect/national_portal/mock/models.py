@@ -4,7 +4,7 @@ from django.db import models
 class MockDossier(models.Model):
     """A dossier filed on the mock portal, waiting to be taken by a commune's system."""
 
-    code = models.CharField(max_length=60, unique=True)
+    code = models.CharField(max_length=200, unique=True)  # room for the bad codes a test files
     procedure_code = models.CharField(max_length=20)
     ward_id = models.PositiveIntegerField(db_index=True)
     applicant = models.JSONField(default=dict)
