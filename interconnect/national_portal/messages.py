@@ -41,6 +41,8 @@ def connector_on(*, ward_id: int | None, day) -> bool:
 
 def dossier_code_of(bundle) -> str:
     """The national portal's code for a dossier filed there; our bundle code for one filed with us."""
+    if bundle.origin != "national_portal":
+        return bundle.code or ""
     inbound = InboundDossier.objects.filter(bundle_id=bundle.pk).values_list("code", flat=True).first()
     return inbound or bundle.code or ""
 
