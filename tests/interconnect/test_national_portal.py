@@ -295,3 +295,27 @@ def test_what_a_peer_gets_wrong_is_refused_or_skipped_and_never_stops_the_others
         row = InboundDossier.objects.get(code=refused.code)
         assert row.outcome == "refused" and row.reasons and row.bundle is None, refused.code
     assert InboundDossier.objects.count() == 4  # the listed code that cannot be a code was not kept
+
+
+def test_the_mock_portal_answers_nonsense_without_failing(db, client):
+    from interconnect.national_portal.mock.views import _token
+
+    bearer = {"authorization": f"Bearer {_token()}"}
+    long = "x" * 500
+    calls = [
+        ("post", "/mock-dich-vu-cong/service", {"session": _token(), "service": "CapNhatTienDoHoSoMC",
+                                                "data": [{"MaHoSo": long, "TrangThai": "abc"}, 5, None]}),
+        ("post", "/mock-dich-vu-cong/service", {"session": _token(), "service": "TraCuuHoSo",
+                                                "data": {"MaDonVi": "không phải số"}}),
+        ("post", "/mock-dich-vu-cong/service", {"session": _token(), "service": "DongBoHoSoMC", "data": "x"}),
+        ("post", f"/mock-dich-vu-cong/dossiers/{long}/status", {"trangThai": 1, "maDonVi": "abc"}),
+        ("post", "/mock-dich-vu-cong/dossiers/H1/status", {"trangThai": 99}),
+        ("get", "/mock-dich-vu-cong/dossiers?maDonVi=abc", None),
+    ]  # fmt: skip
+    for method, path, body in calls:
+        headers = {**bearer, "idempotency-key": long} if "status" in path else bearer
+        if method == "post":
+            answer = client.post(path, data=body, content_type="application/json", headers=headers)
+        else:
+            answer = client.get(path, headers=headers)
+        assert answer.status_code < 500, (path, answer.status_code)

@@ -52,6 +52,14 @@ def _body(request) -> dict:
     return body if isinstance(body, dict) else {}
 
 
+def _number(value) -> int:
+    """A number a caller sent, or 0 for anything else (the mock answers nonsense, it does not fail)."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
 def _credentials_ok(body: dict) -> bool:
     config = settings.NATIONAL_PORTAL
     return body.get("username") == config["username"] and body.get("password") == config["password"]
@@ -92,15 +100,18 @@ def _acknowledge(code: str) -> bool:
 def record_status(
     *, code: str, key: str, status: int, body: dict, due_at: str = "", finished_at: str = ""
 ) -> str:
-    """Take one status message: ``ok``, ``already`` (a known key), ``terminal`` or ``unknown``. A
-    dossier filed with the commune itself is registered by its first message (status 1)."""
+    """Take one status message: ``ok``, ``already`` (a known key), ``terminal``, ``unknown`` or
+    ``invalid``. A dossier filed with the commune itself is registered by its first message (status 1)."""
+    if not (1 <= status <= 10 and 0 < len(key) <= 120 and 0 < len(code) <= 200):
+        return "invalid"
+    due_at, finished_at = str(due_at)[:14], str(finished_at)[:14]
     with transaction.atomic():
         dossier = MockDossier.objects.select_for_update().filter(code=code).first()
         if dossier is None and status == 1 and body.get("maDonVi", body.get("DonViXuLy")):
             dossier = MockDossier.objects.create(
                 code=code,
-                procedure_code=str(body.get("maTTHC", body.get("MaTTHC", ""))),
-                ward_id=int(body.get("maDonVi", body.get("DonViXuLy"))),
+                procedure_code=str(body.get("maTTHC", body.get("MaTTHC", "")))[:20],
+                ward_id=_number(body.get("maDonVi", body.get("DonViXuLy"))),
                 acknowledged_at=timezone.now(),
                 status=0,
             )
@@ -224,7 +235,8 @@ def status(request, code: str):
     )
     if outcome == "unknown":
         raise Http404
-    return JsonResponse({"status": outcome}, status=409 if outcome == "terminal" else 200)
+    codes = {"terminal": 409, "invalid": 400}
+    return JsonResponse({"status": outcome}, status=codes.get(outcome, 200))
 
 
 # --- the dossier-sync style ---------------------------------------------------------------------
@@ -249,6 +261,8 @@ def service(request):
     name, data = body.get("service"), body.get("data")
     if name == "TraCuuHoSo" and isinstance(data, dict):
         return JsonResponse({"error_code": 0, "result": _sync_lookup(data)})
+    if isinstance(data, list):
+        data = [row for row in data if isinstance(row, dict)]
     if name == "DongBoHoSoMC" and isinstance(data, list):
         for row in data:
             if not body.get("isUpdating"):
@@ -259,13 +273,13 @@ def service(request):
             record_status(
                 code=str(row.get("MaHoSo", "")),
                 key=str(body.get("idempotencyKey", "")),
-                status=int(row.get("TrangThai", 0)),
+                status=_number(row.get("TrangThai")),
                 body={**row, "DonViXuLy": row.get("DonViXuLy"), "MaTTHC": row.get("MaTTHC")},
             )
             for row in data
         ]
-        if "unknown" in outcomes:
-            return JsonResponse({"error_code": "404", "message": "không có hồ sơ"})
+        if "unknown" in outcomes or "invalid" in outcomes:
+            return JsonResponse({"error_code": "404", "message": "không có hồ sơ hoặc dữ liệu không hợp lệ"})
         return JsonResponse(
             {"error_code": 0 if "ok" in outcomes else "already", "message": ",".join(outcomes)}
         )
@@ -276,7 +290,7 @@ def _sync_lookup(data: dict) -> list[dict]:
     if "MaHoSo" in data:
         rows = MockDossier.objects.filter(code=data["MaHoSo"])
     else:
-        rows = _listed(int(data.get("MaDonVi") or 0))
+        rows = _listed(_number(data.get("MaDonVi")))
     return [
         {
             "MaHoSo": d.code,
