@@ -3,8 +3,10 @@
 Cases (run all, or one with BENCH=name):
   submit    complete birth submissions over HTTP (create + attach + submit) against a bare view behind the
             same middleware (framework ceiling) and pgbench doing one submission's writes (database ceiling)
-  pipeline  steps per second through relay → Celery worker → mock agencies, against a no-op task on
-            the same broker; register→personal ID and sign→completed latency
+  pipeline  the relay, the delivery workers and the mock agencies as deployed: a trickle for latency
+            (with each try's trace and the status-sync lag to the mock national portal), a burst for
+            throughput against bare deliveries and no-op tasks in the same run, and the burst with 1,
+            2 and 4 delivery worker processes
   signing   extracts rendered and signed per second on one core
   queue     the clerk's queue page over 10,000 bundles of one ward
   dashboard dashboard requests over five years of roll-ups for all 3,321 wards, and the rebuild of the
