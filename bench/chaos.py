@@ -59,9 +59,6 @@ def log(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
 
 
-# --- the pieces that fail -------------------------------------------------------------------------
-
-
 # --- the citizens ---------------------------------------------------------------------------------
 
 
@@ -196,7 +193,7 @@ def chaos_timeline(processes: PortalProcesses, redis: RedisServer, proxy: FlakyP
     def replace_workers() -> None:
         processes.kill("worker")
         processes.kill("delivery-1")
-        processes.start_deployment_workers(jobs="worker-2", delivery=("delivery-3",))
+        processes.start_deployment_workers(queue="chaos", jobs="worker-2", delivery=("delivery-3",))
 
     begun = time.monotonic()
     at(
@@ -325,7 +322,9 @@ def main() -> int:
         # The mock agencies keep their record straight in the database: it is the witness of duplicates.
         processes.start_mock(port=mock_port, DATABASE_URL=direct)
         processes.start_web(port=web_port)
-        processes.start_deployment_workers(jobs="worker", delivery=("delivery-1", "delivery-2"))
+        processes.start_deployment_workers(
+            queue="chaos", jobs="worker", delivery=("delivery-1", "delivery-2")
+        )
         processes.start_beat(schedule=VAR / "beat-schedule")
         bench.wait_http(web_port, "/healthz")
         bench.wait_http(mock_port, "/mock-agencies/_knobs/")

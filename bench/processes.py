@@ -192,11 +192,21 @@ class PortalProcesses(Processes):
         )  # fmt: skip
         wait_for_port(port)
 
-    def start_deployment_workers(self, *, jobs: str, delivery: tuple[str, ...], queue: str = "chaos") -> None:
-        """The deployment's shape: a worker for the relay and the jobs, delivery workers with threads."""
-        self.start_worker(name=jobs, queues=(queue,))
+    def start_deployment_workers(
+        self, *, queue: str, jobs: str = "", delivery: tuple[str, ...] = (), threads: int = 8
+    ) -> None:
+        """The deployment's shape: a worker for the relay and the jobs on ``queue``, and delivery
+        workers with ``threads`` threads each on its delivery queue."""
+        if jobs:
+            self.start_worker(name=jobs, queues=(queue,), node=f"{jobs}@%h")
         for name in delivery:
-            self.start_worker(name=name, queues=(f"{queue}.delivery",), pool="threads", concurrency=8)
+            self.start_worker(
+                name=name,
+                queues=(f"{queue}.delivery",),
+                pool="threads",
+                concurrency=threads,
+                node=f"{name}@%h",
+            )
 
     def supervise(self, events: list, stop, log) -> None:
         """Restart what exits on its own, as the deployment's restart policy does: a Celery worker that

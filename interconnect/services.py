@@ -46,9 +46,12 @@ def _http() -> requests.Session:
     return _local.session
 
 
-def backoff_delay(attempt: int) -> float:
-    """Exponential backoff with full jitter: spreads retries of many steps after an outage."""
-    ceiling = min(setting("backoff_cap"), setting("backoff_base") * (2 ** max(attempt - 1, 0)))
+def backoff_delay(attempt: int, *, base: float | None = None, cap: float | None = None) -> float:
+    """Exponential backoff with jitter: spreads retries of many steps after an outage. The relay's
+    base and cap unless given (the national portal's relay has its own)."""
+    base = setting("backoff_base") if base is None else base
+    cap = setting("backoff_cap") if cap is None else cap
+    ceiling = min(cap, base * (2 ** max(attempt - 1, 0)))
     return random.uniform(ceiling / 2, ceiling)  # noqa: S311 - jitter, not security
 
 

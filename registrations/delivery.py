@@ -7,10 +7,13 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.utils import timezone
+
+from .catalogues import catalogue_on
 from .declaration import declaration_of
 from .payload_schemas import SCHEMA_VERSION, payload_errors
 from .payloads import BUILDERS, PayloadError
-from .selectors import step_for_delivery
+from .selectors import result_documents, step_for_delivery
 
 
 @dataclass(frozen=True)
@@ -60,36 +63,27 @@ def step_delivery(*, step_id: int) -> Delivery:
 @dataclass(frozen=True)
 class DossierView:
     """A bundle as the National Public Service Portal follows it: its codes, dates and results, and
-    nothing of the people in it."""
+    nothing of the people in it. A dossier refused at intake has only its codes and ward."""
 
-    bundle_id: int
-    code: str
-    group: str
+    bundle_id: int | None
     origin: str
     national_code: str  # MaTTHC of the group in the bundle's catalogue version
-    procedure_title: str
     ward_id: int | None
-    state: str
-    submitted_at: datetime | None
-    clock_started_at: datetime | None
-    due_at: datetime | None
-    completed_at: datetime | None
-    registration_number: int | None
-    registration_book: str
-    extract_title: str
-    closed_reason: str
-    supplement_due: datetime | None
-    results: tuple[dict, ...]
+    procedure_title: str = ""
+    submitted_at: datetime | None = None
+    clock_started_at: datetime | None = None
+    due_at: datetime | None = None
+    completed_at: datetime | None = None
+    registration_number: int | None = None
+    registration_book: str = ""
+    extract_title: str = ""
+    supplement_due: datetime | None = None
+    results: tuple[dict, ...] = ()
 
 
 def bundle_dossier(bundle, *, with_results: bool = False) -> DossierView:
     """The bundle as already loaded (a transition's receiver holds it locked); the catalogue comes from
     the process cache, the open supplement from one small read, the results only when asked."""
-    from django.utils import timezone
-
-    from .catalogues import catalogue_on
-    from .selectors import result_documents
-
     day = timezone.localdate(bundle.submitted_at or timezone.now())
     rule = catalogue_on(day=day, group=bundle.group).rule
     supplement = (
@@ -101,13 +95,10 @@ def bundle_dossier(bundle, *, with_results: bool = False) -> DossierView:
     )
     return DossierView(
         bundle_id=bundle.pk,
-        code=bundle.code or "",
-        group=bundle.group,
         origin=bundle.origin,
         national_code=rule.national_code,
-        procedure_title=rule.title,
         ward_id=bundle.ward_id,
-        state=bundle.state,
+        procedure_title=rule.title,
         submitted_at=bundle.submitted_at,
         clock_started_at=bundle.clock_started_at,
         due_at=bundle.due_at,
@@ -115,7 +106,6 @@ def bundle_dossier(bundle, *, with_results: bool = False) -> DossierView:
         registration_number=bundle.registration_number,
         registration_book=bundle.registration_book or "",
         extract_title=rule.extract_title,
-        closed_reason=bundle.closed_reason or "",
         supplement_due=supplement,
         results=tuple(result_documents(bundle)) if with_results else (),
     )

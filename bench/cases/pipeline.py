@@ -19,14 +19,8 @@ KNOBS = {"accept_rate": 0.3, "callback_delay_ms": 0}
 
 
 def _start(processes, delivery_workers: int) -> None:
-    for n in range(delivery_workers):
-        processes.start_worker(
-            name=f"delivery-{n}",
-            queues=("bench.delivery",),
-            pool="threads",
-            concurrency=DELIVERY_THREADS,
-            node=f"delivery-{n}@%h",
-        )
+    delivery = tuple(f"delivery-{n}" for n in range(delivery_workers))
+    processes.start_deployment_workers(queue="bench", delivery=delivery, threads=DELIVERY_THREADS)
 
 
 def _stop_delivery(processes) -> None:
@@ -56,7 +50,7 @@ def case_pipeline(results: dict) -> None:
     )
     processes.start_web(port=WEB, workers=2, threads=4)
     processes.start_mock(port=MOCK, workers=2, threads=8)
-    processes.start_worker(name="worker", queues=("bench",), concurrency=2, node="jobs@%h")
+    processes.start_deployment_workers(queue="bench", jobs="worker")
     processes.start_beat(schedule=Path(os.environ["PORTAL_VAR_DIR"]) / "beat-schedule")
     _start(processes, 2)
     try:

@@ -89,11 +89,12 @@ class PushAnswer:
     detail: str = ""
 
 
-def portal_time(iso: str | None) -> str:
-    """An ISO time as the portal writes it: yyyyMMddHHmmss in Vietnamese time ("" for none)."""
-    if not iso:
+def portal_time(moment: datetime | str | None) -> str:
+    """A time (or its ISO text) as the portal writes it: yyyyMMddHHmmss in Vietnamese time ("" for none)."""
+    if not moment:
         return ""
-    return datetime.fromisoformat(iso).astimezone(VIETNAM).strftime(PORTAL_TIME)
+    moment = datetime.fromisoformat(moment) if isinstance(moment, str) else moment
+    return moment.astimezone(VIETNAM).strftime(PORTAL_TIME)
 
 
 def parse_portal_time(text: str) -> datetime | None:

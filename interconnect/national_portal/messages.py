@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import contextlib
 import time
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -163,29 +162,14 @@ def _kick() -> None:
         current_app.send_task("national_portal.tasks.push_statuses", retry=False)
 
 
-@dataclass(frozen=True)
-class _Refused:
-    """What a status message needs of a dossier refused at intake (no bundle was made)."""
-
-    ward_id: int
-    national_code: str
-    origin: str = "national_portal"
-    bundle_id: None = None
-    procedure_title: str = ""
-    clock_started_at: None = None
-    submitted_at: None = None
-    due_at: None = None
-    supplement_due: None = None
-    completed_at: None = None
-    results: tuple = ()
-
-
 def write_refusal(*, dossier_code: str, procedure_code: str, ward_id: int, reasons: dict) -> None:
     """A dossier that failed our checks is reported back as not accepted (3), with its reasons."""
     words = "; ".join(f"{field}: {' '.join(messages)}" for field, messages in reasons.items())
     reported = mapping.for_bundle(source="submitted", target="rejected", details={"reason": words[:900]})
     handler = {"name": "Hệ thống", "title": "", "department": f"UBND {ward_label(ward_id)}"}
-    view = _Refused(ward_id=ward_id, national_code=procedure_code)
+    view = DossierView(
+        bundle_id=None, origin="national_portal", national_code=procedure_code, ward_id=ward_id
+    )
     _append(dossier_code, view, reported, handler=handler, now=timezone.now())
 
 

@@ -6,7 +6,6 @@ its key (dossier code + status + time) makes the second one harmless."""
 from __future__ import annotations
 
 import logging
-import random
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -14,6 +13,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from interconnect.services import backoff_delay
 from portal.audit.services import audit_record
 from portal.audit.streams import bundle_stream
 
@@ -26,11 +26,6 @@ logger = logging.getLogger("interconnect.national_portal")
 
 def _setting(name: str):
     return settings.NATIONAL_PORTAL[name]
-
-
-def _backoff(attempt: int) -> float:
-    ceiling = min(_setting("backoff_cap"), _setting("backoff_base") * (2 ** max(attempt - 1, 0)))
-    return random.uniform(ceiling / 2, ceiling)  # noqa: S311 - jitter, not security
 
 
 def messages_claim(
@@ -81,7 +76,9 @@ def message_deliver(*, message_id: int, attempt: int, client: PortalClient | Non
         if attempt >= _setting("max_attempts"):
             _settle(message_id, attempt, state=MessageState.DEAD, last_error=str(exc)[:1000])
             return "dead"
-        later = timezone.now() + timedelta(seconds=_backoff(attempt))
+        later = timezone.now() + timedelta(
+            seconds=backoff_delay(attempt, base=_setting("backoff_base"), cap=_setting("backoff_cap"))
+        )
         _settle(
             message_id, attempt, state=MessageState.PENDING, next_attempt_at=later, last_error=str(exc)[:1000]
         )

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from ..clients import portal_time
 from ..mapping import STATUS_NAMES
 from .models import MockDossier, MockKnobs, MockStatus
 
@@ -169,7 +170,7 @@ def dossiers(request):
                     "maHoSo": d.code,
                     "maTTHC": d.procedure_code,
                     "module": "KS" if d.procedure_code == "3.000722" else "KT",
-                    "ngayTiepNhan": timezone.localtime(d.filed_at).strftime("%Y%m%d%H%M%S"),
+                    "ngayTiepNhan": portal_time(d.filed_at),
                 }
                 for d in _listed(ward)
             ]
@@ -192,7 +193,7 @@ def dossier(request, code: str):
             "maHoSo": d.code,
             "maTTHC": d.procedure_code,
             "maDonVi": d.ward_id,
-            "ngayTiepNhan": timezone.localtime(d.filed_at).strftime("%Y%m%d%H%M%S"),
+            "ngayTiepNhan": portal_time(d.filed_at),
             "chuHoSo": d.applicant,
             "toKhai": d.declaration.get("xml") if "xml" in d.declaration else d.declaration,
             "dinhKem": d.attachments,
@@ -296,7 +297,7 @@ def _sync_lookup(data: dict) -> list[dict]:
             "MaHoSo": d.code,
             "MaTTHC": d.procedure_code,
             "DonViXuLy": d.ward_id,
-            "NgayTiepNhan": timezone.localtime(d.filed_at).strftime("%Y%m%d%H%M%S"),
+            "NgayTiepNhan": portal_time(d.filed_at),
             "ChuHoSo": d.applicant.get("hoTen", ""),
             "SoGiayToChuHoSo": d.applicant.get("soDinhDanh", ""),
             "NgaySinhChuHoSo": d.applicant.get("ngaySinh", ""),
